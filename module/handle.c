@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtm: handles, and the references registrations hold through them.
+ *
+ * A handle names an object, not a reference: it is the object's kind and a
+ * 56-bit id that is the same for every registration of the namespace.  Ids
+ * come from one counter and are never reused while the module is loaded.
+ * An object gets its id the first time it is handed out; the namespace's
+ * XArray maps the id back to the object until the object is freed, and a
+ * lookup takes a reference only if the object is still alive.
+ *
+ * References are counted per registration, in an XArray from id to count.
+ * The first one a registration takes pins the object with one kernel
+ * reference; the release calls drop only references the caller holds, all
+ * or nothing, so a second release or a release of a foreign handle fails
+ * with -EBADF instead of freeing anything.
+ */
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "rtm.h"
+
+static atomic64_t rtm_next_id = ATOMIC64_INIT(0);
+
+static void rtm_obj_release(struct rtm_obj *obj)
+{
+	switch (obj->kind) {
+	case RTM_OBJ_ENTITY:
+		rtm_entity_release(rtm_entity_of(obj));
+		break;
+	default:
+		WARN_ONCE(1, "release of an object of kind %u\n", obj->kind);
+	}
+}
+
+void rtm_obj_put(struct rtm_obj *obj)
+{
+	if (refcount_dec_and_test(&obj->ref))
+		rtm_obj_release(obj);
+}
+
+/**
+ * rtm_obj_publish - give an object its handle id
+ * @rn: the namespace the object lives in
+ * @obj: the object; the caller holds a reference
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj)
+{
+	u64 id;
+	int err;
+
+	if (READ_ONCE(obj->id))
+		return 0;
+
+	id = atomic64_inc_return(&rtm_next_id);
+	if (WARN_ON_ONCE(id > RTM_ID_MASK))
+		return -ENOSPC;
+	err = xa_insert(&rn->objs, id, obj, GFP_KERNEL_ACCOUNT);
+	if (err)
+		return err;
+	/* Two callers may race to publish; the first id wins. */
+	if (cmpxchg64(&obj->id, 0, id)) {
+		xa_erase(&rn->objs, id);
+		return 0;
+	}
+	atomic_long_inc(&rn->stats.handles);
+	return 0;
+}
+
+/**
+ * rtm_obj_unpublish - forget an object's handle id before it is freed
+ * @rn: the namespace
+ * @obj: the object, whose last reference is gone
+ *
+ * Lookups that found the object before this run fail to take a reference;
+ * the caller frees the object after an RCU grace period.
+ */
+void rtm_obj_unpublish(struct rtm_net *rn, struct rtm_obj *obj)
+{
+	if (!obj->id)
+		return;
+	xa_erase(&rn->objs, obj->id);
+	atomic_long_dec(&rn->stats.handles);
+}
+
+static bool rtm_handle_decode(u64 handle, u32 kinds, u8 *kind, u64 *id)
+{
+	*kind = handle >> RTM_HANDLE_KIND_SHIFT;
+	*id = handle & RTM_ID_MASK;
+	return *kind && *kind <= RTM_OBJ_MAX &&
+	       (kinds & RTM_KIND_MASK(*kind)) && *id;
+}
+
+/**
+ * rtm_obj_lookup - find the live object a handle names
+ * @rn: the caller's namespace
+ * @handle: the handle
+ * @kinds: RTM_KIND_* mask of acceptable kinds
+ *
+ * Return: the object with a reference taken, or ERR_PTR(-EBADF).
+ */
+struct rtm_obj *rtm_obj_lookup(struct rtm_net *rn, u64 handle, u32 kinds)
+{
+	struct rtm_obj *obj;
+	u8 kind;
+	u64 id;
+
+	if (!rtm_handle_decode(handle, kinds, &kind, &id))
+		return ERR_PTR(-EBADF);
+
+	rcu_read_lock();
+	obj = xa_load(&rn->objs, id);
+	if (obj && (obj->kind != kind || !refcount_inc_not_zero(&obj->ref)))
+		obj = NULL;
+	rcu_read_unlock();
+
+	return obj ?: ERR_PTR(-EBADF);
+}
+
+/**
+ * rtm_hold - record one more reference of a registration to an object
+ * @reg: the registration receiving the handle
+ * @obj: the object; the caller holds its own reference
+ * @handle: where to store the handle value
+ *
+ * Return: 0, -EDQUOT when the registration holds rtm_max_holds objects, or
+ * -ENOMEM.
+ */
+int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle)
+{
+	unsigned long count = 0;
+	void *entry;
+	int err;
+
+	err = rtm_obj_publish(reg->rn, obj);
+	if (err)
+		return err;
+
+	mutex_lock(&reg->hold_lock);
+	entry = xa_load(&reg->holds, obj->id);
+	if (entry) {
+		count = xa_to_value(entry);
+		if (count >= INT_MAX) {
+			err = -EDQUOT;
+			goto out;
+		}
+	} else if (reg->nholds >= rtm_max_holds) {
+		err = -EDQUOT;
+		goto out;
+	}
+	err = xa_err(xa_store(&reg->holds, obj->id, xa_mk_value(count + 1),
+			      GFP_KERNEL_ACCOUNT));
+	if (err)
+		goto out;
+	if (!entry) {
+		rtm_obj_get(obj);
+		reg->nholds++;
+		atomic_long_inc(&reg->rn->stats.holds);
+	}
+	*handle = rtm_handle_of(obj);
+out:
+	mutex_unlock(&reg->hold_lock);
+	return err;
+}
+
+/* Replace the count of a present entry; this never allocates. */
+static void rtm_hold_set(struct rtm_reg *reg, u64 id, unsigned long count)
+{
+	xa_store(&reg->holds, id, xa_mk_value(count), GFP_NOWAIT);
+}
+
+/**
+ * rtm_holds_release - drop one reference per handle, all or nothing
+ * @reg: the registration
+ * @handles: the handles, a kernel copy; one may appear as often as it is
+ *	held.  The array is used as scratch space and clobbered.
+ * @count: number of handles
+ * @kinds: RTM_KIND_* mask of acceptable kinds
+ *
+ * Return: 0, or -EBADF if any handle is not held (nothing is released then).
+ */
+int rtm_holds_release(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds)
+{
+	unsigned int ndead = 0;
+	u32 i, done;
+
+	mutex_lock(&reg->hold_lock);
+	for (done = 0; done < count; done++) {
+		struct rtm_obj *obj;
+		void *entry;
+		u8 kind;
+		u64 id;
+
+		if (!rtm_handle_decode(handles[done], kinds, &kind, &id))
+			break;
+		entry = xa_load(&reg->holds, id);
+		if (!entry || !xa_to_value(entry))
+			break;
+		/* Held, so the object is alive; its kind must match too. */
+		obj = xa_load(&reg->rn->objs, id);
+		if (WARN_ON_ONCE(!obj) || obj->kind != kind)
+			break;
+		rtm_hold_set(reg, id, xa_to_value(entry) - 1);
+	}
+
+	if (done < count) {
+		for (i = 0; i < done; i++) {
+			u64 id = handles[i] & RTM_ID_MASK;
+
+			rtm_hold_set(reg, id,
+				     xa_to_value(xa_load(&reg->holds, id)) + 1);
+		}
+		mutex_unlock(&reg->hold_lock);
+		return -EBADF;
+	}
+
+	/*
+	 * Objects whose last hold went are put after the lock is dropped,
+	 * since freeing them may take table locks; the handle array keeps
+	 * them meanwhile.
+	 */
+	for (i = 0; i < count; i++) {
+		u64 id = handles[i] & RTM_ID_MASK;
+		void *entry = xa_load(&reg->holds, id);
+
+		if (!entry || xa_to_value(entry))
+			continue;
+		xa_erase(&reg->holds, id);
+		reg->nholds--;
+		atomic_long_dec(&reg->rn->stats.holds);
+		handles[ndead++] = (uintptr_t)xa_load(&reg->rn->objs, id);
+	}
+	mutex_unlock(&reg->hold_lock);
+
+	for (i = 0; i < ndead; i++)
+		rtm_obj_put((struct rtm_obj *)(uintptr_t)handles[i]);
+	return 0;
+}
+
+static bool rtm_obj_referenceable(struct rtm_reg *reg, struct rtm_obj *obj)
+{
+	struct rtm_entity *self = rtm_reg_entity(reg);
+	bool ok = false;
+
+	if (!self)
+		return false;
+	switch (obj->kind) {
+	case RTM_OBJ_ENTITY:
+		ok = rtm_entity_alive(rtm_entity_of(obj)) &&
+		     rtm_entity_of(obj)->table == self->table;
+		break;
+	}
+	rtm_obj_put(&self->obj);
+	return ok;
+}
+
+/**
+ * rtm_holds_reference - take one more reference per handle, all or nothing
+ * @reg: the registration
+ * @handles: handles of live objects of the registration's table, a kernel
+ *	copy that is clobbered on error
+ * @count: number of handles
+ * @kinds: RTM_KIND_* mask of acceptable kinds
+ *
+ * Return: 0, -EBADF, -EDQUOT or -ENOMEM; on error nothing is taken.
+ */
+int rtm_holds_reference(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds)
+{
+	u32 i;
+	int err = 0;
+
+	for (i = 0; i < count; i++) {
+		struct rtm_obj *obj;
+		u64 handle;
+
+		obj = rtm_obj_lookup(reg->rn, handles[i], kinds);
+		if (IS_ERR(obj)) {
+			err = PTR_ERR(obj);
+			break;
+		}
+		if (rtm_obj_referenceable(reg, obj))
+			err = rtm_hold(reg, obj, &handle);
+		else
+			err = -EBADF;
+		rtm_obj_put(obj);
+		if (err)
+			break;
+	}
+	/*
+	 * Undo what was taken.  This fails only if another thread of the
+	 * caller released those handles meanwhile, which leaves nothing to
+	 * undo.
+	 */
+	if (err && i)
+		rtm_holds_release(reg, handles, i, kinds);
+	return err;
+}
+
+/**
+ * rtm_holds_drop_all - drop every reference a registration holds
+ * @reg: the registration, deregistered or being closed
+ */
+void rtm_holds_drop_all(struct rtm_reg *reg)
+{
+	unsigned long id = 0;
+
+	for (;;) {
+		struct rtm_obj *obj;
+
+		mutex_lock(&reg->hold_lock);
+		if (!xa_find(&reg->holds, &id, ULONG_MAX, XA_PRESENT)) {
+			mutex_unlock(&reg->hold_lock);
+			break;
+		}
+		xa_erase(&reg->holds, id);
+		reg->nholds--;
+		atomic_long_dec(&reg->rn->stats.holds);
+		obj = xa_load(&reg->rn->objs, id);
+		mutex_unlock(&reg->hold_lock);
+		if (!WARN_ON_ONCE(!obj))
+			rtm_obj_put(obj);
+	}
+}
+
+/**
+ * rtm_holds_count - how many references a registration holds on a handle
+ * @reg: the registration
+ * @handle: the handle
+ *
+ * Return: the count, 0 when none.
+ */
+unsigned long rtm_holds_count(struct rtm_reg *reg, u64 handle)
+{
+	void *entry;
+
+	mutex_lock(&reg->hold_lock);
+	entry = xa_load(&reg->holds, handle & RTM_ID_MASK);
+	mutex_unlock(&reg->hold_lock);
+	return entry ? xa_to_value(entry) : 0;
+}
+
+/* Kinds RtmReferenceHandles and the release calls deal in. */
+#define RTM_KIND_REFCOUNTED (RTM_KIND_ENTITY | RTM_KIND_DEST | \
+			     RTM_KIND_ROUTE | RTM_KIND_NEXTHOP)
+
+static int rtm_handles_ioctl(struct rtm_reg *reg, struct rtm_handles *arg,
+			     bool release)
+{
+	struct rtm_entity *self;
+	u64 *handles;
+	int err;
+
+	if (arg->flags || !arg->kinds || arg->kinds & ~RTM_KIND_REFCOUNTED)
+		return -EINVAL;
+	if (!arg->count || arg->count > RTM_MAX_BATCH)
+		return -EINVAL;
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+
+	handles = vmemdup_user(u64_to_user_ptr(arg->handles),
+			       array_size(arg->count, sizeof(*handles)));
+	if (IS_ERR(handles)) {
+		err = PTR_ERR(handles);
+		goto out;
+	}
+	if (release)
+		err = rtm_holds_release(reg, handles, arg->count, arg->kinds);
+	else
+		err = rtm_holds_reference(reg, handles, arg->count, arg->kinds);
+	kvfree(handles);
+out:
+	rtm_obj_put(&self->obj);
+	return err;
+}
+
+/* RtmReferenceHandles (RTM_IOC_REFERENCE) */
+int rtm_handles_reference_ioctl(struct rtm_reg *reg, void *data)
+{
+	return rtm_handles_ioctl(reg, data, false);
+}
+
+/* The release calls (RTM_IOC_RELEASE) */
+int rtm_handles_release_ioctl(struct rtm_reg *reg, void *data)
+{
+	return rtm_handles_ioctl(reg, data, true);
+}
