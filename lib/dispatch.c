@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The event dispatcher thread.
+ *
+ * The kernel queues fixed-size struct rtm_event records on the
+ * registration's fd; read() blocks until there is one and returns end of
+ * file once the entity has deregistered.  Each record becomes one call of
+ * the entity's callback, on this thread, and never after a deregistration
+ * has begun.
+ */
+#define _GNU_SOURCE		/* pthread_setname_np() */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "convert.h"
+#include "dispatch.h"
+
+#define EVENT_BATCH	16	/* records read per read() */
+
+_Static_assert(RTM_EVENT_ENTITY_REGISTERED == (int)RTM_ENTITY_REGISTERED &&
+	       RTM_EVENT_ENTITY_DEREGISTERED == (int)RTM_ENTITY_DEREGISTERED &&
+	       RTM_EVENT_ROUTE_EXPIRED == (int)RTM_ROUTE_EXPIRED &&
+	       RTM_EVENT_CHANGE_NOTIFICATION == (int)RTM_CHANGE_NOTIFICATION,
+	       "kernel event types are the RTM_EVENT_TYPE values");
+
+static void dispatch_event(struct librtm_reg *reg, const struct rtm_event *ev)
+{
+	RTM_ENTITY_INFO info;
+
+	switch (ev->type) {
+	case RTM_EVENT_ENTITY_REGISTERED:
+	case RTM_EVENT_ENTITY_DEREGISTERED:
+		/* Context2 is only valid during the call, as on Windows. */
+		librtm_entity_info_from_kernel(&info, &ev->entity);
+		reg->callback(reg->handle, (RTM_EVENT_TYPE)ev->type,
+			      librtm_handle(ev->handle), &info);
+		break;
+	case RTM_EVENT_CHANGE_NOTIFICATION:
+		/* Context1: the notify handle; Context2: its NotifyContext. */
+		reg->callback(reg->handle, RTM_CHANGE_NOTIFICATION,
+			      librtm_handle(ev->handle),
+			      (PVOID)(uintptr_t)ev->context);
+		break;
+	default:
+		/*
+		 * RTM_EVENT_ROUTE_EXPIRED lands here until the library keeps
+		 * route shadows (its Context2) and the ABI has a way to hand
+		 * the callback's answer back with ev->cookie.  Types this
+		 * library does not know come from a newer kernel.
+		 */
+		break;
+	}
+}
+
+static void *dispatcher_main(void *arg)
+{
+	struct librtm_reg *reg = arg;
+	struct rtm_event events[EVENT_BATCH];
+	ssize_t len;
+	size_t i;
+
+	for (;;) {
+		len = read(reg->fd, events, sizeof(events));
+		if (len < 0 && errno == EINTR)
+			continue;
+		/* 0: the entity deregistered; < 0: the fd is unusable. */
+		if (len <= 0)
+			break;
+		for (i = 0; i < (size_t)len / sizeof(events[0]); i++)
+			if (librtm_reg_live(reg))
+				dispatch_event(reg, &events[i]);
+	}
+
+	librtm_reg_put(reg);
+	return NULL;
+}
+
+int librtm_dispatch_start(struct librtm_reg *reg)
+{
+	sigset_t all, saved;
+	int err;
+
+	/*
+	 * Signals belong to the application's threads: the new thread
+	 * inherits a fully blocked mask, with no window before it sets one.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &saved);
+	err = pthread_create(&reg->dispatcher, NULL, dispatcher_main, reg);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+
+	if (!err)
+		pthread_setname_np(reg->dispatcher, "rtm-events");
+	return err;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The registration map: RTM_ENTITY_HANDLE -> the fd that holds the
+ * registration, its event callback, its exported methods and its
+ * dispatcher thread.
+ *
+ * Entries are reference counted so that an fd is never closed (and its
+ * number reused) while a call is still using it: every RTMv2 call takes a
+ * reference with librtm_reg_get() for the duration of its ioctls, the map
+ * holds one, the dispatcher thread holds one, and the last put closes the fd.
+ */
+#ifndef LIBRTM_REGISTRY_H
+#define LIBRTM_REGISTRY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "librtm.h"
+
+#define LIBRTM_MAX_METHODS	32	/* one per bit of a method type */
+
+struct librtm_reg {
+	/* Set before librtm_reg_publish(), read-only afterwards. */
+	RTM_ENTITY_HANDLE handle;
+	int fd;
+	RTM_EVENT_CALLBACK callback;
+	UINT num_methods;
+	RTM_ENTITY_EXPORT_METHOD methods[LIBRTM_MAX_METHODS];
+
+	/* Protected by the registry lock. */
+	struct librtm_reg *next;
+	unsigned int refs;
+	bool retiring;			/* being deregistered: hidden from lookups */
+	bool has_dispatcher;
+	pthread_t dispatcher;
+};
+
+/* A new, unpublished entry owning @fd, with one reference for the caller. */
+struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle);
+
+/*
+ * Make the entry visible to lookups and, if it has a callback, start its
+ * dispatcher thread.  On failure nothing is published and the caller's
+ * reference is untouched.
+ */
+DWORD librtm_reg_publish(struct librtm_reg *reg);
+
+/* A reference to the live entry of @handle, or NULL. */
+struct librtm_reg *librtm_reg_get(RTM_ENTITY_HANDLE handle);
+
+/* Drop a reference; the last one closes the fd and frees the entry. */
+void librtm_reg_put(struct librtm_reg *reg);
+
+/* False once a deregistration has claimed the entry. */
+bool librtm_reg_live(struct librtm_reg *reg);
+
+/*
+ * Deregistration, in three steps: claim the live entry of @handle (a
+ * reference, and the entry is hidden so that a second deregistration gets
+ * NULL), then either unclaim it if the kernel refused, or retire it: unlink
+ * it and stop its dispatcher (joined, or detached when retiring from the
+ * dispatcher thread itself).  The caller still puts its reference.
+ */
+struct librtm_reg *librtm_reg_claim(RTM_ENTITY_HANDLE handle);
+void librtm_reg_unclaim(struct librtm_reg *reg);
+void librtm_reg_retire(struct librtm_reg *reg);
+
+#endif /* LIBRTM_REGISTRY_H */
