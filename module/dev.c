@@ -5,8 +5,9 @@
  * Every command's argument starts with a __u32 size.  The dispatcher reads
  * it, bounds it, and copies the structure in with copy_struct_from_user():
  * a shorter (older) structure is zero-extended, a longer (newer) one must
- * have a zero tail.  On success, and on -ENOSPC (a list that did not fit),
- * the structure goes back out, truncated to the caller's size.
+ * have a zero tail.  On success, on -ENOSPC (a list that did not fit) and
+ * for batches on any error, the structure goes back out, truncated to the
+ * caller's size.
  */
 
 #include <linux/module.h>
@@ -26,20 +27,41 @@ union rtm_ioctl_arg {
 	struct rtm_get_entities entities;
 	struct rtm_get_entity_info entity_info;
 	struct rtm_handles handles;
+	struct rtm_add_nexthop add_nexthop;
+	struct rtm_nexthop_key nexthop_key;
+	struct rtm_get_nexthop_info nexthop_info;
+	struct rtm_add_route add_route;
+	struct rtm_delete_route delete_route;
+	struct rtm_get_route_info route_info;
+	struct rtm_get_dest get_dest;
+	struct rtm_get_exact_route exact_route;
+	struct rtm_hold_dest hold_dest;
+	struct rtm_bulk_routes bulk_routes;
+	struct rtm_lookup lookup;
 };
+
+/*
+ * RTM_IOCTL_PARTIAL: the structure goes back out on failure too (a batch
+ * reports how far it got).
+ */
+#define RTM_IOCTL_PARTIAL	BIT(0)
 
 struct rtm_ioctl_desc {
 	unsigned int ver0;	/* smallest size accepted */
 	unsigned int size;	/* the kernel's size */
+	unsigned int flags;
 	int (*fn)(struct rtm_reg *reg, void *arg);
 };
 
-#define RTM_IOCTL(_cmd, _fn, _type, _ver0)				\
+#define RTM_IOCTL_FLAGS(_cmd, _fn, _type, _ver0, _flags)		\
 	[_IOC_NR(_cmd) - RTM_IOC_BASE] = {				\
 		.ver0 = _ver0,						\
 		.size = sizeof(struct _type),				\
+		.flags = _flags,					\
 		.fn = _fn,						\
 	}
+#define RTM_IOCTL(_cmd, _fn, _type, _ver0)				\
+	RTM_IOCTL_FLAGS(_cmd, _fn, _type, _ver0, 0)
 
 static const struct rtm_ioctl_desc rtm_ioctls[] = {
 	RTM_IOCTL(RTM_IOC_REGISTER, rtm_entity_register,
@@ -54,6 +76,34 @@ static const struct rtm_ioctl_desc rtm_ioctls[] = {
 		  rtm_handles, RTM_HANDLES_SIZE_VER0),
 	RTM_IOCTL(RTM_IOC_RELEASE, rtm_handles_release_ioctl,
 		  rtm_handles, RTM_HANDLES_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_ADD_NEXTHOP, rtm_nexthop_add_ioctl,
+		  rtm_add_nexthop, RTM_ADD_NEXTHOP_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_FIND_NEXTHOP, rtm_nexthop_find_ioctl,
+		  rtm_nexthop_key, RTM_NEXTHOP_KEY_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_DELETE_NEXTHOP, rtm_nexthop_delete_ioctl,
+		  rtm_nexthop_key, RTM_NEXTHOP_KEY_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_GET_NEXTHOP_INFO, rtm_nexthop_info_ioctl,
+		  rtm_get_nexthop_info, RTM_GET_NEXTHOP_INFO_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_ADD_ROUTE, rtm_route_add_ioctl,
+		  rtm_add_route, RTM_ADD_ROUTE_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_DELETE_ROUTE, rtm_route_delete_ioctl,
+		  rtm_delete_route, RTM_DELETE_ROUTE_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_GET_ROUTE_INFO, rtm_route_info_ioctl,
+		  rtm_get_route_info, RTM_GET_ROUTE_INFO_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_GET_DEST, rtm_dest_get_ioctl,
+		  rtm_get_dest, RTM_GET_DEST_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_GET_EXACT_ROUTE, rtm_route_exact_ioctl,
+		  rtm_get_exact_route, RTM_GET_EXACT_ROUTE_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_HOLD_DEST, rtm_dest_hold_ioctl,
+		  rtm_hold_dest, RTM_HOLD_DEST_SIZE_VER0),
+	RTM_IOCTL_FLAGS(RTM_IOC_ADD_ROUTES, rtm_routes_add_ioctl,
+			rtm_bulk_routes, RTM_BULK_ROUTES_SIZE_VER0,
+			RTM_IOCTL_PARTIAL),
+	RTM_IOCTL_FLAGS(RTM_IOC_DELETE_ROUTES, rtm_routes_delete_ioctl,
+			rtm_bulk_routes, RTM_BULK_ROUTES_SIZE_VER0,
+			RTM_IOCTL_PARTIAL),
+	RTM_IOCTL(RTM_IOC_LOOKUP, rtm_lookup_ioctl,
+		  rtm_lookup, RTM_LOOKUP_SIZE_VER0),
 };
 
 static long rtm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
@@ -88,7 +138,7 @@ static long rtm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		return err;
 
 	err = desc->fn(reg, &arg);
-	if (err && err != -ENOSPC)
+	if (err && err != -ENOSPC && !(desc->flags & RTM_IOCTL_PARTIAL))
 		return err;
 	if (copy_to_user(argp, &arg, min_t(size_t, usize, desc->size)))
 		return -EFAULT;

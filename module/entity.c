@@ -89,12 +89,18 @@ static int rtm_entity_link(struct rtm_entity *e)
 	return 0;
 }
 
-/* Take a registered entity out of its table; the caller holds the lock. */
+/*
+ * Take a registered entity out of its table, deleting what it owned; the
+ * caller holds the lock.
+ */
 static void rtm_entity_unlink(struct rtm_entity *e)
 {
 	struct rtm_table *t = e->table;
 
 	lockdep_assert_held(&t->lock);
+	rtm_expired_flush(e);
+	rtm_routes_flush(e);
+	rtm_nexthops_flush(e);
 	list_del(&e->node);
 	t->nentities--;
 	atomic_long_dec(&t->rn->stats.entities);
@@ -167,6 +173,8 @@ int rtm_entity_register(struct rtm_reg *reg, void *data)
 	e->reg_flags = arg->flags;
 	e->num_methods = arg->num_methods;
 	e->pid = task_tgid_vnr(current);
+	e->nexthops = RB_ROOT;
+	INIT_LIST_HEAD(&e->expired);
 
 	if (arg->flags & RTM_REGISTER_EVENTS) {
 		err = rtm_events_init(reg, rtm_event_queue_len);

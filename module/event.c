@@ -40,27 +40,23 @@ void rtm_events_free(struct rtm_reg *reg)
 	reg->ev_ring = NULL;
 }
 
-/**
- * rtm_event_queue - queue an event for a registration
- * @reg: the receiving registration
- * @ev: the event; copied
- *
- * Does nothing for registrations without a queue or after deregistration.
- */
-void rtm_event_queue(struct rtm_reg *reg, const struct rtm_event *ev)
+static bool __rtm_event_queue(struct rtm_reg *reg, const struct rtm_event *ev,
+			      bool droppable)
 {
 	struct rtm_event *slot;
 
 	spin_lock(&reg->ev_lock);
 	if (!reg->ev_ring || reg->ev_closed) {
 		spin_unlock(&reg->ev_lock);
-		return;
+		return true;
 	}
 	if (reg->ev_head - reg->ev_tail > reg->ev_mask) {
-		reg->ev_lost = true;
+		if (droppable)
+			reg->ev_lost = true;
 		spin_unlock(&reg->ev_lock);
-		atomic_long_inc(&reg->rn->stats.events_lost);
-		return;
+		if (droppable)
+			atomic_long_inc(&reg->rn->stats.events_lost);
+		return false;
 	}
 	slot = &reg->ev_ring[reg->ev_head & reg->ev_mask];
 	*slot = *ev;
@@ -73,6 +69,33 @@ void rtm_event_queue(struct rtm_reg *reg, const struct rtm_event *ev)
 
 	atomic_long_inc(&reg->rn->stats.events_queued);
 	wake_up_interruptible_poll(&reg->ev_wait, EPOLLIN | EPOLLRDNORM);
+	return true;
+}
+
+/**
+ * rtm_event_queue - queue an event for a registration, or drop it
+ * @reg: the receiving registration
+ * @ev: the event; copied
+ *
+ * Does nothing for registrations without a queue or after deregistration.
+ * When the queue is full the event is lost and the next one says so.
+ */
+void rtm_event_queue(struct rtm_reg *reg, const struct rtm_event *ev)
+{
+	__rtm_event_queue(reg, ev, true);
+}
+
+/**
+ * rtm_event_try_queue - queue an event its producer keeps until it fits
+ * @reg: the receiving registration
+ * @ev: the event; copied
+ *
+ * Return: false if the queue is full; the producer tries again when the
+ * reader has made room (rtm_expired_refill()).
+ */
+bool rtm_event_try_queue(struct rtm_reg *reg, const struct rtm_event *ev)
+{
+	return __rtm_event_queue(reg, ev, false);
 }
 
 /**
@@ -151,6 +174,8 @@ out_unlock:
 	spin_unlock(&reg->ev_lock);
 out:
 	mutex_unlock(&reg->ev_read_lock);
+	if (ret > 0)
+		rtm_expired_refill(reg);
 	return ret;
 }
 

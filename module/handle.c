@@ -23,21 +23,32 @@
 
 static atomic64_t rtm_next_id = ATOMIC64_INIT(0);
 
-static void rtm_obj_release(struct rtm_obj *obj)
+/**
+ * rtm_obj_put - drop a reference to an object of any kind
+ * @obj: the object
+ *
+ * Must not be called under a table lock: the last reference to a dest,
+ * route or next hop takes its table's lock.
+ */
+void rtm_obj_put(struct rtm_obj *obj)
 {
 	switch (obj->kind) {
 	case RTM_OBJ_ENTITY:
-		rtm_entity_release(rtm_entity_of(obj));
+		if (refcount_dec_and_test(&obj->ref))
+			rtm_entity_release(rtm_entity_of(obj));
+		break;
+	case RTM_OBJ_DEST:
+		rtm_dest_put(rtm_dest_of(obj));
+		break;
+	case RTM_OBJ_ROUTE:
+		rtm_route_put(rtm_route_of(obj));
+		break;
+	case RTM_OBJ_NEXTHOP:
+		rtm_nexthop_put(rtm_nexthop_of(obj));
 		break;
 	default:
-		WARN_ONCE(1, "release of an object of kind %u\n", obj->kind);
+		WARN_ONCE(1, "put of an object of kind %u\n", obj->kind);
 	}
-}
-
-void rtm_obj_put(struct rtm_obj *obj)
-{
-	if (refcount_dec_and_test(&obj->ref))
-		rtm_obj_release(obj);
 }
 
 /**
@@ -166,6 +177,73 @@ out:
 	return err;
 }
 
+/**
+ * rtm_hold_many - hand out handles to several objects, all or nothing
+ * @reg: the registration receiving them
+ * @objs: the objects; the caller holds a reference to each
+ * @n: how many
+ * @handles: the handles, out
+ *
+ * Return: 0, or a negative errno with nothing held.
+ */
+int rtm_hold_many(struct rtm_reg *reg, struct rtm_obj **objs, unsigned int n,
+		  u64 *handles)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		err = rtm_hold(reg, objs[i], &handles[i]);
+		if (err) {
+			/* Those were just taken, so they are held. */
+			if (i)
+				rtm_holds_release(reg, handles, i, RTM_KIND_ALL);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/**
+ * rtm_handles_peek - the handles of objects, without references
+ * @reg: the caller's registration
+ * @objs: the objects; the caller holds a reference to each
+ * @n: how many
+ * @handles: the handles, out
+ *
+ * For the direct views of the pointer calls, whose handles are not held.
+ * Return: 0, or -ENOMEM.
+ */
+int rtm_handles_peek(struct rtm_reg *reg, struct rtm_obj **objs,
+		     unsigned int n, u64 *handles)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		err = rtm_obj_publish(reg->rn, objs[i]);
+		if (err)
+			return err;
+		handles[i] = rtm_handle_of(objs[i]);
+	}
+	return 0;
+}
+
+/**
+ * rtm_hold_consume - drop one reference the caller holds on an object, if any
+ * @reg: the registration
+ * @obj: the object; the caller holds its own reference too
+ *
+ * The calls that consume the handle they are given (the deletes) use it.
+ */
+void rtm_hold_consume(struct rtm_reg *reg, struct rtm_obj *obj)
+{
+	u64 handle = rtm_handle_of(obj);
+
+	if (obj->id && rtm_holds_count(reg, handle))
+		rtm_holds_release(reg, &handle, 1, RTM_KIND_ALL);
+}
+
 /* Replace the count of a present entry; this never allocates. */
 static void rtm_hold_set(struct rtm_reg *reg, u64 id, unsigned long count)
 {
@@ -251,6 +329,15 @@ static bool rtm_obj_referenceable(struct rtm_reg *reg, struct rtm_obj *obj)
 	case RTM_OBJ_ENTITY:
 		ok = rtm_entity_alive(rtm_entity_of(obj)) &&
 		     rtm_entity_of(obj)->table == self->table;
+		break;
+	case RTM_OBJ_DEST:
+		ok = rtm_dest_of(obj)->table == self->table;
+		break;
+	case RTM_OBJ_ROUTE:
+		ok = rtm_route_of(obj)->dest->table == self->table;
+		break;
+	case RTM_OBJ_NEXTHOP:
+		ok = rtm_nexthop_of(obj)->owner->table == self->table;
 		break;
 	}
 	rtm_obj_put(&self->obj);

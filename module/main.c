@@ -32,13 +32,18 @@ unsigned int rtm_event_queue_len = 1024;
 module_param_named(event_queue_len, rtm_event_queue_len, uint, 0444);
 MODULE_PARM_DESC(event_queue_len, "Events queued per registration; more are dropped until it drains");
 
+unsigned int rtm_max_routes = 1U << 23;
+module_param_named(max_routes, rtm_max_routes, uint, 0444);
+MODULE_PARM_DESC(max_routes, "Routes one entity may own");
+
 unsigned int rtm_opaque_slots = 32;
 module_param_named(opaque_slots, rtm_opaque_slots, uint, 0444);
 MODULE_PARM_DESC(opaque_slots, "Opaque pointer slots per destination");
 
 static int __init rtm_check_params(void)
 {
-	if (!rtm_max_nexthops_in_route || rtm_max_nexthops_in_route > 256 ||
+	if (!rtm_max_nexthops_in_route ||
+	    rtm_max_nexthops_in_route > RTM_MAX_NEXTHOPS ||
 	    !rtm_max_handles_in_enum || rtm_max_handles_in_enum > RTM_MAX_BATCH ||
 	    !rtm_max_holds || !rtm_max_instances ||
 	    rtm_max_instances > 65536 || rtm_opaque_slots > 1024 ||
@@ -59,18 +64,27 @@ static int __init rtm_init(void)
 	if (err)
 		return err;
 
-	err = rtm_netns_register();
+	err = rtm_dests_init();
 	if (err)
 		return err;
-
+	err = rtm_routes_init();
+	if (err)
+		goto err_dests;
+	err = rtm_netns_register();
+	if (err)
+		goto err_routes;
 	err = rtm_dev_register();
 	if (err)
 		goto err_netns;
-
 	return 0;
 
 err_netns:
 	rtm_netns_unregister();
+err_routes:
+	rtm_gc_exit();
+	rtm_routes_exit();
+err_dests:
+	rtm_dests_exit();
 	return err;
 }
 
@@ -79,7 +93,9 @@ static void __exit rtm_exit(void)
 	rtm_dev_unregister();
 	rtm_netns_unregister();
 	/* Objects are freed through RCU by code that lives in this module. */
-	rcu_barrier();
+	rtm_gc_exit();
+	rtm_routes_exit();
+	rtm_dests_exit();
 }
 
 module_init(rtm_init);

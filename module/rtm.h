@@ -28,14 +28,23 @@
 #include <linux/rcupdate.h>
 #include <linux/atomic.h>
 #include <linux/poll.h>
+#include <linux/rbtree.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
 #include <linux/rtm.h>
 
 #include "compat.h"
+#include "lpm.h"
 
 struct net;
 struct rtm_net;
 struct rtm_table;
 struct rtm_reg;
+struct rtm_entity;
+struct rtm_dest;
+struct rtm_route;
+struct rtm_nexthop;
+struct rtm_attr;
 
 /* Object kinds; the uapi mask bit of kind k is 1 << (k - 1). */
 enum rtm_kind {
@@ -92,7 +101,9 @@ extern unsigned int rtm_max_holds;
 extern unsigned int rtm_max_instances;
 extern unsigned int rtm_event_queue_len;
 extern unsigned int rtm_opaque_slots;
+extern unsigned int rtm_max_routes;
 
+#define RTM_MAX_NEXTHOPS	32	/* bound of max_nexthops_in_route */
 #define RTM_VIEWS_SUPPORTED	0x3U	/* unicast and multicast */
 #define RTM_NUM_VIEWS		2
 
@@ -125,19 +136,40 @@ struct rtm_table {
 	struct rtm_net *rn;
 	u16 instance;
 	u16 family;
+	u8 addr_len;			/* 4 or 16 */
 	struct mutex lock;		/* serialises writers of the table */
 	struct list_head entities;	/* registration order */
 	unsigned int nentities;
 	unsigned long *opaque_used;	/* bitmap of rtm_opaque_slots */
+
+	struct rtm_lpm dests;		/* dests by prefix */
+	struct rhashtable attrs;	/* shared route attributes */
+	struct xarray dest_ext;		/* dest id -> struct rtm_dest_ext */
+	struct xarray route_ext;	/* route id -> struct rtm_route_ext */
+	struct rb_root expiry;		/* armed route_ext by expiry time */
+	struct delayed_work expiry_work;
+
+	/* under @lock; read locklessly for statistics */
+	unsigned long ndests;
+	unsigned long nroutes;
+	unsigned long nnexthops;
+	unsigned long nattrs;
+	size_t attr_bytes;
 };
 
 struct rtm_table *rtm_table_get(struct rtm_net *rn, u16 instance, u16 family);
+void rtm_table_destroy(struct rtm_table *t);
 
 /* Handles and the references registrations hold (handle.c). */
 int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj);
 void rtm_obj_unpublish(struct rtm_net *rn, struct rtm_obj *obj);
 struct rtm_obj *rtm_obj_lookup(struct rtm_net *rn, u64 handle, u32 kinds);
 int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle);
+int rtm_hold_many(struct rtm_reg *reg, struct rtm_obj **objs, unsigned int n,
+		  u64 *handles);
+void rtm_hold_consume(struct rtm_reg *reg, struct rtm_obj *obj);
+int rtm_handles_peek(struct rtm_reg *reg, struct rtm_obj **objs,
+		     unsigned int n, u64 *handles);
 int rtm_holds_release(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds);
 int rtm_holds_reference(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds);
 void rtm_holds_drop_all(struct rtm_reg *reg);
@@ -159,6 +191,10 @@ struct rtm_entity {
 	u32 num_methods;
 	int opaque_slot;		/* -1 when none reserved */
 	pid_t pid;			/* thread group that registered it */
+	struct rb_root nexthops;	/* next hops by key, under table lock */
+	unsigned long nroutes;		/* live routes, under table lock */
+	struct list_head expired;	/* expired routes not yet signalled */
+	unsigned long nexpired;
 	struct rcu_head rcu;
 };
 
@@ -187,6 +223,214 @@ int rtm_entity_list(struct rtm_reg *reg, void *data);
 int rtm_entity_info(struct rtm_reg *reg, void *data);
 int rtm_handles_reference_ioctl(struct rtm_reg *reg, void *data);
 int rtm_handles_release_ioctl(struct rtm_reg *reg, void *data);
+
+/* Deferred frees after an RCU grace period, for objects without an rcu_head (gc.c). */
+void rtm_gc_free(struct kmem_cache *cache, void *obj);
+void rtm_gc_flush(void);
+void rtm_gc_exit(void);
+
+/* Next hops (nexthop.c): private to their owner, keyed by (address, ifindex). */
+struct rtm_nexthop {
+	struct rtm_obj obj;		/* state: RTM_NEXTHOP_STATE_*; flags: RTM_NEXTHOP_FLAGS_* */
+	struct rb_node node;		/* in the owner's tree while CREATED */
+	struct rtm_entity *owner;	/* held */
+	struct rtm_net_address addr;	/* masked to its length */
+	u32 ifindex;
+	u64 esi;			/* EntitySpecificInfo */
+	struct rtm_dest *remote;	/* REMOTE: dest covering addr (held), or NULL */
+	struct rcu_head rcu;
+};
+
+static inline struct rtm_nexthop *rtm_nexthop_of(struct rtm_obj *obj)
+{
+	return container_of(obj, struct rtm_nexthop, obj);
+}
+
+struct rtm_nexthop *rtm_nexthop_lookup(struct rtm_reg *reg,
+				       struct rtm_entity *self, u64 handle);
+void rtm_nexthop_put(struct rtm_nexthop *nh);
+void rtm_nexthop_put_locked(struct rtm_table *t, struct rtm_nexthop *nh);
+void rtm_nexthops_flush(struct rtm_entity *e);
+int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data);
+int rtm_nexthop_find_ioctl(struct rtm_reg *reg, void *data);
+int rtm_nexthop_delete_ioctl(struct rtm_reg *reg, void *data);
+int rtm_nexthop_info_ioctl(struct rtm_reg *reg, void *data);
+
+/*
+ * Route attributes (attr.c): what a route says besides its dest, owner and
+ * EntitySpecificInfo.  Immutable once made and shared by every route of the
+ * table with the same values, so that a route changes them with one
+ * pointer and readers always see a consistent set.
+ */
+struct rtm_attr {
+	struct rhash_head node;		/* in rtm_table.attrs */
+	refcount_t ref;
+	u32 metric;
+	u32 pref;
+	u32 views;
+	u16 flags;			/* RTM_ROUTE_FLAGS_* */
+	u8 flags1;
+	u8 nnh;
+	struct rtm_nexthop *neighbour;	/* held, or NULL */
+	struct rcu_head rcu;
+	struct rtm_nexthop *nh[];	/* held */
+};
+
+struct rtm_attr *rtm_attr_get(struct rtm_table *t, const struct rtm_attr *tmpl);
+void rtm_attr_put_locked(struct rtm_table *t, struct rtm_attr *a);
+int rtm_attrs_init(struct rtm_table *t);
+void rtm_attrs_destroy(struct rtm_table *t);
+
+/*
+ * Destinations (dest.c): one per prefix of a table, in the table's trie
+ * from its first reference to its last: routes, handles, a hold-down and
+ * next hops resolved through it all hold one.  Prefix bits beyond the
+ * length are zero.
+ */
+#define RTM_DEST_EXT	BIT(0)		/* has a struct rtm_dest_ext */
+
+struct rtm_dest {
+	struct rtm_obj obj;		/* state: prefix length; flags: RTM_DEST_* */
+	struct rtm_table *table;
+	struct rtm_route __rcu *routes;	/* in order of creation */
+	u64 changed;			/* LastChanged, as a FILETIME */
+	u32 pending;			/* subscriptions with a change queued */
+	u8 addr[];			/* t->addr_len bytes */
+};
+
+static inline struct rtm_dest *rtm_dest_of(struct rtm_obj *obj)
+{
+	return container_of(obj, struct rtm_dest, obj);
+}
+
+static inline u8 rtm_dest_plen(const struct rtm_dest *d)
+{
+	return d->obj.state;
+}
+
+/* Hold-down and other rarely used state of a dest (dest.c). */
+struct rtm_dest_ext {
+	struct rtm_dest *dest;
+	u32 hold_views;			/* views marked for hold-down */
+	u32 hold_ms;			/* longest hold time asked */
+	struct rtm_route *hold[RTM_NUM_VIEWS];	/* held-down routes (held) */
+	unsigned long hold_until;	/* jiffies */
+	struct delayed_work hold_work;	/* ends the hold-down */
+	struct rcu_head rcu;
+};
+
+struct rtm_dest *rtm_dest_lookup(struct rtm_reg *reg, struct rtm_entity *self,
+				 u64 handle);
+struct rtm_dest *rtm_dest_find_or_create(struct rtm_table *t,
+					 const struct rtm_net_address *a);
+bool rtm_dest_accept(void *value, void *arg);
+struct rtm_dest *rtm_dest_longest(struct rtm_table *t, const u8 *key, u8 maxlen,
+				  u32 views);
+void rtm_dest_put(struct rtm_dest *d);
+void rtm_dest_put_locked(struct rtm_dest *d);
+void rtm_dest_get(struct rtm_dest *d);
+bool rtm_dest_get_unless_zero(struct rtm_dest *d);
+int rtm_dest_key(const struct rtm_table *t, const struct rtm_net_address *a,
+		 u8 *key);
+void rtm_dest_touch(struct rtm_dest *d);
+void rtm_dest_hold_route(struct rtm_dest *d, struct rtm_route *r, u32 views);
+struct rtm_dest_ext *rtm_dest_ext(struct rtm_dest *d);
+void rtm_dests_flush_holds(struct rtm_table *t);
+u64 rtm_filetime_now(void);
+int rtm_dest_info_copy(struct rtm_reg *reg, struct rtm_dest *d, u32 views,
+		       u32 proto, struct rtm_dest_info __user *uinfo);
+int rtm_dest_get_ioctl(struct rtm_reg *reg, void *data);
+int rtm_dest_hold_ioctl(struct rtm_reg *reg, void *data);
+int rtm_dests_init(void);
+void rtm_dests_exit(void);
+
+/* Routes (route.c). */
+#define RTM_ROUTE_EXT	BIT(0)		/* has a struct rtm_route_ext */
+
+struct rtm_route {
+	struct rtm_obj obj;		/* state: RTM_ROUTE_STATE_*; flags: RTM_ROUTE_* */
+	struct rtm_route __rcu *next;	/* in the dest's list */
+	struct rtm_dest *dest;		/* held */
+	struct rtm_entity *owner;	/* held */
+	struct rtm_attr __rcu *attr;	/* held */
+	u64 esi;			/* EntitySpecificInfo */
+};
+
+static inline struct rtm_route *rtm_route_of(struct rtm_obj *obj)
+{
+	return container_of(obj, struct rtm_route, obj);
+}
+
+/* Time to live and other rarely used state of a route (expire.c). */
+struct rtm_route_ext {
+	struct rtm_route *route;
+	struct rb_node node;		/* in rtm_table.expiry while armed */
+	unsigned long expires;		/* jiffies */
+	bool armed;
+	bool expired;			/* ran out and not refreshed since */
+	struct list_head expired_node;	/* in the owner's backlog */
+	struct rcu_head rcu;
+};
+
+/* The state of a dest's best routes, to tell what a change changed. */
+struct rtm_best {
+	struct rtm_route *route[RTM_NUM_VIEWS];
+	struct rtm_attr *attr[RTM_NUM_VIEWS];
+};
+
+/* An add or update of a route, as the ioctls give it. */
+struct rtm_route_req {
+	struct rtm_route *update;	/* route to update (held), or NULL */
+	struct rtm_net_address dest;
+	u32 change_flags;		/* in: RTM_ROUTE_CHANGE_FIRST/NEW; out */
+	u32 ttl;			/* ms, U32_MAX: never */
+	u64 esi;
+	struct rtm_attr *attr;		/* held by the request */
+	struct rtm_route *route;	/* out: the route (held) when asked */
+	bool want_route;
+};
+
+struct rtm_route *rtm_route_lookup(struct rtm_reg *reg, struct rtm_entity *self,
+				   u64 handle);
+struct rtm_route *rtm_route_best(struct rtm_dest *d, u32 views, u32 proto);
+void rtm_best_save(struct rtm_dest *d, struct rtm_best *b);
+u32 rtm_best_changed(struct rtm_dest *d, const struct rtm_best *before);
+int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req);
+int rtm_route_delete_locked(struct rtm_route *r, u32 *change_flags);
+void rtm_route_put(struct rtm_route *r);
+void rtm_route_put_locked(struct rtm_route *r);
+void rtm_routes_flush(struct rtm_entity *e);
+int rtm_routes_init(void);
+void rtm_routes_exit(void);
+int rtm_attr_from_user(struct rtm_reg *reg, struct rtm_entity *self,
+		       const struct rtm_route_info __user *uinfo,
+		       struct rtm_attr *tmpl);
+void rtm_attr_tmpl_put(struct rtm_attr *tmpl);
+int rtm_route_add_ioctl(struct rtm_reg *reg, void *data);
+int rtm_route_delete_ioctl(struct rtm_reg *reg, void *data);
+int rtm_route_info_ioctl(struct rtm_reg *reg, void *data);
+int rtm_route_exact_ioctl(struct rtm_reg *reg, void *data);
+
+/* Time to live (expire.c). */
+struct rtm_route_ext *rtm_route_ext(struct rtm_route *r);
+int rtm_route_ttl_prepare(struct rtm_route *r, u32 ttl,
+			  struct rtm_route_ext **prep);
+void rtm_route_ttl_abort(struct rtm_table *t, struct rtm_route_ext *prep);
+void rtm_route_ttl_commit(struct rtm_route *r, u32 ttl,
+			  struct rtm_route_ext *prep);
+void rtm_route_ttl_stop(struct rtm_route *r);
+void rtm_route_ext_free(struct rtm_route *r);
+bool rtm_route_expired(struct rtm_route *r);
+void rtm_expired_deliver(struct rtm_entity *e);
+void rtm_expired_refill(struct rtm_reg *reg);
+void rtm_expired_flush(struct rtm_entity *e);
+void rtm_expiry_init(struct rtm_table *t);
+void rtm_expiry_stop(struct rtm_table *t);
+
+/* Bulk calls (bulk.c). */
+int rtm_routes_add_ioctl(struct rtm_reg *reg, void *data);
+int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data);
+int rtm_lookup_ioctl(struct rtm_reg *reg, void *data);
 
 /* A registration: one open file of /dev/rtm (reg.c). */
 struct rtm_reg {
@@ -217,6 +461,7 @@ struct rtm_entity *rtm_reg_entity(struct rtm_reg *reg);
 int rtm_events_init(struct rtm_reg *reg, unsigned int len);
 void rtm_events_free(struct rtm_reg *reg);
 void rtm_event_queue(struct rtm_reg *reg, const struct rtm_event *ev);
+bool rtm_event_try_queue(struct rtm_reg *reg, const struct rtm_event *ev);
 void rtm_events_close(struct rtm_reg *reg);
 ssize_t rtm_events_read(struct rtm_reg *reg, char __user *buf, size_t len,
 			bool nonblock);

@@ -30,13 +30,119 @@
 #define RTM_KIND_ROUTE_LIST	(1U << 5)
 #define RTM_KIND_NOTIFY		(1U << 6)
 
+/*
+ * The structures RTMv2 hands to its clients (RTM_ENTITY_INFO,
+ * RTM_NET_ADDRESS, RTM_DEST_INFO, RTM_ROUTE_INFO, RTM_NEXTHOP_INFO) have
+ * the same layout here as in rtmv2.h on x86-64, so the library passes its
+ * callers' buffers through.  Handles are __u64; pointers a client stores
+ * (EntitySpecificInfo) are opaque __u64 values.
+ */
+
 /* Identity of a registered entity (RTM_ENTITY_INFO). */
 struct rtm_entity_info {
 	__u16 instance_id;		/* RTM instance */
 	__u16 family;			/* AF_INET or AF_INET6 */
+	__u32 reserved;			/* must be zero */
 	__u32 protocol_id;		/* EntityProtocolId */
 	__u32 entity_instance_id;	/* EntityInstanceId */
-	__u32 reserved;			/* must be zero */
+};
+
+/*
+ * RTMv2 values the kernel interprets, with the names and spellings of
+ * rtmv2.h so that both headers can be included together.
+ */
+#define RTM_VIEW_MASK_ANY		0x00000000
+#define RTM_VIEW_MASK_UCAST		0x00000001
+#define RTM_VIEW_MASK_MCAST		0x00000002
+
+#define RTM_ROUTE_STATE_CREATED		0
+#define RTM_ROUTE_STATE_DELETING	1
+#define RTM_ROUTE_STATE_DELETED		2
+
+#define RTM_ROUTE_CHANGE_FIRST		0x01
+#define RTM_ROUTE_CHANGE_NEW		0x02
+#define RTM_ROUTE_CHANGE_BEST		0x00010000
+
+#define RTM_NEXTHOP_STATE_CREATED	0
+#define RTM_NEXTHOP_STATE_DELETED	1
+#define RTM_NEXTHOP_FLAGS_REMOTE	0x0001
+#define RTM_NEXTHOP_FLAGS_DOWN		0x0002
+#define RTM_NEXTHOP_CHANGE_NEW		0x01
+
+#define RTM_MATCH_NONE			0x00000000
+#define RTM_MATCH_OWNER			0x00000001
+#define RTM_MATCH_NEIGHBOUR		0x00000002
+#define RTM_MATCH_PREF			0x00000004
+#define RTM_MATCH_NEXTHOP		0x00000008
+#define RTM_MATCH_INTERFACE		0x00000010
+#define RTM_MATCH_FULL			0x0000FFFF
+
+/* ProtocolId selectors of the queries (RTM_BEST_PROTOCOL, RTM_THIS_PROTOCOL) */
+#define RTM_PROTOCOL_BEST		0x00000000U
+#define RTM_PROTOCOL_THIS		0xFFFFFFFFU
+
+/* RTM_NET_ADDRESS: a prefix.  Bits beyond num_bits are ignored. */
+struct rtm_net_address {
+	__u16 family;			/* AF_INET or AF_INET6 */
+	__u16 num_bits;			/* prefix length */
+	__u8 addr[16];			/* network byte order */
+};
+
+/* RTM_DEST_INFO, followed by one view record per requested view. */
+struct rtm_dest_view {
+	__s32 view_id;
+	__u32 num_routes;		/* routes of the dest in this view */
+	__aligned_u64 route;		/* best route for the protocol asked (held), or 0 */
+	__aligned_u64 owner;		/* its owner (held), or 0 */
+	__u32 dest_flags;		/* its flags */
+	__u32 __pad;
+	__aligned_u64 hold_route;	/* route in hold-down (held), or 0 */
+};
+
+struct rtm_dest_info {
+	__aligned_u64 handle;		/* the dest (held) */
+	struct rtm_net_address address;
+	__u32 last_changed[2];		/* FILETIME: low, high */
+	__u32 belongs_to_views;		/* views the dest has routes in */
+	__u32 number_of_views;		/* view records that follow */
+	__u32 __pad;
+	struct rtm_dest_view views[];	/* ascending view id */
+};
+#define RTM_DEST_INFO_SIZE(nviews) \
+	(sizeof(struct rtm_dest_info) + (nviews) * sizeof(struct rtm_dest_view))
+
+/*
+ * RTM_ROUTE_INFO.  On input (add, update, match criteria) dest, owner and
+ * state are ignored, and so is every __pad.
+ */
+struct rtm_route_info {
+	__aligned_u64 dest;		/* the dest (held) */
+	__aligned_u64 owner;		/* the owning entity (held) */
+	__aligned_u64 neighbour;	/* a next hop of the owner (held), or 0 */
+	__u8 state;			/* RTM_ROUTE_STATE_* */
+	__u8 flags1;
+	__u16 flags;			/* RTM_ROUTE_FLAGS_* */
+	__u32 metric;			/* PrefInfo.Metric */
+	__u32 preference;		/* PrefInfo.Preference */
+	__u32 belongs_to_views;
+	__aligned_u64 entity_specific_info;
+	__u16 num_nexthops;
+	__u16 __pad[3];
+	__aligned_u64 nexthops[];	/* next hops of the owner (held) */
+};
+#define RTM_ROUTE_INFO_SIZE(nhops) \
+	(sizeof(struct rtm_route_info) + (nhops) * sizeof(__u64))
+
+/* RTM_NEXTHOP_INFO.  On input owner, state and remote_nexthop are ignored. */
+struct rtm_nexthop_info {
+	struct rtm_net_address address;	/* with interface_index, the key */
+	__u32 __pad;
+	__aligned_u64 owner;		/* the owning entity (held) */
+	__u32 interface_index;		/* 0 for a remote next hop */
+	__u16 state;			/* RTM_NEXTHOP_STATE_* */
+	__u16 flags;			/* RTM_NEXTHOP_FLAGS_* */
+	__aligned_u64 entity_specific_info;
+	__aligned_u64 remote_nexthop;	/* REMOTE only: the dest covering the address (held), or 0 */
 };
 
 /* Limits of a registration (RTM_REGN_PROFILE). */
@@ -113,6 +219,223 @@ struct rtm_handles {
 #define RTM_MAX_BATCH		65536
 
 /*
+ * Flags shared by the calls below.
+ * RTM_WANT_HANDLE: hand back a held handle to what was created or found.
+ * RTM_INFO_DIRECT: the owner's direct view of its own object (the library's
+ *	pointer calls): -EACCES for others, and handles inside are not held.
+ */
+#define RTM_WANT_HANDLE		(1U << 0)
+#define RTM_INFO_DIRECT		(1U << 1)
+
+/*
+ * RTM_IOC_ADD_NEXTHOP (RtmAddNextHop): update the caller's next hop named by
+ * @handle, or else the one with the key of @info, or create it.
+ */
+struct rtm_add_nexthop {
+	__u32 size;
+	__u32 flags;			/* RTM_WANT_HANDLE */
+	__aligned_u64 handle;		/* in: next hop to update, or 0; out: held when asked */
+	__aligned_u64 info;		/* user pointer to struct rtm_nexthop_info */
+	__u32 change_flags;		/* out: RTM_NEXTHOP_CHANGE_NEW */
+	__u32 reserved;			/* must be zero */
+};
+#define RTM_ADD_NEXTHOP_SIZE_VER0	32
+
+/*
+ * RTM_IOC_FIND_NEXTHOP (RtmFindNextHop) and RTM_IOC_DELETE_NEXTHOP
+ * (RtmDeleteNextHop): a next hop of the caller, by @handle or, when it is 0,
+ * by the key in @info.  Delete consumes one reference the caller holds on
+ * the next hop, if any.
+ */
+struct rtm_nexthop_key {
+	__u32 size;
+	__u32 flags;			/* none defined: must be zero */
+	__aligned_u64 handle;		/* in (delete), or out (find: held) */
+	__aligned_u64 info;		/* user pointer to struct rtm_nexthop_info */
+};
+#define RTM_NEXTHOP_KEY_SIZE_VER0	24
+
+/* RTM_IOC_GET_NEXTHOP_INFO (RtmGetNextHopInfo) */
+struct rtm_get_nexthop_info {
+	__u32 size;
+	__u32 flags;			/* RTM_INFO_DIRECT */
+	__aligned_u64 handle;
+	__aligned_u64 info;		/* user pointer to struct rtm_nexthop_info, out */
+};
+#define RTM_GET_NEXTHOP_INFO_SIZE_VER0	24
+
+/*
+ * RTM_IOC_ADD_ROUTE (RtmAddRouteToDest).  With @handle the caller's route is
+ * updated; otherwise the dest (created if need be) is searched for the
+ * caller's route with the same neighbour (any of the caller's routes with
+ * RTM_ROUTE_CHANGE_FIRST; none with RTM_ROUTE_CHANGE_NEW), which is updated,
+ * or a route is created.
+ */
+struct rtm_add_route {
+	__u32 size;
+	__u32 flags;			/* RTM_WANT_HANDLE */
+	__aligned_u64 handle;		/* in: route to update, or 0; out: held when asked */
+	struct rtm_net_address dest;
+	__u32 change_flags;		/* in: _FIRST, _NEW; out: _NEW, _BEST */
+	__u32 time_to_live;		/* ms; 0xFFFFFFFF: never expires */
+	__u32 reserved;			/* must be zero */
+	__aligned_u64 route_list;	/* list to move the route into, or 0 */
+	__aligned_u64 info;		/* user pointer to struct rtm_route_info */
+};
+#define RTM_ADD_ROUTE_SIZE_VER0		64
+
+/*
+ * RTM_IOC_DELETE_ROUTE (RtmDeleteRouteToDest): delete the caller's route,
+ * consuming one reference the caller holds on it, if any.
+ * RTM_DELETE_IF_EXPIRED: only if its time to live ran out and it was not
+ * refreshed since (the answer to an RTM_ROUTE_EXPIRED event).
+ */
+#define RTM_DELETE_IF_EXPIRED	(1U << 0)
+
+struct rtm_delete_route {
+	__u32 size;
+	__u32 flags;			/* RTM_DELETE_IF_EXPIRED */
+	__aligned_u64 handle;
+	__u32 change_flags;		/* out: RTM_ROUTE_CHANGE_BEST */
+	__u32 reserved;			/* must be zero */
+};
+#define RTM_DELETE_ROUTE_SIZE_VER0	24
+
+/* RTM_IOC_GET_ROUTE_INFO (RtmGetRouteInfo) */
+struct rtm_get_route_info {
+	__u32 size;
+	__u32 flags;			/* RTM_INFO_DIRECT */
+	__aligned_u64 handle;
+	__aligned_u64 info;		/* user pointer to struct rtm_route_info, or 0 */
+	__aligned_u64 dest;		/* user pointer to struct rtm_net_address, or 0 */
+	__u32 max_nexthops;		/* room for next hops in @info */
+	__u32 views;			/* out: views the route is best in (RtmIsBestRoute) */
+};
+#define RTM_GET_ROUTE_INFO_SIZE_VER0	40
+
+/*
+ * RTM_IOC_GET_DEST (RtmGetDestInfo, RtmGetExactMatchDestination,
+ * RtmGetMostSpecificDestination, RtmGetLessSpecificDestination).  The dest
+ * is found by @handle or by @address, and must have a route in one of
+ * @views (any view for RTM_VIEW_MASK_ANY), except by handle.  The info gets
+ * a view record per view in @views, each reporting the best route of the
+ * protocol @protocol_id (or RTM_PROTOCOL_BEST/THIS).
+ */
+enum rtm_dest_match {
+	RTM_DEST_BY_HANDLE	= 0,	/* the dest @handle */
+	RTM_DEST_EXACT		= 1,	/* exactly @address */
+	RTM_DEST_LONGEST	= 2,	/* longest prefix covering @address */
+	RTM_DEST_LESS_SPECIFIC	= 3,	/* next shorter than the dest @handle */
+};
+
+struct rtm_get_dest {
+	__u32 size;
+	__u32 match;			/* enum rtm_dest_match */
+	__aligned_u64 handle;
+	struct rtm_net_address address;
+	__u32 views;			/* RTM_VIEW_MASK_* */
+	__u32 protocol_id;
+	__u32 reserved;			/* must be zero */
+	__aligned_u64 info;		/* user pointer to struct rtm_dest_info, out */
+};
+#define RTM_GET_DEST_SIZE_VER0		56
+
+/*
+ * RTM_IOC_GET_EXACT_ROUTE (RtmGetExactMatchRoute): on the dest of exactly
+ * @address, the first route (in preference order) of @views matching the
+ * criteria in @info under @match_flags (RTM_MATCH_*; RTM_MATCH_INTERFACE
+ * with @interface_index).  @info is overwritten with the route found; with
+ * RTM_WANT_HANDLE, @handle gets a held handle too.
+ */
+struct rtm_get_exact_route {
+	__u32 size;
+	__u32 flags;			/* RTM_WANT_HANDLE */
+	struct rtm_net_address address;
+	__u32 match_flags;
+	__u32 interface_index;
+	__u32 views;
+	__aligned_u64 handle;		/* out */
+	__aligned_u64 info;		/* user pointer to struct rtm_route_info, in/out */
+	__u32 max_nexthops;		/* room for next hops in @info */
+	__u32 reserved;			/* must be zero */
+};
+#define RTM_GET_EXACT_ROUTE_SIZE_VER0	64
+
+/* RTM_IOC_HOLD_DEST (RtmHoldDestination) */
+struct rtm_hold_dest {
+	__u32 size;
+	__u32 views;
+	__aligned_u64 handle;		/* the dest */
+	__u32 hold_time;		/* ms, > 0 */
+	__u32 reserved;			/* must be zero */
+};
+#define RTM_HOLD_DEST_SIZE_VER0		24
+
+/*
+ * RTM_IOC_ADD_ROUTES: add or update many routes of the caller in one call,
+ * each as RTM_IOC_ADD_ROUTE without a handle, a list or a time to live.
+ * The entries' next hops are taken from @nexthops, from @first, @count
+ * entries long.  Stops at the first failure: @done tells how many entries
+ * were applied, and the ioctl returns that entry's error.
+ */
+struct rtm_route_entry {
+	struct rtm_net_address dest;
+	__u16 flags;			/* RTM_ROUTE_FLAGS_* */
+	__u16 nexthop_count;
+	__u32 nexthop_first;		/* index into rtm_bulk_routes.nexthops */
+	__u32 metric;
+	__u32 preference;
+	__u32 views;
+	__aligned_u64 neighbour;
+	__aligned_u64 entity_specific_info;
+};
+
+/*
+ * RTM_IOC_DELETE_ROUTES: delete the caller's routes named by their dest and
+ * neighbour (entries' other fields are ignored); an entry that matches no
+ * route stops the call with -ENOENT.
+ */
+struct rtm_bulk_routes {
+	__u32 size;
+	__u32 flags;			/* none defined: must be zero */
+	__u32 count;			/* entries, 1..RTM_MAX_BATCH */
+	__u32 done;			/* out */
+	__aligned_u64 entries;		/* user pointer to struct rtm_route_entry[count] */
+	__aligned_u64 nexthops;		/* user pointer to __u64[], or 0 */
+	__u32 nexthop_count;		/* entries in @nexthops */
+	__u32 reserved;			/* must be zero */
+};
+#define RTM_BULK_ROUTES_SIZE_VER0	40
+
+/*
+ * RTM_IOC_LOOKUP: longest-prefix match of many addresses in one view, as a
+ * forwarding lookup: for each, the matching prefix and the best route's
+ * first next hop.  No handles are taken.
+ */
+struct rtm_lookup_result {
+	__u16 num_bits;			/* of the prefix found; 0xFFFF: none */
+	__u16 route_flags;
+	__u16 nexthop_count;
+	__u16 __pad;
+	__u32 metric;
+	__u32 preference;
+	__u32 protocol_id;		/* of the best route's owner */
+	__u32 interface_index;		/* of its first next hop */
+	struct rtm_net_address nexthop;	/* address of its first next hop */
+	__u32 __pad2;
+};
+
+struct rtm_lookup {
+	__u32 size;
+	__u32 flags;			/* none defined: must be zero */
+	__u32 count;			/* addresses, 1..RTM_MAX_BATCH */
+	__u32 view_id;
+	__aligned_u64 addresses;	/* user pointer to struct rtm_net_address[count] */
+	__aligned_u64 results;		/* user pointer to struct rtm_lookup_result[count] */
+};
+#define RTM_LOOKUP_SIZE_VER0		32
+
+/*
  * Events, read() from the file in whole records.  read() blocks until one
  * is queued (or fails with -EAGAIN under O_NONBLOCK) and returns end of
  * file once the entity has deregistered; poll() reports EPOLLIN while
@@ -147,5 +470,18 @@ struct rtm_event {
 #define RTM_IOC_GET_ENTITY_INFO	_IOWR(RTM_IOC_MAGIC, 0x43, struct rtm_get_entity_info)
 #define RTM_IOC_REFERENCE	_IOWR(RTM_IOC_MAGIC, 0x44, struct rtm_handles)
 #define RTM_IOC_RELEASE		_IOWR(RTM_IOC_MAGIC, 0x45, struct rtm_handles)
+#define RTM_IOC_ADD_NEXTHOP	_IOWR(RTM_IOC_MAGIC, 0x46, struct rtm_add_nexthop)
+#define RTM_IOC_FIND_NEXTHOP	_IOWR(RTM_IOC_MAGIC, 0x47, struct rtm_nexthop_key)
+#define RTM_IOC_DELETE_NEXTHOP	_IOWR(RTM_IOC_MAGIC, 0x48, struct rtm_nexthop_key)
+#define RTM_IOC_GET_NEXTHOP_INFO _IOWR(RTM_IOC_MAGIC, 0x49, struct rtm_get_nexthop_info)
+#define RTM_IOC_ADD_ROUTE	_IOWR(RTM_IOC_MAGIC, 0x4a, struct rtm_add_route)
+#define RTM_IOC_DELETE_ROUTE	_IOWR(RTM_IOC_MAGIC, 0x4b, struct rtm_delete_route)
+#define RTM_IOC_GET_ROUTE_INFO	_IOWR(RTM_IOC_MAGIC, 0x4c, struct rtm_get_route_info)
+#define RTM_IOC_GET_DEST	_IOWR(RTM_IOC_MAGIC, 0x4d, struct rtm_get_dest)
+#define RTM_IOC_GET_EXACT_ROUTE	_IOWR(RTM_IOC_MAGIC, 0x4e, struct rtm_get_exact_route)
+#define RTM_IOC_HOLD_DEST	_IOWR(RTM_IOC_MAGIC, 0x4f, struct rtm_hold_dest)
+#define RTM_IOC_ADD_ROUTES	_IOWR(RTM_IOC_MAGIC, 0x50, struct rtm_bulk_routes)
+#define RTM_IOC_DELETE_ROUTES	_IOWR(RTM_IOC_MAGIC, 0x51, struct rtm_bulk_routes)
+#define RTM_IOC_LOOKUP		_IOWR(RTM_IOC_MAGIC, 0x52, struct rtm_lookup)
 
 #endif /* _UAPI_LINUX_RTM_H */

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtm: batched calls for bulk use (a full table loaded or withdrawn, many
+ * forwarding lookups), beside the one-by-one RTMv2 calls.
+ *
+ * Entries are copied in chunks; a chunk of changes is applied under one
+ * hold of the table lock, and a chunk of lookups under one RCU read-side
+ * section, so a batch costs one system call and few lock round trips.
+ */
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/overflow.h>
+
+#include "rtm.h"
+
+#define RTM_BULK_CHUNK	256
+
+struct rtm_bulk {
+	struct rtm_reg *reg;
+	struct rtm_entity *self;
+	struct rtm_table *t;
+	struct rtm_nexthop **nh;	/* the batch's next hops, held */
+	u32 nnh;
+};
+
+static void rtm_bulk_put_nexthops(struct rtm_bulk *b)
+{
+	u32 i;
+
+	for (i = 0; i < b->nnh; i++)
+		rtm_nexthop_put(b->nh[i]);
+	kvfree(b->nh);
+}
+
+/* Resolve the batch's next hop handles: live next hops of the caller. */
+static int rtm_bulk_get_nexthops(struct rtm_bulk *b, u64 uptr, u32 count)
+{
+	u64 *handles;
+	int err = 0;
+
+	b->nh = NULL;
+	b->nnh = 0;
+	if (!count)
+		return 0;
+	if (count > RTM_MAX_BATCH)
+		return -EINVAL;
+	handles = vmemdup_user(u64_to_user_ptr(uptr),
+			       array_size(count, sizeof(*handles)));
+	if (IS_ERR(handles))
+		return PTR_ERR(handles);
+	b->nh = kvmalloc_array(count, sizeof(*b->nh), GFP_KERNEL);
+	if (!b->nh) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (; b->nnh < count; b->nnh++) {
+		struct rtm_nexthop *nh;
+
+		nh = rtm_nexthop_lookup(b->reg, b->self, handles[b->nnh]);
+		if (IS_ERR(nh)) {
+			err = PTR_ERR(nh);
+			break;
+		}
+		b->nh[b->nnh] = nh;
+		if (nh->owner != b->self ||
+		    nh->obj.state != RTM_NEXTHOP_STATE_CREATED) {
+			b->nnh++;
+			err = -EINVAL;
+			break;
+		}
+	}
+	if (err)
+		rtm_bulk_put_nexthops(b);
+out:
+	kvfree(handles);
+	return err;
+}
+
+/* Build the attribute template of one entry. */
+static int rtm_bulk_tmpl(struct rtm_bulk *b, const struct rtm_route_entry *e,
+			 struct rtm_attr *tmpl)
+{
+	struct rtm_nexthop *nb = NULL;
+	u32 i;
+
+	if (!e->views || e->views & ~RTM_VIEWS_SUPPORTED)
+		return -EINVAL;
+	if (e->nexthop_count > rtm_max_nexthops_in_route ||
+	    e->nexthop_first > b->nnh ||
+	    e->nexthop_count > b->nnh - e->nexthop_first)
+		return -EINVAL;
+	if (e->neighbour) {
+		/* The neighbour must be one of the batch's next hops. */
+		for (i = 0; i < b->nnh; i++)
+			if (rtm_handle_of(&b->nh[i]->obj) == e->neighbour)
+				nb = b->nh[i];
+		if (!nb)
+			return -EINVAL;
+	}
+	tmpl->metric = e->metric;
+	tmpl->pref = e->preference;
+	tmpl->views = e->views;
+	tmpl->flags = e->flags;
+	tmpl->flags1 = 0;
+	tmpl->neighbour = nb;
+	tmpl->nnh = e->nexthop_count;
+	for (i = 0; i < e->nexthop_count; i++)
+		tmpl->nh[i] = b->nh[e->nexthop_first + i];
+	return 0;
+}
+
+static bool rtm_attr_same(const struct rtm_attr *a, const struct rtm_attr *b)
+{
+	return a->metric == b->metric && a->pref == b->pref &&
+	       a->views == b->views && a->flags == b->flags &&
+	       a->flags1 == b->flags1 && a->nnh == b->nnh &&
+	       a->neighbour == b->neighbour &&
+	       !memcmp(a->nh, b->nh, a->nnh * sizeof(a->nh[0]));
+}
+
+static int rtm_bulk_add_one(struct rtm_bulk *b, const struct rtm_route_entry *e,
+			    struct rtm_attr **last)
+{
+	struct {
+		struct rtm_attr a;
+		struct rtm_nexthop *nh[RTM_MAX_NEXTHOPS];
+	} tmpl;
+	struct rtm_route_req req = {
+		.ttl = U32_MAX,
+		.dest = e->dest,
+		.esi = e->entity_specific_info,
+	};
+	int err;
+
+	err = rtm_bulk_tmpl(b, e, &tmpl.a);
+	if (err)
+		return err;
+	/* Loads mostly repeat one set of attributes: skip the hash then. */
+	if (!*last || !rtm_attr_same(*last, &tmpl.a)) {
+		struct rtm_attr *a = rtm_attr_get(b->t, &tmpl.a);
+
+		if (IS_ERR(a))
+			return PTR_ERR(a);
+		if (*last)
+			rtm_attr_put_locked(b->t, *last);
+		*last = a;
+	}
+	req.attr = *last;
+	return rtm_route_apply(b->self, &req);
+}
+
+static int rtm_bulk_del_one(struct rtm_bulk *b, const struct rtm_route_entry *e)
+{
+	u8 key[RTM_LPM_MAX_KEYLEN];
+	struct rtm_route *r;
+	struct rtm_dest *d;
+	u32 flags;
+	int err;
+
+	err = rtm_dest_key(b->t, &e->dest, key);
+	if (err)
+		return err;
+	d = rtm_lpm_exact(&b->t->dests, key, e->dest.num_bits);
+	if (!d)
+		return -ENOENT;
+	for (r = rcu_dereference_protected(d->routes, lockdep_is_held(&b->t->lock));
+	     r; r = rcu_dereference_protected(r->next,
+					      lockdep_is_held(&b->t->lock))) {
+		struct rtm_attr *a = rcu_dereference_protected(r->attr,
+					lockdep_is_held(&b->t->lock));
+
+		if (r->owner != b->self)
+			continue;
+		if ((a->neighbour ? rtm_handle_of(&a->neighbour->obj) : 0) !=
+		    e->neighbour)
+			continue;
+		rtm_obj_get(&r->obj);
+		err = rtm_route_delete_locked(r, &flags);
+		rtm_route_put_locked(r);
+		return err;
+	}
+	return -ENOENT;
+}
+
+static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
+			   bool add)
+{
+	struct rtm_route_entry __user *uent = u64_to_user_ptr(arg->entries);
+	struct rtm_attr *last = NULL;
+	struct rtm_route_entry *ent;
+	struct rtm_bulk b = { .reg = reg };
+	u32 i, n;
+	int err;
+
+	if (arg->flags || arg->reserved || arg->done)
+		return -EINVAL;
+	if (!arg->count || arg->count > RTM_MAX_BATCH)
+		return -EINVAL;
+	if (!add && (arg->nexthops || arg->nexthop_count))
+		return -EINVAL;
+	b.self = rtm_reg_entity(reg);
+	if (!b.self)
+		return -EBADF;
+	b.t = b.self->table;
+
+	err = -ENOMEM;
+	ent = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*ent), GFP_KERNEL);
+	if (!ent)
+		goto out;
+	if (add) {
+		err = rtm_bulk_get_nexthops(&b, arg->nexthops,
+					    arg->nexthop_count);
+		if (err)
+			goto out_free;
+	}
+
+	err = 0;
+	while (!err && arg->done < arg->count) {
+		n = min_t(u32, arg->count - arg->done, RTM_BULK_CHUNK);
+		if (copy_from_user(ent, uent + arg->done, n * sizeof(*ent))) {
+			err = -EFAULT;
+			break;
+		}
+		mutex_lock(&b.t->lock);
+		for (i = 0; i < n; i++) {
+			err = add ? rtm_bulk_add_one(&b, &ent[i], &last) :
+				    rtm_bulk_del_one(&b, &ent[i]);
+			if (err)
+				break;
+		}
+		if (last) {
+			rtm_attr_put_locked(b.t, last);
+			last = NULL;
+		}
+		mutex_unlock(&b.t->lock);
+		arg->done += i;
+		if (fatal_signal_pending(current))
+			err = err ?: -EINTR;
+	}
+
+	/* What was applied stays applied; @done tells how far it got. */
+	if (add)
+		rtm_bulk_put_nexthops(&b);
+out_free:
+	kvfree(ent);
+out:
+	rtm_obj_put(&b.self->obj);
+	return err;
+}
+
+/* RTM_IOC_ADD_ROUTES */
+int rtm_routes_add_ioctl(struct rtm_reg *reg, void *data)
+{
+	return rtm_bulk_routes(reg, data, true);
+}
+
+/* RTM_IOC_DELETE_ROUTES */
+int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data)
+{
+	return rtm_bulk_routes(reg, data, false);
+}
+
+/* One forwarding lookup, under RCU. */
+static void rtm_lookup_one(struct rtm_table *t, u32 view,
+			   const struct rtm_net_address *a,
+			   struct rtm_lookup_result *res)
+{
+	u8 key[RTM_LPM_MAX_KEYLEN];
+	struct rtm_nexthop *nh;
+	struct rtm_route *r;
+	struct rtm_dest *d;
+	struct rtm_attr *attr;
+
+	memset(res, 0, sizeof(*res));
+	res->num_bits = 0xffff;
+	if (rtm_dest_key(t, a, key))
+		return;
+	d = rtm_lpm_longest(&t->dests, key, a->num_bits, rtm_dest_accept,
+			    &view);
+	if (!d)
+		return;
+	r = rtm_route_best(d, view, 0);
+	if (!r)
+		return;
+	attr = rcu_dereference(r->attr);
+	res->num_bits = rtm_dest_plen(d);
+	res->route_flags = attr->flags;
+	res->nexthop_count = attr->nnh;
+	res->metric = attr->metric;
+	res->preference = attr->pref;
+	res->protocol_id = r->owner->info.protocol_id;
+	if (attr->nnh) {
+		nh = attr->nh[0];
+		res->interface_index = nh->ifindex;
+		res->nexthop = nh->addr;
+	}
+}
+
+/* RTM_IOC_LOOKUP */
+int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_lookup *arg = data;
+	struct rtm_net_address __user *uaddr = u64_to_user_ptr(arg->addresses);
+	struct rtm_lookup_result __user *ures = u64_to_user_ptr(arg->results);
+	struct rtm_lookup_result *res;
+	struct rtm_net_address *addr;
+	struct rtm_entity *self;
+	u32 done, i, n, view;
+	int err = 0;
+
+	if (arg->flags)
+		return -EINVAL;
+	if (!arg->count || arg->count > RTM_MAX_BATCH)
+		return -EINVAL;
+	if (arg->view_id >= RTM_NUM_VIEWS)
+		return -EOPNOTSUPP;
+	view = BIT(arg->view_id);
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+
+	addr = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*addr), GFP_KERNEL);
+	res = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*res), GFP_KERNEL);
+	if (!addr || !res) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (done = 0; done < arg->count; done += n) {
+		n = min_t(u32, arg->count - done, RTM_BULK_CHUNK);
+		if (copy_from_user(addr, uaddr + done, n * sizeof(*addr))) {
+			err = -EFAULT;
+			break;
+		}
+		rcu_read_lock();
+		for (i = 0; i < n; i++)
+			rtm_lookup_one(self->table, view, &addr[i], &res[i]);
+		rcu_read_unlock();
+		if (copy_to_user(ures + done, res, n * sizeof(*res))) {
+			err = -EFAULT;
+			break;
+		}
+	}
+out:
+	kvfree(addr);
+	kvfree(res);
+	rtm_obj_put(&self->obj);
+	return err;
+}

@@ -1,0 +1,678 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtm: destinations, their point queries (RtmGetDestInfo and the
+ * RtmGet*Destination calls) and hold-down (RtmHoldDestination).
+ *
+ * A dest is in its table's trie from its first reference to its last.
+ * Routes, handles, a running hold-down and next hops resolved through it
+ * each hold one; the last is dropped under the table lock, which takes it
+ * out of the trie.  A dest that only handles keep is invisible to queries
+ * but keeps its identity, so a route added to its prefix again brings the
+ * same dest (and handle) back.
+ *
+ * Queries run under RCU and hand out handles afterwards: what they report
+ * is first pinned with references, then turned into the caller's handles.
+ */
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/ktime.h>
+#include <linux/workqueue.h>
+
+#include "rtm.h"
+
+static struct kmem_cache *rtm_dest4_cache __read_mostly;
+static struct kmem_cache *rtm_dest6_cache __read_mostly;
+
+static struct kmem_cache *rtm_dest_cache(const struct rtm_table *t)
+{
+	return t->addr_len == 4 ? rtm_dest4_cache : rtm_dest6_cache;
+}
+
+/* FILETIME: 100 ns ticks since 1601-01-01 UTC. */
+u64 rtm_filetime_now(void)
+{
+	return div_u64(ktime_get_real_ns(), 100) + 116444736000000000ULL;
+}
+
+void rtm_dest_touch(struct rtm_dest *d)
+{
+	WRITE_ONCE(d->changed, rtm_filetime_now());
+}
+
+/**
+ * rtm_dest_key - the trie key of an address given by a client
+ * @t: the table
+ * @a: the address; its family must be the table's
+ * @key: t->addr_len bytes, masked to the prefix length
+ *
+ * Return: 0, or -EINVAL.
+ */
+int rtm_dest_key(const struct rtm_table *t, const struct rtm_net_address *a,
+		 u8 *key)
+{
+	unsigned int bits = a->num_bits, i;
+
+	if (a->family != t->family || bits > t->addr_len * 8)
+		return -EINVAL;
+	for (i = 0; i < t->addr_len; i++) {
+		if (bits >= 8)
+			key[i] = a->addr[i];
+		else
+			key[i] = a->addr[i] & (u8)(0xff00 >> bits);
+		bits -= min(bits, 8U);
+	}
+	return 0;
+}
+
+void rtm_dest_get(struct rtm_dest *d)
+{
+	refcount_inc(&d->obj.ref);
+}
+
+bool rtm_dest_get_unless_zero(struct rtm_dest *d)
+{
+	return refcount_inc_not_zero(&d->obj.ref);
+}
+
+struct rtm_dest_ext *rtm_dest_ext(struct rtm_dest *d)
+{
+	if (!(READ_ONCE(d->obj.flags) & RTM_DEST_EXT))
+		return NULL;
+	return xa_load(&d->table->dest_ext, d->obj.id);
+}
+
+static void rtm_dest_release(struct rtm_dest *d)
+{
+	struct rtm_table *t = d->table;
+	struct rtm_dest_ext *ext;
+
+	lockdep_assert_held(&t->lock);
+	WARN_ON(rcu_access_pointer(d->routes));
+	WARN_ON(rtm_lpm_remove(&t->dests, d->addr, rtm_dest_plen(d)) != d);
+	ext = rtm_dest_ext(d);
+	if (ext) {
+		xa_erase(&t->dest_ext, d->obj.id);
+		kfree_rcu(ext, rcu);
+	}
+	rtm_obj_unpublish(t->rn, &d->obj);
+	t->ndests--;
+	rtm_gc_free(rtm_dest_cache(t), d);
+}
+
+void rtm_dest_put_locked(struct rtm_dest *d)
+{
+	lockdep_assert_held(&d->table->lock);
+	if (refcount_dec_and_test(&d->obj.ref))
+		rtm_dest_release(d);
+}
+
+void rtm_dest_put(struct rtm_dest *d)
+{
+	struct rtm_table *t = d->table;
+
+	if (refcount_dec_and_mutex_lock(&d->obj.ref, &t->lock)) {
+		rtm_dest_release(d);
+		mutex_unlock(&t->lock);
+	}
+}
+
+/**
+ * rtm_dest_find_or_create - the dest of a prefix, made if need be
+ * @t: the table; its lock is held
+ * @a: the prefix
+ *
+ * Return: the dest with a reference taken, or an ERR_PTR.
+ */
+struct rtm_dest *rtm_dest_find_or_create(struct rtm_table *t,
+					 const struct rtm_net_address *a)
+{
+	u8 key[RTM_LPM_MAX_KEYLEN];
+	struct rtm_dest *d;
+	int err;
+
+	lockdep_assert_held(&t->lock);
+	err = rtm_dest_key(t, a, key);
+	if (err)
+		return ERR_PTR(err);
+
+	d = rtm_lpm_exact(&t->dests, key, a->num_bits);
+	if (d) {
+		/* Under the lock a dest in the trie has references. */
+		rtm_dest_get(d);
+		return d;
+	}
+
+	d = kmem_cache_alloc(rtm_dest_cache(t), GFP_KERNEL_ACCOUNT);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	rtm_obj_init(&d->obj, RTM_OBJ_DEST);
+	d->obj.state = a->num_bits;
+	d->table = t;
+	RCU_INIT_POINTER(d->routes, NULL);
+	d->changed = rtm_filetime_now();
+	d->pending = 0;
+	memcpy(d->addr, key, t->addr_len);
+
+	err = rtm_lpm_insert(&t->dests, d->addr, a->num_bits, d);
+	if (err) {
+		kmem_cache_free(rtm_dest_cache(t), d);
+		return ERR_PTR(err);
+	}
+	t->ndests++;
+	return d;
+}
+
+/* The views a dest has live routes in. */
+static u32 rtm_dest_views(struct rtm_dest *d)
+{
+	struct rtm_route *r;
+	u32 views = 0;
+
+	for (r = rcu_dereference_check(d->routes, lockdep_is_held(&d->table->lock));
+	     r; r = rcu_dereference_check(r->next,
+					 lockdep_is_held(&d->table->lock)))
+		views |= rcu_dereference_check(r->attr,
+				lockdep_is_held(&d->table->lock))->views;
+	return views;
+}
+
+static bool rtm_dest_held_down(struct rtm_dest *d)
+{
+	struct rtm_dest_ext *ext = rtm_dest_ext(d);
+	int v;
+
+	if (!ext)
+		return false;
+	for (v = 0; v < RTM_NUM_VIEWS; v++)
+		if (READ_ONCE(ext->hold[v]))
+			return true;
+	return false;
+}
+
+/*
+ * Whether queries in @views see the dest: it has a route in one of them or,
+ * for RTM_VIEW_MASK_ANY, in any view or in hold-down.
+ */
+static bool rtm_dest_visible(struct rtm_dest *d, u32 views)
+{
+	u32 in = rtm_dest_views(d);
+
+	if (views)
+		return in & views;
+	return in || rtm_dest_held_down(d);
+}
+
+/* rtm_lpm_longest() filter: @arg points to the views (u32) to look in. */
+bool rtm_dest_accept(void *value, void *arg)
+{
+	return rtm_dest_visible(value, *(u32 *)arg);
+}
+
+/**
+ * rtm_dest_longest - longest-prefix match among the dests visible in views
+ * @t: the table
+ * @key: the address, t->addr_len bytes
+ * @maxlen: longest prefix length considered
+ * @views: RTM_VIEW_MASK_*
+ *
+ * Return: the dest with a reference taken, or NULL.
+ */
+struct rtm_dest *rtm_dest_longest(struct rtm_table *t, const u8 *key, u8 maxlen,
+				  u32 views)
+{
+	struct rtm_dest *d;
+
+	rcu_read_lock();
+	d = rtm_lpm_longest(&t->dests, key, maxlen, rtm_dest_accept, &views);
+	if (d && !rtm_dest_get_unless_zero(d))
+		d = NULL;
+	rcu_read_unlock();
+	return d;
+}
+
+/**
+ * rtm_dest_lookup - the dest a handle names, in the caller's table
+ * @reg: the caller's registration
+ * @self: the caller's entity
+ * @handle: the handle
+ *
+ * Return: the dest with a reference taken, or ERR_PTR(-EBADF).
+ */
+struct rtm_dest *rtm_dest_lookup(struct rtm_reg *reg, struct rtm_entity *self,
+				 u64 handle)
+{
+	struct rtm_obj *obj;
+
+	obj = rtm_obj_lookup(reg->rn, handle, RTM_KIND_DEST);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	if (rtm_dest_of(obj)->table != self->table) {
+		rtm_dest_put(rtm_dest_of(obj));
+		return ERR_PTR(-EBADF);
+	}
+	return rtm_dest_of(obj);
+}
+
+/*
+ * A dest's state as a dest info reports it, with references on everything
+ * it names, taken under RCU and turned into handles afterwards.
+ */
+struct rtm_dest_snap {
+	struct rtm_dest *dest;
+	u64 changed;
+	u32 belongs;
+	u32 nviews;
+	struct {
+		u32 view_id;
+		u32 num_routes;
+		u32 flags;
+		struct rtm_route *route;
+		struct rtm_route *hold;
+	} v[RTM_NUM_VIEWS];
+};
+
+static struct rtm_route *rtm_route_get_rcu(struct rtm_route *r)
+{
+	return r && refcount_inc_not_zero(&r->obj.ref) ? r : NULL;
+}
+
+static void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
+			       struct rtm_dest_snap *s)
+{
+	struct rtm_dest_ext *ext;
+	struct rtm_route *r;
+	int v;
+
+	memset(s, 0, sizeof(*s));
+	s->dest = d;
+
+	rcu_read_lock();
+	s->changed = READ_ONCE(d->changed);
+	s->belongs = rtm_dest_views(d);
+	ext = rtm_dest_ext(d);
+	for (v = 0; v < RTM_NUM_VIEWS; v++) {
+		if (!(views & BIT(v)))
+			continue;
+		s->v[s->nviews].view_id = v;
+		for (r = rcu_dereference(d->routes); r;
+		     r = rcu_dereference(r->next))
+			if (rcu_dereference(r->attr)->views & BIT(v))
+				s->v[s->nviews].num_routes++;
+		r = rtm_route_get_rcu(rtm_route_best(d, BIT(v), proto));
+		if (r)
+			s->v[s->nviews].flags = rcu_dereference(r->attr)->flags;
+		s->v[s->nviews].route = r;
+		if (ext)
+			s->v[s->nviews].hold = rtm_route_get_rcu(READ_ONCE(ext->hold[v]));
+		s->nviews++;
+	}
+	rcu_read_unlock();
+}
+
+static void rtm_dest_snap_drop(struct rtm_dest_snap *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nviews; i++) {
+		if (s->v[i].route)
+			rtm_route_put(s->v[i].route);
+		if (s->v[i].hold)
+			rtm_route_put(s->v[i].hold);
+	}
+}
+
+/*
+ * Turn a snapshot into a dest info with the caller's handles, and copy it
+ * to userspace.  On failure no handle stays held.
+ */
+static int rtm_dest_snap_copy(struct rtm_reg *reg, struct rtm_dest_snap *s,
+			      struct rtm_dest_info __user *uinfo)
+{
+	struct rtm_obj *objs[1 + 3 * RTM_NUM_VIEWS];
+	u64 handles[ARRAY_SIZE(objs)];
+	struct {
+		struct rtm_dest_info info;
+		struct rtm_dest_view views[RTM_NUM_VIEWS];
+	} out = {};
+	unsigned int i, n = 0;
+	int err;
+
+	objs[n++] = &s->dest->obj;
+	for (i = 0; i < s->nviews; i++) {
+		if (s->v[i].route) {
+			objs[n++] = &s->v[i].route->obj;
+			objs[n++] = &s->v[i].route->owner->obj;
+		}
+		if (s->v[i].hold)
+			objs[n++] = &s->v[i].hold->obj;
+	}
+	err = rtm_hold_many(reg, objs, n, handles);
+	if (err)
+		return err;
+
+	n = 0;
+	out.info.handle = handles[n++];
+	out.info.address.family = s->dest->table->family;
+	out.info.address.num_bits = rtm_dest_plen(s->dest);
+	memcpy(out.info.address.addr, s->dest->addr, s->dest->table->addr_len);
+	out.info.last_changed[0] = lower_32_bits(s->changed);
+	out.info.last_changed[1] = upper_32_bits(s->changed);
+	out.info.belongs_to_views = s->belongs;
+	out.info.number_of_views = s->nviews;
+	for (i = 0; i < s->nviews; i++) {
+		struct rtm_dest_view *v = &out.views[i];
+
+		v->view_id = s->v[i].view_id;
+		v->num_routes = s->v[i].num_routes;
+		if (s->v[i].route) {
+			v->route = handles[n++];
+			v->owner = handles[n++];
+			v->dest_flags = s->v[i].flags;
+		}
+		if (s->v[i].hold)
+			v->hold_route = handles[n++];
+	}
+
+	if (copy_to_user(uinfo, &out, RTM_DEST_INFO_SIZE(s->nviews))) {
+		rtm_holds_release(reg, handles, n, RTM_KIND_ALL);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/**
+ * rtm_dest_info_copy - write a dest info for a dest to userspace
+ * @reg: the caller's registration, which gets the handles
+ * @d: the dest; the caller holds a reference
+ * @views: views to report, RTM_VIEW_MASK_*
+ * @proto: protocol whose best route to report, 0 for any
+ * @uinfo: where to write RTM_DEST_INFO_SIZE(popcount(@views)) bytes
+ *
+ * Return: 0 or a negative errno; on error no handle is held.
+ */
+int rtm_dest_info_copy(struct rtm_reg *reg, struct rtm_dest *d, u32 views,
+		       u32 proto, struct rtm_dest_info __user *uinfo)
+{
+	struct rtm_dest_snap s;
+	int err;
+
+	rtm_dest_snap_take(d, views, proto, &s);
+	err = rtm_dest_snap_copy(reg, &s, uinfo);
+	rtm_dest_snap_drop(&s);
+	return err;
+}
+
+static struct rtm_dest *rtm_dest_exact(struct rtm_table *t, const u8 *key,
+				       u8 plen, u32 views)
+{
+	struct rtm_dest *d;
+
+	rcu_read_lock();
+	d = rtm_lpm_exact(&t->dests, key, plen);
+	if (d && (!rtm_dest_visible(d, views) || !rtm_dest_get_unless_zero(d)))
+		d = NULL;
+	rcu_read_unlock();
+	return d;
+}
+
+static struct rtm_dest *rtm_dest_find(struct rtm_reg *reg,
+				      struct rtm_entity *self,
+				      struct rtm_get_dest *arg)
+{
+	struct rtm_table *t = self->table;
+	u8 key[RTM_LPM_MAX_KEYLEN];
+	struct rtm_dest *d, *from;
+	int err;
+
+	switch (arg->match) {
+	case RTM_DEST_BY_HANDLE:
+		return rtm_dest_lookup(reg, self, arg->handle);
+	case RTM_DEST_EXACT:
+	case RTM_DEST_LONGEST:
+		err = rtm_dest_key(t, &arg->address, key);
+		if (err)
+			return ERR_PTR(err);
+		if (arg->match == RTM_DEST_EXACT)
+			d = rtm_dest_exact(t, key, arg->address.num_bits,
+					   arg->views);
+		else
+			d = rtm_dest_longest(t, key, arg->address.num_bits,
+					     arg->views);
+		return d ?: ERR_PTR(-ENOENT);
+	case RTM_DEST_LESS_SPECIFIC:
+		from = rtm_dest_lookup(reg, self, arg->handle);
+		if (IS_ERR(from))
+			return from;
+		d = NULL;
+		if (rtm_dest_plen(from))
+			d = rtm_dest_longest(t, from->addr,
+					     rtm_dest_plen(from) - 1,
+					     arg->views);
+		rtm_dest_put(from);
+		return d ?: ERR_PTR(-ENOENT);
+	}
+	return ERR_PTR(-EINVAL);
+}
+
+/* RTM_IOC_GET_DEST */
+int rtm_dest_get_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_get_dest *arg = data;
+	struct rtm_entity *self;
+	struct rtm_dest *d;
+	u32 proto;
+	int err;
+
+	if (arg->reserved)
+		return -EINVAL;
+	if (arg->views & ~RTM_VIEWS_SUPPORTED)
+		return -EOPNOTSUPP;
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+
+	proto = arg->protocol_id == RTM_PROTOCOL_THIS ?
+		self->info.protocol_id : arg->protocol_id;
+	d = rtm_dest_find(reg, self, arg);
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+		goto out;
+	}
+	err = rtm_dest_info_copy(reg, d, arg->views, proto,
+				 u64_to_user_ptr(arg->info));
+	rtm_dest_put(d);
+out:
+	rtm_obj_put(&self->obj);
+	return err;
+}
+
+static void rtm_dest_hold_work(struct work_struct *work);
+
+static struct rtm_dest_ext *rtm_dest_ext_get(struct rtm_dest *d)
+{
+	struct rtm_table *t = d->table;
+	struct rtm_dest_ext *ext;
+	int err;
+
+	lockdep_assert_held(&t->lock);
+	ext = rtm_dest_ext(d);
+	if (ext)
+		return ext;
+
+	err = rtm_obj_publish(t->rn, &d->obj);
+	if (err)
+		return ERR_PTR(err);
+	ext = kzalloc(sizeof(*ext), GFP_KERNEL_ACCOUNT);
+	if (!ext)
+		return ERR_PTR(-ENOMEM);
+	ext->dest = d;
+	INIT_DELAYED_WORK(&ext->hold_work, rtm_dest_hold_work);
+	err = xa_err(xa_store(&t->dest_ext, d->obj.id, ext, GFP_KERNEL_ACCOUNT));
+	if (err) {
+		kfree(ext);
+		return ERR_PTR(err);
+	}
+	WRITE_ONCE(d->obj.flags, d->obj.flags | RTM_DEST_EXT);
+	return ext;
+}
+
+static bool rtm_dest_holding(const struct rtm_dest_ext *ext)
+{
+	int v;
+
+	for (v = 0; v < RTM_NUM_VIEWS; v++)
+		if (ext->hold[v])
+			return true;
+	return false;
+}
+
+/* End a hold-down: its routes and its reference on the dest go. */
+static void rtm_dest_hold_end(struct rtm_dest_ext *ext)
+{
+	struct rtm_dest *d = ext->dest;
+	int v;
+
+	lockdep_assert_held(&d->table->lock);
+	if (!rtm_dest_holding(ext))
+		return;
+	for (v = 0; v < RTM_NUM_VIEWS; v++) {
+		struct rtm_route *r = ext->hold[v];
+
+		if (!r)
+			continue;
+		WRITE_ONCE(ext->hold[v], NULL);
+		rtm_route_put_locked(r);
+	}
+	rtm_dest_touch(d);
+	rtm_dest_put_locked(d);
+}
+
+static void rtm_dest_hold_work(struct work_struct *work)
+{
+	struct rtm_dest_ext *ext = container_of(to_delayed_work(work),
+						struct rtm_dest_ext, hold_work);
+	struct rtm_table *t = ext->dest->table;
+
+	mutex_lock(&t->lock);
+	/* A hold-down started again while this waited is not over yet. */
+	if (!time_before(jiffies, ext->hold_until))
+		rtm_dest_hold_end(ext);
+	mutex_unlock(&t->lock);
+}
+
+/**
+ * rtm_dest_hold_route - keep the last route of held views in hold-down
+ * @d: the dest; the table lock is held
+ * @r: the route just deleted
+ * @views: views in which it was the last route
+ *
+ * Views marked with RtmHoldDestination keep @r as their HoldRoute until the
+ * longest hold time asked for runs out; the mark is used up.
+ */
+void rtm_dest_hold_route(struct rtm_dest *d, struct rtm_route *r, u32 views)
+{
+	struct rtm_dest_ext *ext = rtm_dest_ext(d);
+	int v;
+
+	lockdep_assert_held(&d->table->lock);
+	if (!ext)
+		return;
+	views &= ext->hold_views;
+	if (!views)
+		return;
+
+	if (!rtm_dest_holding(ext))
+		rtm_dest_get(d);
+	for (v = 0; v < RTM_NUM_VIEWS; v++) {
+		struct rtm_route *old = ext->hold[v];
+
+		if (!(views & BIT(v)))
+			continue;
+		rtm_obj_get(&r->obj);
+		WRITE_ONCE(ext->hold[v], r);
+		if (old)
+			rtm_route_put_locked(old);
+	}
+	ext->hold_views &= ~views;
+	ext->hold_until = jiffies + msecs_to_jiffies(ext->hold_ms);
+	mod_delayed_work(system_wq, &ext->hold_work,
+			 msecs_to_jiffies(ext->hold_ms));
+}
+
+/* RtmHoldDestination (RTM_IOC_HOLD_DEST) */
+int rtm_dest_hold_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_hold_dest *arg = data;
+	struct rtm_dest_ext *ext;
+	struct rtm_entity *self;
+	struct rtm_dest *d;
+	int err = 0;
+
+	if (arg->reserved || !arg->hold_time || !arg->views)
+		return -EINVAL;
+	if (arg->views & ~RTM_VIEWS_SUPPORTED)
+		return -EOPNOTSUPP;
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+	d = rtm_dest_lookup(reg, self, arg->handle);
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+		goto out;
+	}
+
+	mutex_lock(&d->table->lock);
+	ext = rtm_dest_ext_get(d);
+	if (IS_ERR(ext)) {
+		err = PTR_ERR(ext);
+	} else {
+		ext->hold_views |= arg->views;
+		ext->hold_ms = max(ext->hold_ms, arg->hold_time);
+	}
+	rtm_dest_put_locked(d);
+	mutex_unlock(&self->table->lock);
+out:
+	rtm_obj_put(&self->obj);
+	return err;
+}
+
+/**
+ * rtm_dests_flush_holds - end every hold-down of a table now
+ * @t: the table, which no registration uses any more
+ */
+void rtm_dests_flush_holds(struct rtm_table *t)
+{
+	struct rtm_dest_ext *ext;
+	unsigned long id;
+
+	/* The works take the lock, so they are cancelled without it. */
+	xa_for_each(&t->dest_ext, id, ext)
+		cancel_delayed_work_sync(&ext->hold_work);
+
+	mutex_lock(&t->lock);
+	xa_for_each(&t->dest_ext, id, ext)
+		rtm_dest_hold_end(ext);
+	mutex_unlock(&t->lock);
+}
+
+int rtm_dests_init(void)
+{
+	rtm_dest4_cache = kmem_cache_create("rtm_dest4",
+					    sizeof(struct rtm_dest) + 4, 0,
+					    SLAB_ACCOUNT, NULL);
+	rtm_dest6_cache = kmem_cache_create("rtm_dest6",
+					    sizeof(struct rtm_dest) + 16, 0,
+					    SLAB_ACCOUNT, NULL);
+	if (!rtm_dest4_cache || !rtm_dest6_cache) {
+		rtm_dests_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void rtm_dests_exit(void)
+{
+	kmem_cache_destroy(rtm_dest4_cache);
+	kmem_cache_destroy(rtm_dest6_cache);
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtm: route time to live (the TimeToLive of RtmAddRouteToDest).
+ *
+ * A route with a finite time to live has a struct rtm_route_ext, found by
+ * the route's id, and sits in its table's expiry tree while armed; one
+ * delayed work per table runs when the earliest is due.  An expired route
+ * of an entity without a callback is deleted.  An entity with a callback
+ * gets an RTM_ROUTE_EXPIRED event holding a handle to the route and
+ * decides: refresh it (which rearms it), delete it, or answer
+ * ERROR_NOT_SUPPORTED, which the library turns into a delete that only
+ * happens if the route was not refreshed meanwhile.  Expired routes whose
+ * event does not fit in the owner's queue wait in a backlog until the
+ * owner reads.
+ */
+
+#include <linux/slab.h>
+#include <linux/jiffies.h>
+#include <linux/rbtree.h>
+
+#include "rtm.h"
+
+#define RTM_TTL_INFINITE	U32_MAX
+
+struct rtm_route_ext *rtm_route_ext(struct rtm_route *r)
+{
+	if (!(READ_ONCE(r->obj.flags) & RTM_ROUTE_EXT))
+		return NULL;
+	return xa_load(&r->dest->table->route_ext, r->obj.id);
+}
+
+/**
+ * rtm_route_ttl_prepare - get what arming a route's time to live needs
+ * @r: the route, maybe not linked yet; the table lock is held
+ * @ttl: time to live in ms
+ * @prep: set to an extension to pass to rtm_route_ttl_commit(), or NULL
+ *
+ * Return: 0 or -ENOMEM; nothing is changed then.
+ */
+int rtm_route_ttl_prepare(struct rtm_route *r, u32 ttl,
+			  struct rtm_route_ext **prep)
+{
+	struct rtm_table *t = r->dest->table;
+	struct rtm_route_ext *ext;
+	int err;
+
+	*prep = NULL;
+	if (ttl == RTM_TTL_INFINITE || rtm_route_ext(r))
+		return 0;
+
+	err = rtm_obj_publish(t->rn, &r->obj);
+	if (err)
+		return err;
+	ext = kzalloc(sizeof(*ext), GFP_KERNEL_ACCOUNT);
+	if (!ext)
+		return -ENOMEM;
+	err = xa_reserve(&t->route_ext, r->obj.id, GFP_KERNEL_ACCOUNT);
+	if (err) {
+		kfree(ext);
+		return err;
+	}
+	ext->route = r;
+	RB_CLEAR_NODE(&ext->node);
+	INIT_LIST_HEAD(&ext->expired_node);
+	*prep = ext;
+	return 0;
+}
+
+static void rtm_expiry_unlink(struct rtm_table *t, struct rtm_route_ext *ext)
+{
+	if (ext->armed) {
+		rb_erase(&ext->node, &t->expiry);
+		ext->armed = false;
+	}
+}
+
+static void rtm_expiry_schedule(struct rtm_table *t)
+{
+	struct rb_node *first = rb_first(&t->expiry);
+	unsigned long delay = 0;
+
+	if (!first)
+		return;
+	delay = rb_entry(first, struct rtm_route_ext, node)->expires - jiffies;
+	if ((long)delay < 0)
+		delay = 0;
+	mod_delayed_work(system_wq, &t->expiry_work, delay);
+}
+
+/* Take a route off its owner's backlog of expiries not yet signalled. */
+static void rtm_expired_unlink(struct rtm_route_ext *ext)
+{
+	struct rtm_entity *owner = ext->route->owner;
+
+	if (list_empty(&ext->expired_node))
+		return;
+	list_del_init(&ext->expired_node);
+	owner->nexpired--;
+	rtm_route_put_locked(ext->route);
+}
+
+/**
+ * rtm_route_ttl_commit - (re)arm or disarm a route's time to live
+ * @r: the route, linked; the table lock is held
+ * @ttl: time to live in ms, or RTM_TTL_INFINITE
+ * @prep: from rtm_route_ttl_prepare()
+ *
+ * Any earlier expiry of the route is forgotten: it was refreshed.
+ */
+void rtm_route_ttl_commit(struct rtm_route *r, u32 ttl,
+			  struct rtm_route_ext *prep)
+{
+	struct rtm_table *t = r->dest->table;
+	struct rtm_route_ext *ext, *e;
+	struct rb_node **p, *parent = NULL;
+
+	lockdep_assert_held(&t->lock);
+	if (prep) {
+		xa_store(&t->route_ext, r->obj.id, prep, GFP_NOWAIT);
+		WRITE_ONCE(r->obj.flags, r->obj.flags | RTM_ROUTE_EXT);
+	}
+	ext = rtm_route_ext(r);
+	if (!ext)
+		return;
+
+	ext->expired = false;
+	rtm_expired_unlink(ext);
+	rtm_expiry_unlink(t, ext);
+	if (ttl == RTM_TTL_INFINITE)
+		return;
+
+	ext->expires = jiffies + msecs_to_jiffies(ttl);
+	p = &t->expiry.rb_node;
+	while (*p) {
+		parent = *p;
+		e = rb_entry(parent, struct rtm_route_ext, node);
+		p = time_before(ext->expires, e->expires) ?
+		    &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(&ext->node, parent, p);
+	rb_insert_color(&ext->node, &t->expiry);
+	ext->armed = true;
+	if (rb_first(&t->expiry) == &ext->node)
+		rtm_expiry_schedule(t);
+}
+
+void rtm_route_ttl_abort(struct rtm_table *t, struct rtm_route_ext *prep)
+{
+	if (!prep)
+		return;
+	xa_release(&t->route_ext, prep->route->obj.id);
+	kfree(prep);
+}
+
+/* A route is deleted: it expires no more. */
+void rtm_route_ttl_stop(struct rtm_route *r)
+{
+	struct rtm_route_ext *ext = rtm_route_ext(r);
+
+	if (!ext)
+		return;
+	rtm_expiry_unlink(r->dest->table, ext);
+	rtm_expired_unlink(ext);
+}
+
+/* The route is being freed. */
+void rtm_route_ext_free(struct rtm_route *r)
+{
+	struct rtm_table *t = r->dest->table;
+	struct rtm_route_ext *ext = rtm_route_ext(r);
+
+	if (!ext)
+		return;
+	WARN_ON(ext->armed || !list_empty(&ext->expired_node));
+	xa_erase(&t->route_ext, r->obj.id);
+	kfree_rcu(ext, rcu);
+}
+
+/* Whether the route ran out of time and was not refreshed since. */
+bool rtm_route_expired(struct rtm_route *r)
+{
+	struct rtm_route_ext *ext = rtm_route_ext(r);
+
+	lockdep_assert_held(&r->dest->table->lock);
+	return ext && ext->expired;
+}
+
+/**
+ * rtm_expired_deliver - signal the backlog of an entity's expired routes
+ * @e: the entity; the table lock is held
+ */
+void rtm_expired_deliver(struct rtm_entity *e)
+{
+	struct rtm_route_ext *ext, *tmp;
+
+	lockdep_assert_held(&e->table->lock);
+	list_for_each_entry_safe(ext, tmp, &e->expired, expired_node) {
+		struct rtm_event ev = {
+			.type = RTM_EVENT_ROUTE_EXPIRED,
+		};
+
+		if (!e->reg || rtm_hold(e->reg, &ext->route->obj, &ev.handle))
+			break;
+		if (!rtm_event_try_queue(e->reg, &ev)) {
+			rtm_holds_release(e->reg, &ev.handle, 1,
+					  RTM_KIND_ROUTE);
+			break;
+		}
+		rtm_expired_unlink(ext);
+	}
+}
+
+/**
+ * rtm_expired_refill - after a read made room, signal what waited
+ * @reg: the reading registration
+ */
+void rtm_expired_refill(struct rtm_reg *reg)
+{
+	struct rtm_entity *e = rtm_reg_entity(reg);
+
+	if (!e)
+		return;
+	if (READ_ONCE(e->nexpired)) {
+		mutex_lock(&e->table->lock);
+		rtm_expired_deliver(e);
+		mutex_unlock(&e->table->lock);
+	}
+	rtm_obj_put(&e->obj);
+}
+
+/* Drop the backlog of a deregistering entity. */
+void rtm_expired_flush(struct rtm_entity *e)
+{
+	struct rtm_route_ext *ext, *tmp;
+
+	lockdep_assert_held(&e->table->lock);
+	list_for_each_entry_safe(ext, tmp, &e->expired, expired_node)
+		rtm_expired_unlink(ext);
+}
+
+static void rtm_route_expire(struct rtm_route_ext *ext)
+{
+	struct rtm_route *r = ext->route;
+	struct rtm_entity *owner = r->owner;
+	u32 flags;
+
+	if (!(owner->reg_flags & RTM_REGISTER_EVENTS)) {
+		rtm_obj_get(&r->obj);
+		rtm_route_delete_locked(r, &flags);
+		rtm_route_put_locked(r);
+		return;
+	}
+	ext->expired = true;
+	rtm_obj_get(&r->obj);
+	list_add_tail(&ext->expired_node, &owner->expired);
+	owner->nexpired++;
+	rtm_expired_deliver(owner);
+}
+
+static void rtm_expiry_work(struct work_struct *work)
+{
+	struct rtm_table *t = container_of(to_delayed_work(work),
+					   struct rtm_table, expiry_work);
+	struct rb_node *first;
+
+	mutex_lock(&t->lock);
+	while ((first = rb_first(&t->expiry))) {
+		struct rtm_route_ext *ext =
+			rb_entry(first, struct rtm_route_ext, node);
+
+		if (time_before(jiffies, ext->expires))
+			break;
+		rtm_expiry_unlink(t, ext);
+		rtm_route_expire(ext);
+	}
+	rtm_expiry_schedule(t);
+	mutex_unlock(&t->lock);
+}
+
+void rtm_expiry_init(struct rtm_table *t)
+{
+	t->expiry = RB_ROOT;
+	INIT_DELAYED_WORK(&t->expiry_work, rtm_expiry_work);
+}
+
+/* The table goes: its routes are gone, so nothing is armed any more. */
+void rtm_expiry_stop(struct rtm_table *t)
+{
+	cancel_delayed_work_sync(&t->expiry_work);
+	WARN_ON(!RB_EMPTY_ROOT(&t->expiry));
+}

@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtm: routes (RtmAddRouteToDest, RtmDeleteRouteToDest, RtmGetRouteInfo,
+ * RtmIsBestRoute, RtmGetExactMatchRoute) and best-route selection.
+ *
+ * A dest keeps its live routes in a singly linked RCU list in order of
+ * creation; a route never moves in it, and changes its attributes by
+ * swapping one pointer, so readers never miss a route or see half an
+ * update.  The best route of a view is the route of that view with the
+ * lowest preference, then the lowest metric, then the one created first: a
+ * route keeps its place when it is updated, so equal routes do not flap.
+ *
+ * Only the owner changes or deletes a route; anyone in the table reads it.
+ * A deleted route leaves the list at once and lives on, readable with
+ * state DELETED, for as long as handles (or a hold-down) keep it.
+ */
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "rtm.h"
+
+static struct kmem_cache *rtm_route_cache __read_mostly;
+
+#define rtm_deref(p, t) rcu_dereference_check(p, lockdep_is_held(&(t)->lock))
+#define rtm_deref_locked(p, t) \
+	rcu_dereference_protected(p, lockdep_is_held(&(t)->lock))
+
+static inline struct rtm_table *rtm_route_table(const struct rtm_route *r)
+{
+	return r->dest->table;
+}
+
+static bool rtm_pref_better(const struct rtm_attr *a, const struct rtm_attr *b)
+{
+	return a->pref < b->pref || (a->pref == b->pref && a->metric < b->metric);
+}
+
+/**
+ * rtm_route_best - the best route of a dest in some views
+ * @d: the dest; under RCU or the table lock
+ * @views: RTM_VIEW_MASK_* the route must belong to one of
+ * @proto: protocol id its owner must have, or 0 for any
+ *
+ * Return: the route, or NULL.  No reference is taken.
+ */
+struct rtm_route *rtm_route_best(struct rtm_dest *d, u32 views, u32 proto)
+{
+	struct rtm_table *t = d->table;
+	struct rtm_route *r, *best = NULL;
+	struct rtm_attr *a, *ba = NULL;
+
+	for (r = rtm_deref(d->routes, t); r; r = rtm_deref(r->next, t)) {
+		a = rtm_deref(r->attr, t);
+		if (!(a->views & views))
+			continue;
+		if (proto && r->owner->info.protocol_id != proto)
+			continue;
+		if (!ba || rtm_pref_better(a, ba)) {
+			best = r;
+			ba = a;
+		}
+	}
+	return best;
+}
+
+void rtm_best_save(struct rtm_dest *d, struct rtm_best *b)
+{
+	int v;
+
+	for (v = 0; v < RTM_NUM_VIEWS; v++) {
+		b->route[v] = rtm_route_best(d, BIT(v), 0);
+		b->attr[v] = b->route[v] ?
+			rtm_deref_locked(b->route[v]->attr, d->table) : NULL;
+	}
+}
+
+/* The views whose best route, or its attributes, differ from @before. */
+u32 rtm_best_changed(struct rtm_dest *d, const struct rtm_best *before)
+{
+	struct rtm_best now;
+	u32 changed = 0;
+	int v;
+
+	rtm_best_save(d, &now);
+	for (v = 0; v < RTM_NUM_VIEWS; v++)
+		if (now.route[v] != before->route[v] ||
+		    now.attr[v] != before->attr[v])
+			changed |= BIT(v);
+	return changed;
+}
+
+static void rtm_route_release(struct rtm_route *r)
+{
+	struct rtm_table *t = rtm_route_table(r);
+
+	lockdep_assert_held(&t->lock);
+	WARN_ON(r->obj.state == RTM_ROUTE_STATE_CREATED);
+	rtm_route_ext_free(r);
+	rtm_attr_put_locked(t, rtm_deref_locked(r->attr, t));
+	rtm_dest_put_locked(r->dest);
+	rtm_obj_put(&r->owner->obj);
+	rtm_obj_unpublish(t->rn, &r->obj);
+	rtm_gc_free(rtm_route_cache, r);
+}
+
+void rtm_route_put_locked(struct rtm_route *r)
+{
+	lockdep_assert_held(&rtm_route_table(r)->lock);
+	if (refcount_dec_and_test(&r->obj.ref))
+		rtm_route_release(r);
+}
+
+void rtm_route_put(struct rtm_route *r)
+{
+	struct rtm_table *t = rtm_route_table(r);
+
+	if (refcount_dec_and_mutex_lock(&r->obj.ref, &t->lock)) {
+		rtm_route_release(r);
+		mutex_unlock(&t->lock);
+	}
+}
+
+/**
+ * rtm_route_lookup - the route a handle names, in the caller's table
+ * @reg: the caller's registration
+ * @self: the caller's entity
+ * @handle: the handle
+ *
+ * Return: the route with a reference taken, or ERR_PTR(-EBADF).
+ */
+struct rtm_route *rtm_route_lookup(struct rtm_reg *reg, struct rtm_entity *self,
+				   u64 handle)
+{
+	struct rtm_obj *obj;
+
+	obj = rtm_obj_lookup(reg->rn, handle, RTM_KIND_ROUTE);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	if (rtm_route_table(rtm_route_of(obj)) != self->table) {
+		rtm_route_put(rtm_route_of(obj));
+		return ERR_PTR(-EBADF);
+	}
+	return rtm_route_of(obj);
+}
+
+/* The caller's route on @d that an add without a handle updates. */
+static struct rtm_route *rtm_route_match(struct rtm_dest *d,
+					 struct rtm_entity *self,
+					 const struct rtm_route_req *req)
+{
+	struct rtm_table *t = d->table;
+	struct rtm_route *r;
+
+	if (req->change_flags & RTM_ROUTE_CHANGE_NEW)
+		return NULL;
+	for (r = rtm_deref_locked(d->routes, t); r;
+	     r = rtm_deref_locked(r->next, t)) {
+		if (r->owner != self)
+			continue;
+		if (req->change_flags & RTM_ROUTE_CHANGE_FIRST ||
+		    rtm_deref_locked(r->attr, t)->neighbour ==
+		    req->attr->neighbour)
+			return r;
+	}
+	return NULL;
+}
+
+static void rtm_route_link(struct rtm_dest *d, struct rtm_route *r)
+{
+	struct rtm_table *t = d->table;
+	struct rtm_route __rcu **pp = &d->routes;
+	struct rtm_route *p;
+
+	while ((p = rtm_deref_locked(*pp, t)))
+		pp = &p->next;
+	rcu_assign_pointer(*pp, r);
+}
+
+static void rtm_route_unlink(struct rtm_dest *d, struct rtm_route *r)
+{
+	struct rtm_table *t = d->table;
+	struct rtm_route __rcu **pp = &d->routes;
+	struct rtm_route *p;
+
+	while ((p = rtm_deref_locked(*pp, t)) != r)
+		pp = &p->next;
+	/* Readers on @r still find the rest of the list through it. */
+	rcu_assign_pointer(*pp, rtm_deref_locked(r->next, t));
+}
+
+static struct rtm_route *rtm_route_create(struct rtm_entity *self,
+					  struct rtm_dest *d)
+{
+	struct rtm_route *r;
+
+	r = kmem_cache_alloc(rtm_route_cache, GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return NULL;
+	rtm_obj_init(&r->obj, RTM_OBJ_ROUTE);
+	r->obj.state = RTM_ROUTE_STATE_CREATED;
+	RCU_INIT_POINTER(r->next, NULL);
+	r->dest = d;
+	r->owner = self;
+	RCU_INIT_POINTER(r->attr, NULL);
+	r->esi = 0;
+	return r;
+}
+
+/**
+ * rtm_route_apply - add or update one route of the caller
+ * @self: the caller's entity; the table lock is held
+ * @req: what to do; on success @req->change_flags holds the output flags
+ *	and, if asked, @req->route the route with a reference
+ *
+ * Return: 0 or a negative errno; on error the table is unchanged.
+ */
+int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
+{
+	struct rtm_table *t = self->table;
+	struct rtm_route *r = req->update, *fresh = NULL;
+	struct rtm_route_ext *prep = NULL;
+	struct rtm_attr *old = NULL;
+	struct rtm_best before;
+	struct rtm_dest *d;
+	u32 changed;
+	int err;
+
+	lockdep_assert_held(&t->lock);
+	if (r) {
+		if (r->owner != self)
+			return -EACCES;
+		if (r->obj.state != RTM_ROUTE_STATE_CREATED)
+			return -EBADF;
+		d = r->dest;
+		rtm_dest_get(d);
+	} else {
+		d = rtm_dest_find_or_create(t, &req->dest);
+		if (IS_ERR(d))
+			return PTR_ERR(d);
+		r = rtm_route_match(d, self, req);
+	}
+
+	if (!r) {
+		err = -EDQUOT;
+		if (self->nroutes >= rtm_max_routes)
+			goto out;
+		err = -ENOMEM;
+		r = fresh = rtm_route_create(self, d);
+		if (!fresh)
+			goto out;
+	}
+	err = rtm_route_ttl_prepare(r, req->ttl, &prep);
+	if (err)
+		goto out;
+
+	/* Nothing fails from here on. */
+	rtm_best_save(d, &before);
+	refcount_inc(&req->attr->ref);
+	if (fresh) {
+		rtm_dest_get(d);
+		rtm_obj_get(&self->obj);
+		RCU_INIT_POINTER(fresh->attr, req->attr);
+		fresh->esi = req->esi;
+		rtm_route_link(d, fresh);
+		self->nroutes++;
+		t->nroutes++;
+	} else {
+		old = rtm_deref_locked(r->attr, t);
+		rcu_assign_pointer(r->attr, req->attr);
+		WRITE_ONCE(r->esi, req->esi);
+	}
+	rtm_route_ttl_commit(r, req->ttl, prep);
+	changed = rtm_best_changed(d, &before);
+	rtm_dest_touch(d);
+
+	req->change_flags = (fresh ? RTM_ROUTE_CHANGE_NEW : 0) |
+			    (changed ? RTM_ROUTE_CHANGE_BEST : 0);
+	if (req->want_route) {
+		rtm_obj_get(&r->obj);
+		req->route = r;
+	}
+	fresh = NULL;
+	if (old)
+		rtm_attr_put_locked(t, old);
+	err = 0;
+out:
+	if (fresh)
+		kmem_cache_free(rtm_route_cache, fresh);
+	rtm_dest_put_locked(d);
+	return err;
+}
+
+/**
+ * rtm_route_delete_locked - delete a live route
+ * @r: the route; the table lock is held and the caller holds a reference
+ * @change_flags: set to RTM_ROUTE_CHANGE_BEST if a best route changed
+ *
+ * Return: 0, or -ENOENT if it was already deleted.
+ */
+int rtm_route_delete_locked(struct rtm_route *r, u32 *change_flags)
+{
+	struct rtm_dest *d = r->dest;
+	struct rtm_table *t = d->table;
+	struct rtm_best before;
+	u32 views, left;
+
+	lockdep_assert_held(&t->lock);
+	if (r->obj.state != RTM_ROUTE_STATE_CREATED)
+		return -ENOENT;
+
+	rtm_best_save(d, &before);
+	rtm_route_unlink(d, r);
+	WRITE_ONCE(r->obj.state, RTM_ROUTE_STATE_DELETED);
+	r->owner->nroutes--;
+	t->nroutes--;
+	rtm_route_ttl_stop(r);
+
+	/* Views this was the last route of may keep it in hold-down. */
+	views = rtm_deref_locked(r->attr, t)->views;
+	left = 0;
+	if (rcu_access_pointer(d->routes)) {
+		struct rtm_route *o;
+
+		for (o = rtm_deref_locked(d->routes, t); o;
+		     o = rtm_deref_locked(o->next, t))
+			left |= rtm_deref_locked(o->attr, t)->views;
+	}
+	rtm_dest_hold_route(d, r, views & ~left);
+
+	*change_flags = rtm_best_changed(d, &before) ?
+			RTM_ROUTE_CHANGE_BEST : 0;
+	rtm_dest_touch(d);
+	rtm_route_put_locked(r);
+	return 0;
+}
+
+/**
+ * rtm_routes_flush - delete every route of a deregistering entity
+ * @e: the entity, out of its table's list; the table lock is held
+ */
+void rtm_routes_flush(struct rtm_entity *e)
+{
+	struct rtm_table *t = e->table;
+	struct rtm_lpm_iter it;
+	struct rtm_dest *batch[32];
+	unsigned int n, i;
+	bool more = true;
+	u8 key[RTM_LPM_MAX_KEYLEN] = {};
+	u8 plen = 0;
+	bool first = true;
+
+	lockdep_assert_held(&t->lock);
+	while (e->nroutes && more) {
+		/* Collect a few dests under RCU, then change them. */
+		n = 0;
+		rcu_read_lock();
+		rtm_lpm_iter_start(&it, &t->dests, key, plen, first);
+		while (n < ARRAY_SIZE(batch)) {
+			struct rtm_dest *d = rtm_lpm_iter_next(&it);
+
+			if (!d)
+				break;
+			rtm_dest_get(d);
+			batch[n++] = d;
+		}
+		rcu_read_unlock();
+		more = n == ARRAY_SIZE(batch);
+		if (n) {
+			memcpy(key, batch[n - 1]->addr, t->addr_len);
+			plen = rtm_dest_plen(batch[n - 1]);
+			first = false;
+		}
+
+		for (i = 0; i < n; i++) {
+			struct rtm_route *r, *next;
+			u32 flags;
+
+			for (r = rtm_deref_locked(batch[i]->routes, t); r;
+			     r = next) {
+				next = rtm_deref_locked(r->next, t);
+				if (r->owner == e)
+					rtm_route_delete_locked(r, &flags);
+			}
+			rtm_dest_put_locked(batch[i]);
+		}
+	}
+	WARN_ON(e->nroutes);
+}
+
+/**
+ * rtm_attr_from_user - read a route's attributes from a client
+ * @reg: the caller's registration
+ * @self: the caller's entity
+ * @uinfo: a struct rtm_route_info and its next hops
+ * @tmpl: filled in; room for rtm_max_nexthops_in_route next hops.  Its
+ *	neighbour and next hops hold references the caller drops with
+ *	rtm_attr_tmpl_put().
+ *
+ * The neighbour and next hops must be live next hops of the caller.
+ * Return: 0, -EFAULT, -EINVAL, or -EBADF for an unknown handle.
+ */
+int rtm_attr_from_user(struct rtm_reg *reg, struct rtm_entity *self,
+		       const struct rtm_route_info __user *uinfo,
+		       struct rtm_attr *tmpl)
+{
+	struct rtm_route_info info;
+	u64 nh[RTM_MAX_NEXTHOPS];
+	unsigned int i;
+	int err;
+
+	if (copy_from_user(&info, uinfo, sizeof(info)))
+		return -EFAULT;
+	if (!info.belongs_to_views ||
+	    info.belongs_to_views & ~RTM_VIEWS_SUPPORTED)
+		return -EINVAL;
+	if (info.num_nexthops > rtm_max_nexthops_in_route)
+		return -EINVAL;
+	if (copy_from_user(nh, uinfo->nexthops,
+			   info.num_nexthops * sizeof(nh[0])))
+		return -EFAULT;
+
+	memset(tmpl, 0, sizeof(*tmpl));
+	tmpl->metric = info.metric;
+	tmpl->pref = info.preference;
+	tmpl->views = info.belongs_to_views;
+	tmpl->flags = info.flags;
+	tmpl->flags1 = info.flags1;
+
+	if (info.neighbour) {
+		tmpl->neighbour = rtm_nexthop_lookup(reg, self, info.neighbour);
+		if (IS_ERR(tmpl->neighbour)) {
+			err = PTR_ERR(tmpl->neighbour);
+			tmpl->neighbour = NULL;
+			goto err;
+		}
+	}
+	for (i = 0; i < info.num_nexthops; i++) {
+		struct rtm_nexthop *n = rtm_nexthop_lookup(reg, self, nh[i]);
+
+		if (IS_ERR(n)) {
+			err = PTR_ERR(n);
+			goto err;
+		}
+		tmpl->nh[tmpl->nnh++] = n;
+	}
+
+	/* A route uses only its owner's live next hops. */
+	err = -EINVAL;
+	if (tmpl->neighbour &&
+	    (tmpl->neighbour->owner != self ||
+	     tmpl->neighbour->obj.state != RTM_NEXTHOP_STATE_CREATED))
+		goto err;
+	for (i = 0; i < tmpl->nnh; i++)
+		if (tmpl->nh[i]->owner != self ||
+		    tmpl->nh[i]->obj.state != RTM_NEXTHOP_STATE_CREATED)
+			goto err;
+	return 0;
+err:
+	rtm_attr_tmpl_put(tmpl);
+	return err;
+}
+
+/* Drop the references a template from rtm_attr_from_user() holds. */
+void rtm_attr_tmpl_put(struct rtm_attr *tmpl)
+{
+	unsigned int i;
+
+	if (tmpl->neighbour)
+		rtm_nexthop_put(tmpl->neighbour);
+	for (i = 0; i < tmpl->nnh; i++)
+		rtm_nexthop_put(tmpl->nh[i]);
+	tmpl->neighbour = NULL;
+	tmpl->nnh = 0;
+}
+
+/* RtmAddRouteToDest (RTM_IOC_ADD_ROUTE) */
+int rtm_route_add_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_add_route *arg = data;
+	struct {
+		struct rtm_attr a;
+		struct rtm_nexthop *nh[RTM_MAX_NEXTHOPS];
+	} tmpl;
+	struct rtm_route_req req = {};
+	struct rtm_entity *self;
+	struct rtm_table *t;
+	u64 handle = 0;
+	int err;
+
+	if (arg->flags & ~RTM_WANT_HANDLE || arg->reserved)
+		return -EINVAL;
+	if (arg->change_flags & ~(RTM_ROUTE_CHANGE_FIRST | RTM_ROUTE_CHANGE_NEW))
+		return -EINVAL;
+	if (arg->route_list)
+		return -EOPNOTSUPP;
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+	t = self->table;
+
+	if (arg->handle) {
+		req.update = rtm_route_lookup(reg, self, arg->handle);
+		if (IS_ERR(req.update)) {
+			err = PTR_ERR(req.update);
+			goto out;
+		}
+	}
+	err = rtm_attr_from_user(reg, self, u64_to_user_ptr(arg->info),
+				 &tmpl.a);
+	if (err)
+		goto out_route;
+
+	req.dest = arg->dest;
+	req.change_flags = arg->change_flags;
+	req.ttl = arg->time_to_live;
+	req.want_route = arg->flags & RTM_WANT_HANDLE && !arg->handle;
+	if (get_user(req.esi, &((struct rtm_route_info __user *)
+				u64_to_user_ptr(arg->info))->entity_specific_info)) {
+		err = -EFAULT;
+		goto out_tmpl;
+	}
+
+	mutex_lock(&t->lock);
+	req.attr = rtm_attr_get(t, &tmpl.a);
+	if (IS_ERR(req.attr)) {
+		err = PTR_ERR(req.attr);
+		mutex_unlock(&t->lock);
+		goto out_tmpl;
+	}
+	err = rtm_route_apply(self, &req);
+	rtm_attr_put_locked(t, req.attr);
+	mutex_unlock(&t->lock);
+	if (err)
+		goto out_tmpl;
+
+	arg->change_flags = req.change_flags;
+	if (req.route) {
+		err = rtm_hold(reg, &req.route->obj, &handle);
+		rtm_route_put(req.route);
+		/* The route is in; only the handle could not be given. */
+		if (err)
+			goto out_tmpl;
+		arg->handle = handle;
+	}
+out_tmpl:
+	rtm_attr_tmpl_put(&tmpl.a);
+out_route:
+	if (req.update)
+		rtm_route_put(req.update);
+out:
+	rtm_obj_put(&self->obj);
+	return err;
+}
+
+/* RtmDeleteRouteToDest (RTM_IOC_DELETE_ROUTE) */
+int rtm_route_delete_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_delete_route *arg = data;
+	struct rtm_entity *self;
+	struct rtm_route *r;
+	u32 flags = 0;
+	int err;
+
+	if (arg->flags & ~RTM_DELETE_IF_EXPIRED || arg->reserved)
+		return -EINVAL;
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+	r = rtm_route_lookup(reg, self, arg->handle);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+		goto out;
+	}
+
+	mutex_lock(&self->table->lock);
+	if (r->owner != self)
+		err = -EACCES;
+	else if (arg->flags & RTM_DELETE_IF_EXPIRED && !rtm_route_expired(r))
+		err = -EAGAIN;
+	else
+		err = rtm_route_delete_locked(r, &flags);
+	mutex_unlock(&self->table->lock);
+
+	if (!err) {
+		arg->change_flags = flags;
+		rtm_hold_consume(reg, &r->obj);
+	}
+	rtm_route_put(r);
+out:
+	rtm_obj_put(&self->obj);
+	return err;
+}
+
+/*
+ * A route's state as a route info reports it, with references on what it
+ * names, taken under RCU.
+ */
+struct rtm_route_snap {
+	struct rtm_route *route;
+	struct rtm_attr *attr;		/* pinned by the reference below */
+	u64 esi;
+	u8 state;
+	bool ref;			/* references taken on what is named */
+};
+
+static void rtm_route_snap_take(struct rtm_route *r, struct rtm_route_snap *s,
+				bool ref)
+{
+	struct rtm_table *t = rtm_route_table(r);
+	unsigned int i;
+
+	s->route = r;
+	s->ref = ref;
+	rcu_read_lock();
+	for (;;) {
+		s->attr = rcu_dereference(r->attr);
+		if (refcount_inc_not_zero(&s->attr->ref))
+			break;
+		/* Replaced meanwhile: the new one is there already. */
+	}
+	s->esi = READ_ONCE(r->esi);
+	s->state = READ_ONCE(r->obj.state);
+	rcu_read_unlock();
+
+	if (!ref)
+		return;
+	rtm_dest_get(r->dest);
+	rtm_obj_get(&r->owner->obj);
+	if (s->attr->neighbour)
+		rtm_obj_get(&s->attr->neighbour->obj);
+	for (i = 0; i < s->attr->nnh; i++)
+		rtm_obj_get(&s->attr->nh[i]->obj);
+	(void)t;
+}
+
+static void rtm_route_snap_drop(struct rtm_route_snap *s)
+{
+	struct rtm_table *t = rtm_route_table(s->route);
+	struct rtm_attr *a = s->attr;
+	unsigned int i;
+
+	if (s->ref) {
+		rtm_dest_put(s->route->dest);
+		rtm_obj_put(&s->route->owner->obj);
+		if (a->neighbour)
+			rtm_nexthop_put(a->neighbour);
+		for (i = 0; i < a->nnh; i++)
+			rtm_nexthop_put(a->nh[i]);
+	}
+	if (refcount_dec_and_mutex_lock(&a->ref, &t->lock)) {
+		refcount_set(&a->ref, 1);
+		rtm_attr_put_locked(t, a);
+		mutex_unlock(&t->lock);
+	}
+}
+
+/*
+ * Write a route info for a snapshot to userspace, with room for @max next
+ * hops; with references, the caller's registration gets handles.
+ */
+static int rtm_route_snap_copy(struct rtm_reg *reg, struct rtm_route_snap *s,
+			       struct rtm_route_info __user *uinfo,
+			       unsigned int max)
+{
+	struct rtm_obj *objs[3 + RTM_MAX_NEXTHOPS];
+	u64 handles[ARRAY_SIZE(objs)];
+	struct rtm_attr *a = s->attr;
+	struct rtm_route_info info = {};
+	unsigned int i, n = 0;
+	int err;
+
+	if (a->nnh > max)
+		return -ENOSPC;
+
+	objs[n++] = &s->route->dest->obj;
+	objs[n++] = &s->route->owner->obj;
+	if (a->neighbour)
+		objs[n++] = &a->neighbour->obj;
+	for (i = 0; i < a->nnh; i++)
+		objs[n++] = &a->nh[i]->obj;
+	if (s->ref)
+		err = rtm_hold_many(reg, objs, n, handles);
+	else
+		err = rtm_handles_peek(reg, objs, n, handles);
+	if (err)
+		return err;
+
+	n = 0;
+	info.dest = handles[n++];
+	info.owner = handles[n++];
+	if (a->neighbour)
+		info.neighbour = handles[n++];
+	info.state = s->state;
+	info.flags1 = a->flags1;
+	info.flags = a->flags;
+	info.metric = a->metric;
+	info.preference = a->pref;
+	info.belongs_to_views = a->views;
+	info.entity_specific_info = s->esi;
+	info.num_nexthops = a->nnh;
+
+	err = -EFAULT;
+	if (copy_to_user(uinfo, &info, sizeof(info)) ||
+	    copy_to_user(uinfo->nexthops, &handles[n], a->nnh * sizeof(u64)))
+		goto err;
+	return 0;
+err:
+	if (s->ref)
+		rtm_holds_release(reg, handles, n + a->nnh, RTM_KIND_ALL);
+	return err;
+}
+
+static u32 rtm_route_best_in(struct rtm_route *r)
+{
+	u32 views = 0;
+	int v;
+
+	rcu_read_lock();
+	for (v = 0; v < RTM_NUM_VIEWS; v++)
+		if (rtm_route_best(r->dest, BIT(v), 0) == r)
+			views |= BIT(v);
+	rcu_read_unlock();
+	return views;
+}
+
+static int rtm_dest_address_copy(struct rtm_dest *d,
+				 struct rtm_net_address __user *uaddr)
+{
+	struct rtm_net_address a = {
+		.family = d->table->family,
+		.num_bits = rtm_dest_plen(d),
+	};
+
+	memcpy(a.addr, d->addr, d->table->addr_len);
+	return copy_to_user(uaddr, &a, sizeof(a)) ? -EFAULT : 0;
+}
+
+/* RtmGetRouteInfo, RtmIsBestRoute and the pointer calls (RTM_IOC_GET_ROUTE_INFO) */
+int rtm_route_info_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_get_route_info *arg = data;
+	struct rtm_entity *self;
+	struct rtm_route_snap s;
+	struct rtm_route *r;
+	int err = 0;
+
+	if (arg->flags & ~RTM_INFO_DIRECT || arg->views)
+		return -EINVAL;
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+	r = rtm_route_lookup(reg, self, arg->handle);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+		goto out;
+	}
+	if (arg->flags & RTM_INFO_DIRECT && r->owner != self) {
+		err = -EACCES;
+		goto out_route;
+	}
+
+	arg->views = rtm_route_best_in(r);
+	if (arg->dest) {
+		err = rtm_dest_address_copy(r->dest, u64_to_user_ptr(arg->dest));
+		if (err)
+			goto out_route;
+	}
+	if (arg->info) {
+		rtm_route_snap_take(r, &s, !(arg->flags & RTM_INFO_DIRECT));
+		err = rtm_route_snap_copy(reg, &s, u64_to_user_ptr(arg->info),
+					  arg->max_nexthops);
+		rtm_route_snap_drop(&s);
+	}
+out_route:
+	rtm_route_put(r);
+out:
+	rtm_obj_put(&self->obj);
+	return err;
+}
+
+/* Whether a route matches the criteria of RtmGetExactMatchRoute. */
+static bool rtm_route_matches(struct rtm_route *r, struct rtm_attr *a,
+			      u32 match, const struct rtm_route_info *c,
+			      const u64 *cnh, u32 ifindex)
+{
+	unsigned int i, j;
+
+	if (match & RTM_MATCH_OWNER && rtm_handle_of(&r->owner->obj) != c->owner)
+		return false;
+	if (match & RTM_MATCH_NEIGHBOUR &&
+	    (a->neighbour ? rtm_handle_of(&a->neighbour->obj) : 0) != c->neighbour)
+		return false;
+	if (match & RTM_MATCH_PREF &&
+	    (a->pref != c->preference || a->metric != c->metric))
+		return false;
+	if (match & RTM_MATCH_NEXTHOP) {
+		/* Every next hop of the criteria is one of the route's. */
+		for (i = 0; i < c->num_nexthops; i++) {
+			for (j = 0; j < a->nnh; j++)
+				if (rtm_handle_of(&a->nh[j]->obj) == cnh[i])
+					break;
+			if (j == a->nnh)
+				return false;
+		}
+	}
+	if (match & RTM_MATCH_INTERFACE) {
+		for (j = 0; j < a->nnh; j++)
+			if (a->nh[j]->ifindex == ifindex)
+				break;
+		if (j == a->nnh)
+			return false;
+	}
+	return true;
+}
+
+/* RtmGetExactMatchRoute (RTM_IOC_GET_EXACT_ROUTE) */
+int rtm_route_exact_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_get_exact_route *arg = data;
+	struct rtm_route_info __user *uinfo = u64_to_user_ptr(arg->info);
+	struct rtm_route *r, *found = NULL;
+	struct rtm_attr *fa = NULL;
+	struct rtm_route_info c;
+	u64 cnh[RTM_MAX_NEXTHOPS];
+	u8 key[RTM_LPM_MAX_KEYLEN];
+	struct rtm_entity *self;
+	struct rtm_route_snap s;
+	struct rtm_table *t;
+	struct rtm_dest *d;
+	u32 views;
+	int err;
+
+	if (arg->flags & ~RTM_WANT_HANDLE || arg->reserved)
+		return -EINVAL;
+	if (arg->match_flags & ~RTM_MATCH_FULL)
+		return -EINVAL;
+	if (arg->views & ~RTM_VIEWS_SUPPORTED)
+		return -EOPNOTSUPP;
+	if (copy_from_user(&c, uinfo, sizeof(c)))
+		return -EFAULT;
+	if (arg->match_flags & RTM_MATCH_NEXTHOP) {
+		if (c.num_nexthops > rtm_max_nexthops_in_route)
+			return -EINVAL;
+		if (copy_from_user(cnh, uinfo->nexthops,
+				   c.num_nexthops * sizeof(cnh[0])))
+			return -EFAULT;
+	}
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+	t = self->table;
+	err = rtm_dest_key(t, &arg->address, key);
+	if (err)
+		goto out;
+
+	views = arg->views ?: RTM_VIEWS_SUPPORTED;
+	err = -ENOENT;
+	rcu_read_lock();
+	d = rtm_lpm_exact(&t->dests, key, arg->address.num_bits);
+	for (r = d ? rcu_dereference(d->routes) : NULL; r;
+	     r = rcu_dereference(r->next)) {
+		struct rtm_attr *a = rcu_dereference(r->attr);
+
+		if (!(a->views & views) ||
+		    !rtm_route_matches(r, a, arg->match_flags, &c, cnh,
+				       arg->interface_index))
+			continue;
+		if (!fa || rtm_pref_better(a, fa)) {
+			found = r;
+			fa = a;
+		}
+	}
+	if (found && refcount_inc_not_zero(&found->obj.ref))
+		err = 0;
+	rcu_read_unlock();
+	if (err)
+		goto out;
+
+	rtm_route_snap_take(found, &s, true);
+	err = rtm_route_snap_copy(reg, &s, uinfo, arg->max_nexthops);
+	rtm_route_snap_drop(&s);
+	if (!err && arg->flags & RTM_WANT_HANDLE)
+		err = rtm_hold(reg, &found->obj, &arg->handle);
+	rtm_route_put(found);
+out:
+	rtm_obj_put(&self->obj);
+	return err;
+}
+
+int rtm_routes_init(void)
+{
+	rtm_route_cache = KMEM_CACHE(rtm_route, SLAB_ACCOUNT);
+	return rtm_route_cache ? 0 : -ENOMEM;
+}
+
+void rtm_routes_exit(void)
+{
+	kmem_cache_destroy(rtm_route_cache);
+}
