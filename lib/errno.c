@@ -17,6 +17,7 @@ static const DWORD errno_to_win32[] = {
 	[ENOENT]	= ERROR_NOT_FOUND,
 	[E2BIG]		= ERROR_INVALID_PARAMETER,
 	[EBADF]		= ERROR_INVALID_HANDLE,
+	[EBADMSG]	= ERROR_INVALID_DATA,	/* a bad entity identity */
 	[EAGAIN]	= ERROR_NO_SYSTEM_RESOURCES,	/* also pthread_create() */
 	[ENOMEM]	= ERROR_NOT_ENOUGH_MEMORY,
 	[EACCES]	= ERROR_ACCESS_DENIED,

@@ -7,17 +7,13 @@
 #    once statically linked (selftests/abi/rtmv2_macros.c)
 #  - the exported symbols of librtm.so: the implemented Rtm* functions only,
 #    and a program using an unimplemented one does not link
-#  - the library against a fake /dev/rtm (lib/test/), under valgrind when
-#    it is installed, and rebuilt with ThreadSanitizer and with
-#    AddressSanitizer + UBSan
+#
+# The library's behaviour is tested against the real module, in QEMU, by
+# the kselftests (selftests/).
 
 ABI   := $(TOP)/selftests/abi
 TOUT  := $(OUT)/test
 TEST_CFLAGS := $(WARN) -g -pthread -I$(SRC) -I$(TOP)/uapi
-VALGRIND ?= $(shell command -v valgrind 2>/dev/null)
-VALGRIND_FLAGS := --quiet --error-exitcode=1 --leak-check=full \
-	--show-leak-kinds=definite,indirect,possible \
-	--errors-for-leak-kinds=definite,indirect,possible
 
 # The functions this milestone implements; everything else must not link.
 EXPORTS := RtmConvertIpv6AddressAndLengthToNetAddress \
@@ -29,8 +25,7 @@ EXPORTS := RtmConvertIpv6AddressAndLengthToNetAddress \
 MACRO_BINS := $(TOUT)/macros-c99 $(TOUT)/macros-gnu11 $(TOUT)/macros-cxx \
 	      $(TOUT)/macros-static
 
-check-host: $(TOUT)/rtmv2_layout $(MACRO_BINS) $(TOUT)/librtm_test \
-	    $(TOUT)/librtm_test-tsan $(TOUT)/librtm_test-asan $(OUT)/librtm.so
+check-host: $(TOUT)/rtmv2_layout $(MACRO_BINS) $(OUT)/librtm.so
 	$(TOUT)/rtmv2_layout
 	for t in $(MACRO_BINS); do $$t || exit 1; done
 	nm -D --defined-only $(SHARED) | awk '{ print $$3 }' | sort | \
@@ -42,9 +37,6 @@ check-host: $(TOUT)/rtmv2_layout $(MACRO_BINS) $(TOUT)/librtm_test \
 		$(STATIC) > $(TOUT)/unimplemented.log 2>&1
 	grep -q "undefined reference to .RtmAddRouteToDest" \
 		$(TOUT)/unimplemented.log
-	$(if $(VALGRIND),$(VALGRIND) $(VALGRIND_FLAGS)) $(TOUT)/librtm_test
-	$(TOUT)/librtm_test-tsan
-	$(TOUT)/librtm_test-asan
 
 $(TOUT)/rtmv2_layout: $(ABI)/rtmv2_layout.c $(SRC)/rtmv2.h | $(TOUT)
 	$(CC) -std=c11 -pedantic $(TEST_CFLAGS) -o $@ $<
@@ -62,22 +54,3 @@ $(TOUT)/macros-cxx: $(ABI)/rtmv2_macros.c $(SRC)/rtmv2.h $(STATIC) | $(TOUT)
 # What the QEMU images do: a static binary against librtm.a and pthreads.
 $(TOUT)/macros-static: $(ABI)/rtmv2_macros.c $(SRC)/rtmv2.h $(STATIC) | $(TOUT)
 	$(CC) -static -std=gnu11 $(TEST_CFLAGS) -o $@ $< $(STATIC) -lpthread
-
-# open/ioctl/read/close are served by the fake device, library included.
-$(TOUT)/librtm_test: $(SRC)/test/librtm_test.c $(SRC)/test/fake_rtm.c \
-		     $(SRC)/test/fake_rtm.h $(STATIC) | $(TOUT)
-	$(CC) -std=gnu11 $(TEST_CFLAGS) -o $@ $(SRC)/test/librtm_test.c \
-		$(SRC)/test/fake_rtm.c $(STATIC) \
-		-Wl,--wrap=open,--wrap=ioctl,--wrap=read,--wrap=close
-
-# The same test with the library sources rebuilt under a sanitizer.
-FAKE_TEST := $(SRC)/test/librtm_test.c $(SRC)/test/fake_rtm.c
-LIB_SRCS  := $(OBJS:$(OUT)/obj/%.o=$(SRC)/%.c)
-SAN_FLAGS_tsan := -fsanitize=thread
-SAN_FLAGS_asan := -fsanitize=address,undefined -fno-sanitize-recover=all
-
-$(TOUT)/librtm_test-%: $(FAKE_TEST) $(SRC)/test/fake_rtm.h $(LIB_SRCS) \
-		       $(wildcard $(SRC)/*.h) | $(TOUT)
-	$(CC) -std=gnu11 -O1 -fno-omit-frame-pointer $(SAN_FLAGS_$*) \
-		$(TEST_CFLAGS) -o $@ $(FAKE_TEST) $(LIB_SRCS) \
-		-Wl,--wrap=open,--wrap=ioctl,--wrap=read,--wrap=close
