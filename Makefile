@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# rtm: the RTMv2 routing table manager for Linux.
+#
+#   make              the module (for the running kernel), library, tools
+#   make demo         boot a VM with rtm.ko and run a session with the tools
+#   make check        build everything and run every test in QEMU
+#   make vm           a shell in a VM with rtm.ko, the library and the tools
+#   make bench        the benchmark, in a VM, against the kernel's own FIB
+#   make install      library, headers and tools (PREFIX, DESTDIR)
+#   make module-install / dkms-install
+#
+# KDIR selects the kernel to build the module against (default: the
+# running kernel's headers).
+
+KERNELRELEASE ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+VERSION := 0.1.0
+DKMS_SOURCES := Kbuild dkms.conf module uapi
+
+.PHONY: all module lib tools selftests check demo vm bench install \
+	module-install dkms-install clean
+
+all: module lib tools
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+lib:
+	$(MAKE) -C lib
+
+tools: lib
+	$(MAKE) -C tools
+
+selftests: lib
+	$(MAKE) -C selftests
+
+check:
+	tools/vm/check
+
+demo:
+	tools/vm/demo
+
+vm:
+	tools/vm/run -k $(or $(VM_KERNEL),debug) -i -f $(CURDIR)/build -- sh
+
+bench:
+	tools/vm/bench
+
+install: lib tools
+	$(MAKE) -C lib install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	$(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+module-install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(KERNELRELEASE)
+
+dkms-install:
+	install -d $(DESTDIR)/usr/src/rtm-$(VERSION)
+	cp -r $(DKMS_SOURCES) $(DESTDIR)/usr/src/rtm-$(VERSION)/
+	[ -n "$(DESTDIR)" ] || dkms install rtm/$(VERSION)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	$(MAKE) -C lib clean
+	-$(MAKE) -C tools clean
+	-$(MAKE) -C selftests clean
