@@ -103,6 +103,7 @@ struct rtm_attr *rtm_attr_get(struct rtm_table *t, const struct rtm_attr *tmpl)
 	t->attr_bytes += rtm_attr_size(a->nnh);
 	return a;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_attr_get);
 
 /**
  * rtm_attr_put_locked - drop a reference to an attribute
@@ -126,6 +127,7 @@ void rtm_attr_put_locked(struct rtm_table *t, struct rtm_attr *a)
 		rtm_nexthop_put_locked(t, a->nh[i]);
 	kfree_rcu(a, rcu);
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_attr_put_locked);
 
 int rtm_attrs_init(struct rtm_table *t)
 {

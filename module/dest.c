@@ -69,6 +69,7 @@ void rtm_dest_get(struct rtm_dest *d)
 {
 	refcount_inc(&d->obj.ref);
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_dest_get);
 
 bool rtm_dest_get_unless_zero(struct rtm_dest *d)
 {
@@ -81,6 +82,7 @@ struct rtm_dest_ext *rtm_dest_ext(struct rtm_dest *d)
 		return NULL;
 	return xa_load(&d->table->dest_ext, d->obj.id);
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_dest_ext);
 
 static void rtm_dest_release(struct rtm_dest *d)
 {
@@ -116,6 +118,7 @@ void rtm_dest_put(struct rtm_dest *d)
 		mutex_unlock(&t->lock);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_dest_put);
 
 /**
  * rtm_dest_find_or_create - the dest of a prefix, made if need be
@@ -636,6 +639,7 @@ out:
 	rtm_obj_put(&self->obj);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_dest_hold_ioctl);
 
 /**
  * rtm_dests_flush_holds - end every hold-down of a table now

@@ -208,6 +208,7 @@ out:
 	mutex_unlock(&reg->lock);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_entity_register);
 
 /**
  * rtm_entity_deregister - RtmDeregisterEntity, also run when the file closes
@@ -238,6 +239,7 @@ int rtm_entity_deregister(struct rtm_reg *reg)
 	rtm_obj_put(&e->obj);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_entity_deregister);
 
 /**
  * rtm_entity_lookup - the live entity a handle names, in the caller's table
@@ -263,6 +265,7 @@ struct rtm_entity *rtm_entity_lookup(struct rtm_reg *reg,
 	}
 	return e;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_entity_lookup);
 
 /**
  * rtm_entity_list - RtmGetRegisteredEntities (RTM_IOC_GET_ENTITIES)

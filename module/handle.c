@@ -50,6 +50,7 @@ void rtm_obj_put(struct rtm_obj *obj)
 		WARN_ONCE(1, "put of an object of kind %u\n", obj->kind);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_obj_put);
 
 /**
  * rtm_obj_publish - give an object its handle id
@@ -80,6 +81,7 @@ int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj)
 	atomic_long_inc(&rn->stats.handles);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_obj_publish);
 
 /**
  * rtm_obj_unpublish - forget an object's handle id before it is freed
@@ -130,6 +132,7 @@ struct rtm_obj *rtm_obj_lookup(struct rtm_net *rn, u64 handle, u32 kinds)
 
 	return obj ?: ERR_PTR(-EBADF);
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_obj_lookup);
 
 /**
  * rtm_hold - record one more reference of a registration to an object
@@ -176,6 +179,7 @@ out:
 	mutex_unlock(&reg->hold_lock);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_hold);
 
 /**
  * rtm_hold_many - hand out handles to several objects, all or nothing
@@ -317,6 +321,7 @@ int rtm_holds_release(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds)
 		rtm_obj_put((struct rtm_obj *)(uintptr_t)handles[i]);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_holds_release);
 
 static bool rtm_obj_referenceable(struct rtm_reg *reg, struct rtm_obj *obj)
 {
@@ -385,6 +390,7 @@ int rtm_holds_reference(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds)
 		rtm_holds_release(reg, handles, i, kinds);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_holds_reference);
 
 /**
  * rtm_holds_drop_all - drop every reference a registration holds
@@ -411,6 +417,7 @@ void rtm_holds_drop_all(struct rtm_reg *reg)
 			rtm_obj_put(obj);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_holds_drop_all);
 
 /**
  * rtm_holds_count - how many references a registration holds on a handle
@@ -428,6 +435,7 @@ unsigned long rtm_holds_count(struct rtm_reg *reg, u64 handle)
 	mutex_unlock(&reg->hold_lock);
 	return entry ? xa_to_value(entry) : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_holds_count);
 
 /* Kinds RtmReferenceHandles and the release calls deal in. */
 #define RTM_KIND_REFCOUNTED (RTM_KIND_ENTITY | RTM_KIND_DEST | \

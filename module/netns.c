@@ -18,6 +18,7 @@ struct rtm_net *rtm_net(const struct net *net)
 {
 	return net_generic(net, rtm_net_id);
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_net);
 
 int rtm_net_setup(struct rtm_net *rn, struct net *net)
 {
@@ -27,6 +28,7 @@ int rtm_net_setup(struct rtm_net *rn, struct net *net)
 	INIT_LIST_HEAD(&rn->tables);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_net_setup);
 
 void rtm_net_teardown(struct rtm_net *rn)
 {
@@ -38,6 +40,7 @@ void rtm_net_teardown(struct rtm_net *rn)
 	xa_destroy(&rn->objs);
 	mutex_destroy(&rn->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_net_teardown);
 
 static int __net_init rtm_net_init(struct net *net)
 {

@@ -30,6 +30,7 @@ struct rtm_reg *rtm_reg_alloc(struct net *net)
 	init_waitqueue_head(&reg->ev_wait);
 	return reg;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_reg_alloc);
 
 void rtm_reg_free(struct rtm_reg *reg)
 {
@@ -45,6 +46,7 @@ void rtm_reg_free(struct rtm_reg *reg)
 	put_net(reg->net);
 	kfree(reg);
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_reg_free);
 
 /**
  * rtm_reg_entity - the registration's entity
@@ -64,3 +66,4 @@ struct rtm_entity *rtm_reg_entity(struct rtm_reg *reg)
 	rcu_read_unlock();
 	return e;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_reg_entity);

@@ -63,6 +63,7 @@ struct rtm_route *rtm_route_best(struct rtm_dest *d, u32 views, u32 proto)
 	}
 	return best;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_route_best);
 
 void rtm_best_save(struct rtm_dest *d, struct rtm_best *b)
 {
@@ -120,6 +121,7 @@ void rtm_route_put(struct rtm_route *r)
 		mutex_unlock(&t->lock);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_route_put);
 
 /**
  * rtm_route_lookup - the route a handle names, in the caller's table
@@ -290,6 +292,7 @@ out:
 	rtm_dest_put_locked(d);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_route_apply);
 
 /**
  * rtm_route_delete_locked - delete a live route
@@ -334,6 +337,7 @@ int rtm_route_delete_locked(struct rtm_route *r, u32 *change_flags)
 	rtm_route_put_locked(r);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_route_delete_locked);
 
 /**
  * rtm_routes_flush - delete every route of a deregistering entity

@@ -32,6 +32,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <linux/rtm.h>
+#include <kunit/visibility.h>
 
 #include "compat.h"
 #include "lpm.h"

@@ -102,3 +102,4 @@ out:
 	mutex_unlock(&rn->lock);
 	return t;
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_table_get);

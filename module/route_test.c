@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: routes on a real table of the initial namespace: best-route
+ * selection, the add/update matching rules and their change flags,
+ * attribute sharing, hold-down, and that references all come back.
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/socket.h>
+#include <net/net_namespace.h>
+
+#include "rtm.h"
+
+#define TEST_PROTO_A	0x7e572000
+#define TEST_PROTO_B	0x7e572001
+
+struct route_test {
+	struct rtm_reg *reg[2];
+	struct rtm_entity *ent[2];
+	struct rtm_table *t;
+	unsigned long routes, dests, attrs;
+};
+
+static int route_test_init(struct kunit *test)
+{
+	static const u32 protos[] = { TEST_PROTO_A, TEST_PROTO_B };
+	struct route_test *rt;
+	int i;
+
+	rt = kunit_kzalloc(test, sizeof(*rt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rt);
+	for (i = 0; i < 2; i++) {
+		struct rtm_register arg = {
+			.size = sizeof(arg),
+			.entity = {
+				.instance_id = 1,
+				.family = AF_INET,
+				.protocol_id = protos[i],
+			},
+		};
+
+		rt->reg[i] = rtm_reg_alloc(&init_net);
+		KUNIT_ASSERT_NOT_NULL(test, rt->reg[i]);
+		KUNIT_ASSERT_EQ(test, rtm_entity_register(rt->reg[i], &arg), 0);
+		rt->ent[i] = rtm_reg_entity(rt->reg[i]);
+	}
+	rt->t = rt->ent[0]->table;
+	rt->routes = rt->t->nroutes;
+	rt->dests = rt->t->ndests;
+	rt->attrs = rt->t->nattrs;
+	test->priv = rt;
+	return 0;
+}
+
+static void route_test_exit(struct kunit *test)
+{
+	struct route_test *rt = test->priv;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		rtm_obj_put(&rt->ent[i]->obj);
+		rtm_reg_free(rt->reg[i]);
+	}
+	/* Deregistration deleted every route and dest the test made. */
+	KUNIT_EXPECT_EQ(test, rt->t->nroutes, rt->routes);
+	KUNIT_EXPECT_EQ(test, rt->t->ndests, rt->dests);
+	KUNIT_EXPECT_EQ(test, rt->t->nattrs, rt->attrs);
+}
+
+static struct rtm_net_address prefix(u8 a, u8 b, u8 len)
+{
+	struct rtm_net_address n = {
+		.family = AF_INET,
+		.num_bits = len,
+		.addr = { a, b },
+	};
+
+	return n;
+}
+
+/* Add or update a route of @e as RTM_IOC_ADD_ROUTE would; returns its flags. */
+static u32 add(struct kunit *test, struct rtm_entity *e,
+	       struct rtm_net_address dest, u32 pref, u32 metric, u32 views,
+	       u32 in_flags, struct rtm_route **route)
+{
+	struct rtm_attr tmpl = {
+		.pref = pref,
+		.metric = metric,
+		.views = views,
+	};
+	struct rtm_route_req req = {
+		.dest = dest,
+		.change_flags = in_flags,
+		.ttl = U32_MAX,
+		.want_route = route,
+	};
+	struct rtm_table *t = e->table;
+	int err;
+
+	mutex_lock(&t->lock);
+	req.attr = rtm_attr_get(t, &tmpl);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(req.attr));
+	err = rtm_route_apply(e, &req);
+	rtm_attr_put_locked(t, req.attr);
+	mutex_unlock(&t->lock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	if (route)
+		*route = req.route;
+	return req.change_flags;
+}
+
+static u32 del(struct kunit *test, struct rtm_route *r)
+{
+	struct rtm_table *t = r->dest->table;
+	u32 flags = 0;
+
+	mutex_lock(&t->lock);
+	KUNIT_EXPECT_EQ(test, rtm_route_delete_locked(r, &flags), 0);
+	mutex_unlock(&t->lock);
+	return flags;
+}
+
+static struct rtm_route *best(struct rtm_route *any, u32 views, u32 proto)
+{
+	struct rtm_route *r;
+
+	rcu_read_lock();
+	r = rtm_route_best(any->dest, views, proto);
+	rcu_read_unlock();
+	return r;
+}
+
+static void best_by_preference_then_metric(struct kunit *test)
+{
+	struct route_test *rt = test->priv;
+	struct rtm_net_address p = prefix(10, 0, 8);
+	struct rtm_route *a, *b;
+	u32 f;
+
+	f = add(test, rt->ent[0], p, 10, 1, 1, 0, &a);
+	KUNIT_EXPECT_EQ(test, f, RTM_ROUTE_CHANGE_NEW | RTM_ROUTE_CHANGE_BEST);
+	/* Worse preference, better metric: preference decides. */
+	f = add(test, rt->ent[1], p, 20, 0, 1, 0, &b);
+	KUNIT_EXPECT_EQ(test, f, RTM_ROUTE_CHANGE_NEW);
+	KUNIT_EXPECT_PTR_EQ(test, best(a, 1, 0), a);
+
+	/* Equal preference: the lower metric wins. */
+	f = add(test, rt->ent[1], p, 10, 0, 1, 0, NULL);
+	KUNIT_EXPECT_EQ(test, f, RTM_ROUTE_CHANGE_BEST);
+	KUNIT_EXPECT_PTR_EQ(test, best(a, 1, 0), b);
+
+	/* An update of a route that is not the best changes no best route. */
+	f = add(test, rt->ent[0], p, 10, 5, 1, 0, NULL);
+	KUNIT_EXPECT_EQ(test, f, 0U);
+
+	f = del(test, b);
+	KUNIT_EXPECT_EQ(test, f, RTM_ROUTE_CHANGE_BEST);
+	KUNIT_EXPECT_PTR_EQ(test, best(a, 1, 0), a);
+	KUNIT_EXPECT_EQ(test, b->obj.state, (u8)RTM_ROUTE_STATE_DELETED);
+	rtm_route_put(b);
+	rtm_route_put(a);
+}
+
+static void best_ties_keep_the_oldest(struct kunit *test)
+{
+	struct route_test *rt = test->priv;
+	struct rtm_net_address p = prefix(10, 1, 16);
+	struct rtm_route *a, *b;
+	u32 f;
+
+	add(test, rt->ent[0], p, 5, 5, 1, 0, &a);
+	f = add(test, rt->ent[1], p, 5, 5, 1, 0, &b);
+	KUNIT_EXPECT_EQ(test, f, RTM_ROUTE_CHANGE_NEW);
+	KUNIT_EXPECT_PTR_EQ(test, best(a, 1, 0), a);
+
+	/* Updated to the same values it keeps its place: no flap. */
+	f = add(test, rt->ent[0], p, 5, 5, 1, 0, NULL);
+	KUNIT_EXPECT_EQ(test, f, 0U);
+	KUNIT_EXPECT_PTR_EQ(test, best(a, 1, 0), a);
+
+	/* Worse, then equal again: the older route wins the tie again. */
+	add(test, rt->ent[0], p, 6, 5, 1, 0, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, best(a, 1, 0), b);
+	f = add(test, rt->ent[0], p, 5, 5, 1, 0, NULL);
+	KUNIT_EXPECT_EQ(test, f, RTM_ROUTE_CHANGE_BEST);
+	KUNIT_EXPECT_PTR_EQ(test, best(a, 1, 0), a);
+	rtm_route_put(a);
+	rtm_route_put(b);
+}
+
+static void best_per_view_and_protocol(struct kunit *test)
+{
+	struct route_test *rt = test->priv;
+	struct rtm_net_address p = prefix(10, 2, 16);
+	struct rtm_route *a, *b;
+
+	/* a: unicast only, preferred; b: both views. */
+	add(test, rt->ent[0], p, 1, 0, RTM_VIEW_MASK_UCAST, 0, &a);
+	add(test, rt->ent[1], p, 9, 0, RTM_VIEW_MASK_UCAST | RTM_VIEW_MASK_MCAST,
+	    0, &b);
+	KUNIT_EXPECT_PTR_EQ(test, best(a, RTM_VIEW_MASK_UCAST, 0), a);
+	KUNIT_EXPECT_PTR_EQ(test, best(a, RTM_VIEW_MASK_MCAST, 0), b);
+
+	/* The best route of one protocol, whatever is best overall. */
+	KUNIT_EXPECT_PTR_EQ(test, best(a, RTM_VIEW_MASK_UCAST, TEST_PROTO_B), b);
+	KUNIT_EXPECT_PTR_EQ(test, best(a, RTM_VIEW_MASK_UCAST, TEST_PROTO_A), a);
+	KUNIT_EXPECT_NULL(test, best(a, RTM_VIEW_MASK_MCAST, TEST_PROTO_A));
+	rtm_route_put(a);
+	rtm_route_put(b);
+}
+
+static void add_matching_rules(struct kunit *test)
+{
+	struct route_test *rt = test->priv;
+	struct rtm_net_address p = prefix(10, 3, 16);
+	struct rtm_route *a, *b, *c;
+	u32 f;
+
+	add(test, rt->ent[0], p, 1, 1, 1, 0, &a);
+	/* Same owner and neighbour: an update of the same route. */
+	f = add(test, rt->ent[0], p, 2, 1, 1, 0, &b);
+	KUNIT_EXPECT_FALSE(test, f & RTM_ROUTE_CHANGE_NEW);
+	KUNIT_EXPECT_PTR_EQ(test, a, b);
+	/* CHANGE_NEW: always another route. */
+	f = add(test, rt->ent[0], p, 3, 1, 1, RTM_ROUTE_CHANGE_NEW, &c);
+	KUNIT_EXPECT_TRUE(test, f & RTM_ROUTE_CHANGE_NEW);
+	KUNIT_EXPECT_PTR_NE(test, a, c);
+	/* CHANGE_FIRST: the owner's first route on the dest. */
+	f = add(test, rt->ent[0], p, 4, 1, 1, RTM_ROUTE_CHANGE_FIRST, NULL);
+	KUNIT_EXPECT_FALSE(test, f & RTM_ROUTE_CHANGE_NEW);
+	KUNIT_EXPECT_EQ(test, rcu_access_pointer(a->attr)->pref, 4U);
+	KUNIT_EXPECT_EQ(test, rcu_access_pointer(c->attr)->pref, 3U);
+	rtm_route_put(a);
+	rtm_route_put(b);
+	rtm_route_put(c);
+}
+
+static void attributes_are_shared(struct kunit *test)
+{
+	struct route_test *rt = test->priv;
+	unsigned long attrs = rt->t->nattrs;
+	int i;
+
+	for (i = 0; i < 64; i++)
+		add(test, rt->ent[0], prefix(11, i, 16), 7, 7, 1, 0, NULL);
+	KUNIT_EXPECT_EQ(test, rt->t->nattrs, attrs + 1);
+	KUNIT_EXPECT_EQ(test, rt->t->nroutes, rt->routes + 64);
+	KUNIT_EXPECT_EQ(test, rt->ent[0]->nroutes, 64UL);
+	add(test, rt->ent[0], prefix(11, 0, 16), 7, 8, 1, 0, NULL);
+	KUNIT_EXPECT_EQ(test, rt->t->nattrs, attrs + 2);
+}
+
+static void dest_outlives_its_routes_while_held(struct kunit *test)
+{
+	struct route_test *rt = test->priv;
+	struct rtm_route *a;
+	struct rtm_dest *d;
+	u32 dref;
+
+	add(test, rt->ent[0], prefix(12, 0, 8), 1, 1, 1, 0, &a);
+	d = a->dest;
+	rtm_dest_get(d);
+	dref = refcount_read(&d->obj.ref);
+	del(test, a);
+	/* The route held the dest; deleted but held, it still does. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&d->obj.ref), dref);
+	KUNIT_EXPECT_EQ(test, a->obj.state, (u8)RTM_ROUTE_STATE_DELETED);
+	rtm_route_put(a);
+	KUNIT_EXPECT_EQ(test, refcount_read(&d->obj.ref), dref - 1);
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(d->routes));
+	/* Re-adding the prefix brings the same dest back. */
+	add(test, rt->ent[0], prefix(12, 0, 8), 1, 1, 1, 0, &a);
+	KUNIT_EXPECT_PTR_EQ(test, a->dest, d);
+	rtm_route_put(a);
+	rtm_dest_put(d);
+}
+
+static void hold_down_keeps_the_last_route(struct kunit *test)
+{
+	struct route_test *rt = test->priv;
+	struct rtm_hold_dest arg = {
+		.size = sizeof(arg),
+		.views = RTM_VIEW_MASK_UCAST,
+		.hold_time = 200,
+	};
+	struct rtm_dest_ext *ext;
+	struct rtm_route *a, *b;
+	struct rtm_dest *d;
+	int i;
+
+	add(test, rt->ent[0], prefix(13, 0, 8), 1, 1, 1, 0, &a);
+	d = a->dest;
+	KUNIT_EXPECT_NULL(test, rtm_dest_ext(d));
+
+	/* RtmHoldDestination, for 200 ms. */
+	KUNIT_ASSERT_EQ(test, rtm_obj_publish(rt->t->rn, &d->obj), 0);
+	arg.handle = rtm_handle_of(&d->obj);
+	KUNIT_ASSERT_EQ(test, rtm_dest_hold_ioctl(rt->reg[0], &arg), 0);
+
+	del(test, a);
+	ext = rtm_dest_ext(d);
+	KUNIT_ASSERT_NOT_NULL(test, ext);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(ext->hold[0]), a);
+	/* A new route does not end the hold-down. */
+	add(test, rt->ent[1], prefix(13, 0, 8), 1, 1, 1, 0, &b);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(ext->hold[0]), a);
+
+	/* b keeps the dest, and so its extension, alive. */
+	for (i = 0; i < 200 && READ_ONCE(ext->hold[0]); i++)
+		msleep(50);
+	KUNIT_EXPECT_NULL(test, READ_ONCE(ext->hold[0]));
+	rtm_route_put(a);
+	rtm_route_put(b);
+}
+
+static struct kunit_case route_test_cases[] = {
+	KUNIT_CASE(best_by_preference_then_metric),
+	KUNIT_CASE(best_ties_keep_the_oldest),
+	KUNIT_CASE(best_per_view_and_protocol),
+	KUNIT_CASE(add_matching_rules),
+	KUNIT_CASE(attributes_are_shared),
+	KUNIT_CASE(dest_outlives_its_routes_while_held),
+	KUNIT_CASE(hold_down_keeps_the_last_route),
+	{}
+};
+
+static struct kunit_suite route_test_suite = {
+	.name = "rtm_route",
+	.init = route_test_init,
+	.exit = route_test_exit,
+	.test_cases = route_test_cases,
+};
+
+kunit_test_suite(route_test_suite);
