@@ -7,6 +7,13 @@
  * file once the entity has deregistered.  Each record becomes one call of
  * the entity's callback, on this thread, and never after a deregistration
  * has begun.
+ *
+ * RTM_ROUTE_EXPIRED carries a route handle the registration holds.  The
+ * callback gets it with the owner's direct view of the route in a shadow
+ * the registration keeps for this (reference 6.1, 8.7).  If it answers
+ * ERROR_NOT_SUPPORTED the route is deleted, unless it was refreshed
+ * meanwhile (RTM_DELETE_IF_EXPIRED), and the handle goes with it; any other
+ * answer leaves the route and the handle to the client, which releases it.
  */
 #define _GNU_SOURCE		/* pthread_setname_np() */
 #include <errno.h>
@@ -25,6 +32,46 @@ _Static_assert(RTM_EVENT_ENTITY_REGISTERED == (int)RTM_ENTITY_REGISTERED &&
 	       RTM_EVENT_CHANGE_NOTIFICATION == (int)RTM_CHANGE_NOTIFICATION,
 	       "kernel event types are the RTM_EVENT_TYPE values");
 
+static void route_release(struct librtm_reg *reg, __u64 handle)
+{
+	HANDLE held = librtm_handle(handle);
+
+	librtm_handles_ioctl(reg->fd, RTM_IOC_RELEASE, RTM_KIND_ROUTE, 1, &held);
+}
+
+/* Delete an expired route the client gave up, consuming @handle. */
+static void expired_route_delete(struct librtm_reg *reg, __u64 handle)
+{
+	struct rtm_delete_route req;
+
+	memset(&req, 0, sizeof(req));
+	req.size = sizeof(req);
+	req.flags = RTM_DELETE_IF_EXPIRED;
+	req.handle = handle;
+	/* -EAGAIN: refreshed meanwhile; -ENOENT: deleted already. */
+	if (librtm_ioctl(reg->fd, RTM_IOC_DELETE_ROUTE, &req))
+		route_release(reg, handle);
+}
+
+static void dispatch_route_expired(struct librtm_reg *reg, __u64 handle)
+{
+	PRTM_ROUTE_INFO info = reg->expired_route;
+	DWORD answer;
+
+	/*
+	 * If the route cannot be read the client cannot decide: do what the
+	 * kernel does for entities without a callback, and delete it.
+	 */
+	if (librtm_route_info(reg, handle, RTM_INFO_DIRECT, info, NULL, NULL)) {
+		expired_route_delete(reg, handle);
+		return;
+	}
+	answer = reg->callback(reg->handle, RTM_ROUTE_EXPIRED,
+			       librtm_handle(handle), info);
+	if (answer == ERROR_NOT_SUPPORTED)
+		expired_route_delete(reg, handle);
+}
+
 static void dispatch_event(struct librtm_reg *reg, const struct rtm_event *ev)
 {
 	RTM_ENTITY_INFO info;
@@ -33,9 +80,12 @@ static void dispatch_event(struct librtm_reg *reg, const struct rtm_event *ev)
 	case RTM_EVENT_ENTITY_REGISTERED:
 	case RTM_EVENT_ENTITY_DEREGISTERED:
 		/* Context2 is only valid during the call, as on Windows. */
-		librtm_entity_info_from_kernel(&info, &ev->entity);
+		memcpy(&info, &ev->entity, sizeof(info));
 		reg->callback(reg->handle, (RTM_EVENT_TYPE)ev->type,
 			      librtm_handle(ev->handle), &info);
+		break;
+	case RTM_EVENT_ROUTE_EXPIRED:
+		dispatch_route_expired(reg, ev->handle);
 		break;
 	case RTM_EVENT_CHANGE_NOTIFICATION:
 		/* Context1: the notify handle; Context2: its NotifyContext. */
@@ -44,12 +94,7 @@ static void dispatch_event(struct librtm_reg *reg, const struct rtm_event *ev)
 			      (PVOID)(uintptr_t)ev->context);
 		break;
 	default:
-		/*
-		 * RTM_EVENT_ROUTE_EXPIRED lands here until the library keeps
-		 * route shadows (its Context2) and the ABI has a way to hand
-		 * the callback's answer back with ev->cookie.  Types this
-		 * library does not know come from a newer kernel.
-		 */
+		/* A type this library does not know comes from a newer kernel. */
 		break;
 	}
 }
@@ -68,9 +113,13 @@ static void *dispatcher_main(void *arg)
 		/* 0: the entity deregistered; < 0: the fd is unusable. */
 		if (len <= 0)
 			break;
-		for (i = 0; i < (size_t)len / sizeof(events[0]); i++)
+		for (i = 0; i < (size_t)len / sizeof(events[0]); i++) {
 			if (librtm_reg_live(reg))
 				dispatch_event(reg, &events[i]);
+			else if (events[i].type == RTM_EVENT_ROUTE_EXPIRED)
+				/* Should the deregistration fail, leak nothing. */
+				route_release(reg, events[i].handle);
+		}
 	}
 
 	librtm_reg_put(reg);

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "convert.h"
@@ -71,7 +72,9 @@ RtmRegisterEntity(PRTM_ENTITY_INFO RtmEntityInfo,
 		req.flags |= RTM_REGISTER_EVENTS;
 	if (ReserveOpaquePointer)
 		req.flags |= RTM_REGISTER_OPAQUE;
-	librtm_entity_info_to_kernel(&req.entity, RtmEntityInfo);
+	/* Same layout; the gap before EntityId is the kernel's reserved. */
+	memcpy(&req.entity, RtmEntityInfo, sizeof(req.entity));
+	req.entity.reserved = 0;
 	req.num_methods = num_methods;
 
 	ret = librtm_ioctl(fd, RTM_IOC_REGISTER, &req);
@@ -85,19 +88,27 @@ RtmRegisterEntity(PRTM_ENTITY_INFO RtmEntityInfo,
 		close(fd);	/* also ends the registration */
 		return ERROR_NOT_ENOUGH_MEMORY;
 	}
+	memcpy(&reg->profile, &req.profile, sizeof(reg->profile));
 	reg->callback = EventCallback;
 	reg->num_methods = num_methods;
 	for (i = 0; i < num_methods; i++)
 		reg->methods[i] = ExportMethods->Methods[i];
 
+	/* The Context2 of RTM_ROUTE_EXPIRED, filled by the dispatcher. */
+	status = ERROR_NOT_ENOUGH_MEMORY;
+	if (EventCallback) {
+		reg->expired_route = malloc(librtm_route_info_size(
+					reg->profile.MaxNextHopsInRoute));
+		if (!reg->expired_route)
+			goto out;
+	}
+
 	status = librtm_reg_publish(reg);
 	if (status == NO_ERROR) {
-		RtmRegProfile->MaxNextHopsInRoute = req.profile.max_nexthops_in_route;
-		RtmRegProfile->MaxHandlesInEnum = req.profile.max_handles_in_enum;
-		RtmRegProfile->ViewsSupported = req.profile.views_supported;
-		RtmRegProfile->NumberOfViews = req.profile.number_of_views;
+		*RtmRegProfile = reg->profile;
 		*RtmRegHandle = reg->handle;
 	}
+out:
 	librtm_reg_put(reg);	/* on failure the last one: closes the fd */
 	return status;
 }
@@ -134,10 +145,8 @@ RtmGetRegisteredEntities(RTM_ENTITY_HANDLE RtmRegHandle,
 			 PRTM_ENTITY_INFO EntityInfos)
 {
 	struct rtm_get_entities req;
-	struct rtm_entity_info kinfo;
 	struct librtm_reg *reg;
-	UINT capacity, written, i;
-	__u64 value;
+	UINT capacity;
 	int ret;
 
 	reg = librtm_reg_get(RtmRegHandle);
@@ -153,8 +162,7 @@ RtmGetRegisteredEntities(RTM_ENTITY_HANDLE RtmRegHandle,
 
 	/*
 	 * The kernel writes __u64 handles and struct rtm_entity_info records
-	 * straight into the caller's arrays (same element sizes); they are
-	 * converted in place below.
+	 * straight into the caller's arrays: same layouts (convert.h).
 	 */
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req);
@@ -166,16 +174,6 @@ RtmGetRegisteredEntities(RTM_ENTITY_HANDLE RtmRegHandle,
 	librtm_reg_put(reg);
 	if (ret && ret != -ENOSPC)
 		return librtm_win32_error(-ret);
-
-	written = req.count < capacity ? req.count : capacity;
-	for (i = 0; EntityHandles && i < written; i++) {
-		memcpy(&value, &EntityHandles[i], sizeof(value));
-		EntityHandles[i] = librtm_handle(value);
-	}
-	for (i = 0; EntityInfos && i < written; i++) {
-		memcpy(&kinfo, &EntityInfos[i], sizeof(kinfo));
-		librtm_entity_info_from_kernel(&EntityInfos[i], &kinfo);
-	}
 
 	/* With no arrays at all this is a count query: the total either way. */
 	*NumEntities = req.total;
@@ -226,7 +224,7 @@ RTM_EXPORT DWORD WINAPI RtmGetEntityInfo(RTM_ENTITY_HANDLE RtmRegHandle,
 	if (ret)
 		return librtm_win32_error(-ret);
 
-	librtm_entity_info_from_kernel(EntityInfo, &req.info);
+	memcpy(EntityInfo, &req.info, sizeof(*EntityInfo));
 	return NO_ERROR;
 }
 

@@ -37,6 +37,16 @@ DWORD librtm_handles_ioctl(int fd, unsigned long cmd, __u32 kinds,
 	return NO_ERROR;
 }
 
+DWORD librtm_release_held(int fd, __u32 kinds, UINT count, HANDLE *handles)
+{
+	UINT i, n = 0;
+
+	for (i = 0; i < count; i++)
+		if (handles[i])
+			handles[n++] = handles[i];
+	return librtm_handles_ioctl(fd, RTM_IOC_RELEASE, kinds, n, handles);
+}
+
 RTM_EXPORT DWORD WINAPI RtmReferenceHandles(RTM_ENTITY_HANDLE RtmRegHandle,
 					    UINT NumHandles,
 					    HANDLE *RtmHandles)

@@ -28,4 +28,29 @@ DWORD librtm_win32_error(int err);
 DWORD librtm_handles_ioctl(int fd, unsigned long cmd, __u32 kinds,
 			   UINT count, const HANDLE *handles);
 
+/*
+ * RTM_IOC_RELEASE of the handles an info structure holds: the non-NULL
+ * ones of @handles, which is used as scratch space.  All or nothing for up
+ * to RTM_MAX_BATCH handles.
+ */
+DWORD librtm_release_held(int fd, __u32 kinds, UINT count, HANDLE *handles);
+
+/*
+ * The views a query names: RTM_VIEW_MASK_ALL stands for every view the
+ * registration supports; anything else goes to the kernel as it is.
+ */
+static inline __u32 librtm_views(const RTM_REGN_PROFILE *profile,
+				 RTM_VIEW_SET views)
+{
+	return views == RTM_VIEW_MASK_ALL ? profile->ViewsSupported : views;
+}
+
+/* Bytes of an RTM_ROUTE_INFO with room for @nexthops next hops. */
+static inline size_t librtm_route_info_size(UINT nexthops)
+{
+	size_t size = RTM_SIZE_OF_ROUTE_INFO((size_t)nexthops);
+
+	return size < sizeof(RTM_ROUTE_INFO) ? sizeof(RTM_ROUTE_INFO) : size;
+}
+
 #endif /* LIBRTM_H */

@@ -1,15 +1,25 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The registration map.  A process holds a handful of registrations, so a
- * list under one mutex is enough; lookups cost one lock round trip.
+ * list is enough.  Every RTMv2 call looks its registration up, so lookups
+ * take the lock as readers and count references with atomics: concurrent
+ * calls never wait for each other here, only for a registration or a
+ * deregistration, which take the lock as writers (and are preferred, so
+ * that a stream of lookups cannot starve them).
  */
+#define _GNU_SOURCE		/* PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP */
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "dispatch.h"
 #include "registry.h"
 
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+#ifdef PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP
+static pthread_rwlock_t registry_lock =
+	PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+#else
+static pthread_rwlock_t registry_lock = PTHREAD_RWLOCK_INITIALIZER;
+#endif
 static struct librtm_reg *registry;
 
 struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle)
@@ -18,9 +28,14 @@ struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle)
 
 	if (!reg)
 		return NULL;
+	if (pthread_mutex_init(&reg->shadow_lock, NULL)) {
+		free(reg);
+		return NULL;
+	}
 	reg->fd = fd;
 	reg->handle = handle;
-	reg->refs = 1;
+	atomic_init(&reg->refs, 1);
+	atomic_init(&reg->retiring, false);
 	return reg;
 }
 
@@ -43,23 +58,23 @@ DWORD librtm_reg_publish(struct librtm_reg *reg)
 	 * The dispatcher starts under the lock, so a deregistration racing
 	 * with us (the handle may already be known to another entity through
 	 * its RTM_ENTITY_REGISTERED event) always sees it to join.  The thread
-	 * itself only takes the lock once an event arrives.
+	 * itself never takes the lock.
 	 */
-	pthread_mutex_lock(&registry_lock);
+	pthread_rwlock_wrlock(&registry_lock);
 	if (reg->callback) {
-		reg->refs++;
+		atomic_fetch_add(&reg->refs, 1);
 		err = librtm_dispatch_start(reg);
 		if (err) {
-			reg->refs--;
-			pthread_mutex_unlock(&registry_lock);
+			atomic_fetch_sub(&reg->refs, 1);
+			pthread_rwlock_unlock(&registry_lock);
 			return librtm_win32_error(err);
 		}
 		reg->has_dispatcher = true;
 	}
-	reg->refs++;
+	atomic_fetch_add(&reg->refs, 1);
 	reg->next = registry;
 	registry = reg;
-	pthread_mutex_unlock(&registry_lock);
+	pthread_rwlock_unlock(&registry_lock);
 	return NO_ERROR;
 }
 
@@ -67,60 +82,56 @@ struct librtm_reg *librtm_reg_get(RTM_ENTITY_HANDLE handle)
 {
 	struct librtm_reg **link, *reg = NULL;
 
-	pthread_mutex_lock(&registry_lock);
+	if (!handle)
+		return NULL;
+	pthread_rwlock_rdlock(&registry_lock);
 	link = find_locked(handle);
-	if (link && !(*link)->retiring) {
+	/* The map's reference keeps the entry while the lock is held. */
+	if (link && !atomic_load(&(*link)->retiring)) {
 		reg = *link;
-		reg->refs++;
+		atomic_fetch_add(&reg->refs, 1);
 	}
-	pthread_mutex_unlock(&registry_lock);
+	pthread_rwlock_unlock(&registry_lock);
 	return reg;
 }
 
 void librtm_reg_put(struct librtm_reg *reg)
 {
-	bool last;
+	if (atomic_fetch_sub(&reg->refs, 1) != 1)
+		return;
 
-	pthread_mutex_lock(&registry_lock);
-	last = --reg->refs == 0;
-	pthread_mutex_unlock(&registry_lock);
-
-	if (last) {
-		close(reg->fd);
-		free(reg);
-	}
+	close(reg->fd);
+	librtm_nh_shadows_free(reg);
+	pthread_mutex_destroy(&reg->shadow_lock);
+	free(reg->expired_route);
+	free(reg);
 }
 
 bool librtm_reg_live(struct librtm_reg *reg)
 {
-	bool live;
-
-	pthread_mutex_lock(&registry_lock);
-	live = !reg->retiring;
-	pthread_mutex_unlock(&registry_lock);
-	return live;
+	return !atomic_load(&reg->retiring);
 }
 
 struct librtm_reg *librtm_reg_claim(RTM_ENTITY_HANDLE handle)
 {
 	struct librtm_reg **link, *reg = NULL;
 
-	pthread_mutex_lock(&registry_lock);
+	if (!handle)
+		return NULL;
+	pthread_rwlock_wrlock(&registry_lock);
 	link = find_locked(handle);
-	if (link && !(*link)->retiring) {
+	if (link && !atomic_load(&(*link)->retiring)) {
 		reg = *link;
-		reg->retiring = true;
-		reg->refs++;
+		atomic_store(&reg->retiring, true);
+		atomic_fetch_add(&reg->refs, 1);
 	}
-	pthread_mutex_unlock(&registry_lock);
+	pthread_rwlock_unlock(&registry_lock);
 	return reg;
 }
 
 void librtm_reg_unclaim(struct librtm_reg *reg)
 {
-	pthread_mutex_lock(&registry_lock);
-	reg->retiring = false;
-	pthread_mutex_unlock(&registry_lock);
+	atomic_store(&reg->retiring, false);
 }
 
 void librtm_reg_retire(struct librtm_reg *reg)
@@ -129,13 +140,13 @@ void librtm_reg_retire(struct librtm_reg *reg)
 	bool has_dispatcher;
 	pthread_t dispatcher;
 
-	pthread_mutex_lock(&registry_lock);
+	pthread_rwlock_wrlock(&registry_lock);
 	link = find_locked(reg->handle);
 	if (link)
 		*link = reg->next;
 	has_dispatcher = reg->has_dispatcher;
 	dispatcher = reg->dispatcher;
-	pthread_mutex_unlock(&registry_lock);
+	pthread_rwlock_unlock(&registry_lock);
 
 	/*
 	 * The kernel has ended the registration, so the dispatcher reads end

@@ -1,36 +1,56 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The registration map: RTM_ENTITY_HANDLE -> the fd that holds the
- * registration, its event callback, its exported methods and its
- * dispatcher thread.
+ * registration, its profile, its event callback, its exported methods, its
+ * dispatcher thread and the library-held copies (shadows) its pointer calls
+ * hand out.
  *
  * Entries are reference counted so that an fd is never closed (and its
  * number reused) while a call is still using it: every RTMv2 call takes a
  * reference with librtm_reg_get() for the duration of its ioctls, the map
- * holds one, the dispatcher thread holds one, and the last put closes the fd.
+ * holds one, the dispatcher thread holds one, and the last put closes the
+ * fd and frees the shadows.
  */
 #ifndef LIBRTM_REGISTRY_H
 #define LIBRTM_REGISTRY_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "librtm.h"
 
 #define LIBRTM_MAX_METHODS	32	/* one per bit of a method type */
 
+struct librtm_nh_shadow;
+
 struct librtm_reg {
 	/* Set before librtm_reg_publish(), read-only afterwards. */
 	RTM_ENTITY_HANDLE handle;
 	int fd;
+	RTM_REGN_PROFILE profile;
 	RTM_EVENT_CALLBACK callback;
 	UINT num_methods;
 	RTM_ENTITY_EXPORT_METHOD methods[LIBRTM_MAX_METHODS];
 
-	/* Protected by the registry lock. */
+	/*
+	 * The RTM_ROUTE_EXPIRED Context2: room for MaxNextHopsInRoute next
+	 * hops, used only by the dispatcher thread.  NULL without a callback.
+	 */
+	RTM_ROUTE_INFO *expired_route;
+
+	/* Next-hop shadows (nexthop.c), a hash table keyed by handle value. */
+	pthread_mutex_t shadow_lock;
+	struct librtm_nh_shadow **shadows;
+	size_t shadow_buckets;		/* a power of two, or 0 */
+	size_t shadow_count;
+
+	atomic_uint refs;
+	atomic_bool retiring;		/* being deregistered: hidden from lookups */
+
+	/* Protected by the registry lock (written under it as a writer). */
 	struct librtm_reg *next;
-	unsigned int refs;
-	bool retiring;			/* being deregistered: hidden from lookups */
 	bool has_dispatcher;
 	pthread_t dispatcher;
 };
@@ -45,7 +65,10 @@ struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle);
  */
 DWORD librtm_reg_publish(struct librtm_reg *reg);
 
-/* A reference to the live entry of @handle, or NULL. */
+/*
+ * A reference to the live entry of @handle, or NULL.  Called by every RTMv2
+ * function: it takes the registry lock as a reader only.
+ */
 struct librtm_reg *librtm_reg_get(RTM_ENTITY_HANDLE handle);
 
 /* Drop a reference; the last one closes the fd and frees the entry. */
@@ -64,5 +87,17 @@ bool librtm_reg_live(struct librtm_reg *reg);
 struct librtm_reg *librtm_reg_claim(RTM_ENTITY_HANDLE handle);
 void librtm_reg_unclaim(struct librtm_reg *reg);
 void librtm_reg_retire(struct librtm_reg *reg);
+
+/* Free the next-hop shadows of an entry nobody uses any more (nexthop.c). */
+void librtm_nh_shadows_free(struct librtm_reg *reg);
+
+/*
+ * RTM_IOC_GET_ROUTE_INFO for @reg (route.c): @info (room for the profile's
+ * MaxNextHopsInRoute next hops), @dest and @views, each optional; @flags 0
+ * or RTM_INFO_DIRECT.  Returns 0 or -errno.
+ */
+int librtm_route_info(struct librtm_reg *reg, __u64 handle, __u32 flags,
+		      RTM_ROUTE_INFO *info, RTM_NET_ADDRESS *dest,
+		      RTM_VIEW_SET *views);
 
 #endif /* LIBRTM_REGISTRY_H */

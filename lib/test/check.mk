@@ -5,8 +5,11 @@
 #  - the ABI layout of rtmv2.h (selftests/abi/rtmv2_layout.c, compile time)
 #  - the header and its macros built as C99 -pedantic, gnu11 and C++, and
 #    once statically linked (selftests/abi/rtmv2_macros.c)
-#  - the exported symbols of librtm.so: the implemented Rtm* functions only,
-#    and a program using an unimplemented one does not link
+#  - rtm_bulk.h built on its own as C99 -pedantic, gnu11 and C++, and
+#    linked (lib/test/bulk_header.c)
+#  - the exported symbols of librtm.so: the implemented Rtm* functions and
+#    the rtm_bulk_* calls only, and a program using an unimplemented RTMv2
+#    function does not link
 #
 # The library's behaviour is tested against the real module, in QEMU, by
 # the kselftests (selftests/).
@@ -15,27 +18,37 @@ ABI   := $(TOP)/selftests/abi
 TOUT  := $(OUT)/test
 TEST_CFLAGS := $(WARN) -g -pthread -I$(SRC) -I$(TOP)/uapi
 
-# The functions this milestone implements; everything else must not link.
-EXPORTS := RtmConvertIpv6AddressAndLengthToNetAddress \
+# The functions implemented so far, in LC_ALL=C order; everything else must
+# not link.
+EXPORTS := RtmAddNextHop RtmAddRouteToDest \
+	   RtmConvertIpv6AddressAndLengthToNetAddress \
 	   RtmConvertNetAddressToIpv6AddressAndLength \
-	   RtmDeregisterEntity RtmGetEntityInfo RtmGetRegisteredEntities \
-	   RtmReferenceHandles RtmRegisterEntity RtmReleaseEntities \
-	   RtmReleaseEntityInfo
+	   RtmDeleteNextHop RtmDeleteRouteToDest RtmDeregisterEntity \
+	   RtmFindNextHop RtmGetDestInfo RtmGetEntityInfo \
+	   RtmGetExactMatchDestination RtmGetExactMatchRoute \
+	   RtmGetLessSpecificDestination RtmGetMostSpecificDestination \
+	   RtmGetNextHopInfo RtmGetNextHopPointer RtmGetRegisteredEntities \
+	   RtmGetRouteInfo RtmHoldDestination RtmIsBestRoute RtmLockNextHop \
+	   RtmReferenceHandles RtmRegisterEntity RtmReleaseDestInfo \
+	   RtmReleaseEntities RtmReleaseEntityInfo RtmReleaseNextHopInfo \
+	   RtmReleaseNextHops RtmReleaseRouteInfo RtmReleaseRoutes \
+	   rtm_bulk_add_routes rtm_bulk_delete_routes rtm_bulk_lookup
 
 MACRO_BINS := $(TOUT)/macros-c99 $(TOUT)/macros-gnu11 $(TOUT)/macros-cxx \
 	      $(TOUT)/macros-static
+BULK_BINS := $(TOUT)/bulk-c99 $(TOUT)/bulk-gnu11 $(TOUT)/bulk-cxx
 
-check-host: $(TOUT)/rtmv2_layout $(MACRO_BINS) $(OUT)/librtm.so
+check-host: $(TOUT)/rtmv2_layout $(MACRO_BINS) $(BULK_BINS) $(OUT)/librtm.so
 	$(TOUT)/rtmv2_layout
-	for t in $(MACRO_BINS); do $$t || exit 1; done
-	nm -D --defined-only $(SHARED) | awk '{ print $$3 }' | sort | \
+	for t in $(MACRO_BINS) $(BULK_BINS); do $$t || exit 1; done
+	nm -D --defined-only $(SHARED) | awk '{ print $$3 }' | LC_ALL=C sort | \
 		tr '\n' ' ' | grep -qx '$(EXPORTS) '
 	printf '%s\n' '#include "rtmv2.h"' \
-		'int main(void) { return (int)RtmAddRouteToDest(0, 0, 0, 0, 0, 0, 0, 0, 0); }' \
+		'int main(void) { return (int)RtmInvokeMethod(0, 0, 0, 0, 0); }' \
 		> $(TOUT)/unimplemented.c
 	! $(CC) $(TEST_CFLAGS) -o $(TOUT)/unimplemented $(TOUT)/unimplemented.c \
 		$(STATIC) > $(TOUT)/unimplemented.log 2>&1
-	grep -q "undefined reference to .RtmAddRouteToDest" \
+	grep -q "undefined reference to .RtmInvokeMethod" \
 		$(TOUT)/unimplemented.log
 
 $(TOUT)/rtmv2_layout: $(ABI)/rtmv2_layout.c $(SRC)/rtmv2.h | $(TOUT)
@@ -54,3 +67,15 @@ $(TOUT)/macros-cxx: $(ABI)/rtmv2_macros.c $(SRC)/rtmv2.h $(STATIC) | $(TOUT)
 # What the QEMU images do: a static binary against librtm.a and pthreads.
 $(TOUT)/macros-static: $(ABI)/rtmv2_macros.c $(SRC)/rtmv2.h $(STATIC) | $(TOUT)
 	$(CC) -static -std=gnu11 $(TEST_CFLAGS) -o $@ $< $(STATIC) -lpthread
+
+# rtm_bulk.h includes <linux/rtm.h>, whose flexible array members C++
+# -pedantic refuses: the C++ build is not pedantic.
+$(TOUT)/bulk-c99: $(SRC)/test/bulk_header.c $(SRC)/rtm_bulk.h $(STATIC) | $(TOUT)
+	$(CC) -std=c99 -pedantic $(TEST_CFLAGS) -o $@ $< $(STATIC) -lpthread
+
+$(TOUT)/bulk-gnu11: $(SRC)/test/bulk_header.c $(SRC)/rtm_bulk.h $(STATIC) | $(TOUT)
+	$(CC) -std=gnu11 -pedantic $(TEST_CFLAGS) -o $@ $< $(STATIC) -lpthread
+
+$(TOUT)/bulk-cxx: $(SRC)/test/bulk_header.c $(SRC)/rtm_bulk.h $(STATIC) | $(TOUT)
+	$(CXX) -x c++ -std=c++11 $(TEST_CFLAGS) -o $@ $< -x none $(STATIC) \
+		-lpthread

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The batched calls of rtm_bulk.h: RTM_IOC_ADD_ROUTES, RTM_IOC_DELETE_ROUTES
+ * and RTM_IOC_LOOKUP over arrays of any length, cut into chunks of
+ * RTM_MAX_BATCH entries, the most the kernel takes in one call.
+ */
+#include "convert.h"
+#include "registry.h"
+#include "rtm_bulk.h"
+
+static size_t chunk_of(size_t left)
+{
+	return left < RTM_MAX_BATCH ? left : RTM_MAX_BATCH;
+}
+
+static DWORD bulk_routes(RTM_ENTITY_HANDLE RtmRegHandle, unsigned long cmd,
+			 const struct rtm_route_entry *entries, size_t count,
+			 const RTM_NEXTHOP_HANDLE *nexthops,
+			 size_t nexthop_count, size_t *done)
+{
+	struct rtm_bulk_routes req;
+	struct librtm_reg *reg;
+	size_t applied = 0;
+	DWORD status = NO_ERROR;
+	int ret;
+
+	if (done)
+		*done = 0;
+	reg = librtm_reg_get(RtmRegHandle);
+	if (!reg)
+		return ERROR_INVALID_HANDLE;
+	if ((count && !entries) || (nexthop_count && !nexthops) ||
+	    nexthop_count > RTM_MAX_BATCH) {
+		status = ERROR_INVALID_PARAMETER;
+		goto out;
+	}
+
+	while (applied < count) {
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.count = chunk_of(count - applied);
+		req.entries = librtm_u64(entries + applied);
+		/* Every chunk indexes the same next-hop array. */
+		req.nexthops = nexthop_count ? librtm_u64(nexthops) : 0;
+		req.nexthop_count = nexthop_count;
+		ret = librtm_ioctl(reg->fd, cmd, &req);
+		/* On failure too the kernel says how far it got. */
+		applied += req.done < req.count ? req.done : req.count;
+		if (ret) {
+			status = librtm_win32_error(-ret);
+			break;
+		}
+	}
+out:
+	librtm_reg_put(reg);
+	if (done)
+		*done = applied;
+	return status;
+}
+
+RTM_EXPORT DWORD rtm_bulk_add_routes(RTM_ENTITY_HANDLE RtmRegHandle,
+				     const struct rtm_route_entry *entries,
+				     size_t count,
+				     const RTM_NEXTHOP_HANDLE *nexthops,
+				     size_t nexthop_count, size_t *done)
+{
+	return bulk_routes(RtmRegHandle, RTM_IOC_ADD_ROUTES, entries, count,
+			   nexthops, nexthop_count, done);
+}
+
+RTM_EXPORT DWORD rtm_bulk_delete_routes(RTM_ENTITY_HANDLE RtmRegHandle,
+					const struct rtm_route_entry *entries,
+					size_t count, size_t *done)
+{
+	return bulk_routes(RtmRegHandle, RTM_IOC_DELETE_ROUTES, entries, count,
+			   NULL, 0, done);
+}
+
+RTM_EXPORT DWORD rtm_bulk_lookup(RTM_ENTITY_HANDLE RtmRegHandle,
+				 RTM_VIEW_ID view, const RTM_NET_ADDRESS *addrs,
+				 struct rtm_lookup_result *results, size_t count)
+{
+	struct rtm_lookup req;
+	struct librtm_reg *reg;
+	size_t off;
+	int ret = 0;
+
+	reg = librtm_reg_get(RtmRegHandle);
+	if (!reg)
+		return ERROR_INVALID_HANDLE;
+	if (count && (!addrs || !results)) {
+		librtm_reg_put(reg);
+		return ERROR_INVALID_PARAMETER;
+	}
+
+	for (off = 0; off < count && !ret; off += req.count) {
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.count = chunk_of(count - off);
+		req.view_id = (__u32)view;
+		req.addresses = librtm_u64(addrs + off);
+		req.results = librtm_u64(results + off);
+		ret = librtm_ioctl(reg->fd, RTM_IOC_LOOKUP, &req);
+	}
+	librtm_reg_put(reg);
+	return librtm_win32_error(-ret);
+}
