@@ -158,39 +158,44 @@ RTM_EXPORT DWORD WINAPI RtmGetRouteInfo(RTM_ENTITY_HANDLE RtmRegHandle,
 /* A route info holds at most a dest, an owner, a neighbour and next hops. */
 #define ROUTE_INFO_HANDLES_ON_STACK	(3 + 32)
 
-RTM_EXPORT DWORD WINAPI RtmReleaseRouteInfo(RTM_ENTITY_HANDLE RtmRegHandle,
-					    PRTM_ROUTE_INFO RouteInfo)
+/* Release the handles a route info holds. */
+static DWORD route_info_release(struct librtm_reg *reg,
+				const RTM_ROUTE_INFO *info)
 {
 	HANDLE stack[ROUTE_INFO_HANDLES_ON_STACK], *handles = stack;
-	struct librtm_reg *reg;
+	UINT n = 3 + info->NextHopsList.NumNextHops, i;
 	DWORD status;
-	UINT n, i;
 
-	reg = librtm_reg_get(RtmRegHandle);
-	if (!reg)
-		return ERROR_INVALID_HANDLE;
-	status = ERROR_INVALID_PARAMETER;
-	if (!RouteInfo ||
-	    RouteInfo->NextHopsList.NumNextHops > reg->profile.MaxNextHopsInRoute)
-		goto out;
-
-	n = 3 + RouteInfo->NextHopsList.NumNextHops;
-	status = ERROR_NOT_ENOUGH_MEMORY;
+	if (info->NextHopsList.NumNextHops > reg->profile.MaxNextHopsInRoute)
+		return ERROR_INVALID_PARAMETER;
 	if (n > ROUTE_INFO_HANDLES_ON_STACK) {
 		handles = malloc(n * sizeof(*handles));
 		if (!handles)
-			goto out;
+			return ERROR_NOT_ENOUGH_MEMORY;
 	}
-	handles[0] = RouteInfo->DestHandle;
-	handles[1] = RouteInfo->RouteOwner;
-	handles[2] = RouteInfo->Neighbour;
+	handles[0] = info->DestHandle;
+	handles[1] = info->RouteOwner;
+	handles[2] = info->Neighbour;
 	for (i = 3; i < n; i++)
-		handles[i] = RouteInfo->NextHopsList.NextHops[i - 3];
+		handles[i] = info->NextHopsList.NextHops[i - 3];
 	status = librtm_release_held(reg->fd, RTM_KIND_DEST | RTM_KIND_ENTITY |
 				     RTM_KIND_NEXTHOP, n, handles);
 	if (handles != stack)
 		free(handles);
-out:
+	return status;
+}
+
+RTM_EXPORT DWORD WINAPI RtmReleaseRouteInfo(RTM_ENTITY_HANDLE RtmRegHandle,
+					    PRTM_ROUTE_INFO RouteInfo)
+{
+	struct librtm_reg *reg;
+	DWORD status;
+
+	reg = librtm_reg_get(RtmRegHandle);
+	if (!reg)
+		return ERROR_INVALID_HANDLE;
+	status = RouteInfo ? route_info_release(reg, RouteInfo)
+			   : ERROR_INVALID_PARAMETER;
 	librtm_reg_put(reg);
 	return status;
 }
@@ -245,6 +250,7 @@ RtmGetExactMatchRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 		      PRTM_ROUTE_HANDLE RouteHandle)
 {
 	struct rtm_get_exact_route req;
+	RTM_DEST_HANDLE dest = NULL;
 	struct librtm_reg *reg;
 	int ret;
 
@@ -258,8 +264,12 @@ RtmGetExactMatchRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req);
-	if (RouteHandle)
+	if (RouteHandle) {
 		req.flags = RTM_WANT_HANDLE;
+		/* Ignored on input; set if the kernel wrote the route out. */
+		dest = RouteInfo->DestHandle;
+		RouteInfo->DestHandle = NULL;
+	}
 	memcpy(&req.address, DestAddress, sizeof(req.address));
 	req.match_flags = MatchingFlags;
 	req.interface_index = InterfaceIndex;
@@ -267,6 +277,16 @@ RtmGetExactMatchRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 	req.info = librtm_u64(RouteInfo);
 	req.max_nexthops = reg->profile.MaxNextHopsInRoute;
 	ret = librtm_ioctl(reg->fd, RTM_IOC_GET_EXACT_ROUTE, &req);
+	if (ret && RouteHandle) {
+		/*
+		 * The kernel writes the route info, with held handles, before
+		 * it takes the route handle; if that fails (-EDQUOT, -ENOMEM)
+		 * it reports the error but keeps the info's handles.
+		 */
+		if (RouteInfo->DestHandle)
+			route_info_release(reg, RouteInfo);
+		RouteInfo->DestHandle = dest;
+	}
 	librtm_reg_put(reg);
 	if (ret)
 		return librtm_win32_error(-ret);
