@@ -310,4 +310,58 @@ TEST(deregister_drops_references)
 	EXPECT_WIN(NO_ERROR, RtmReleaseEntities(a, n, list));
 }
 
+/*
+ * The same in the kernel alone: RTM_IOC_DEREGISTER drops the references
+ * while the file stays open (the library closes the file right after, which
+ * would hide it), and the file can hold none afterwards.
+ */
+TEST(raw_deregister_drops_references)
+{
+	struct rtm_deregister d = { .size = sizeof(d) };
+	struct rtm_stats base, st;
+	struct rtm_get_entities ge;
+	struct rtm_handles ref;
+	uint64_t self, handles[4];
+	int fd, fd2;
+
+	REQUIRE_RTM();
+	fd2 = rtm_open();
+	ASSERT_LE(0, fd2);
+	ASSERT_ERRNO(0, raw_register(fd2, INST, AF_INET, PROTO, 1, 0, NULL));
+	ASSERT_EQ(0, read_stats(&base));
+
+	fd = rtm_open();
+	ASSERT_LE(0, fd);
+	ASSERT_ERRNO(0, raw_register(fd, INST, AF_INET, PROTO, 2,
+				     RTM_REGISTER_EVENTS, &self));
+	memset(&ge, 0, sizeof(ge));
+	ge.size = sizeof(ge);
+	ge.count = 4;
+	ge.handles = (uintptr_t)handles;
+	ASSERT_ERRNO(0, rtm_ioctl(fd, RTM_IOC_GET_ENTITIES, &ge));
+	ASSERT_EQ(2U, ge.count);
+	ASSERT_EQ(0, read_stats(&st));
+	EXPECT_EQ(base.entities + 1, st.entities);
+	EXPECT_EQ(base.holds + 2, st.holds);
+
+	ASSERT_ERRNO(0, rtm_ioctl(fd, RTM_IOC_DEREGISTER, &d));
+	ASSERT_EQ(0, read_stats(&st));
+	EXPECT_EQ(base.entities, st.entities);
+	EXPECT_EQ(base.holds, st.holds);
+	EXPECT_EQ(base.handles, st.handles);
+
+	/* Nothing is held, nothing can be. */
+	memset(&ref, 0, sizeof(ref));
+	ref.size = sizeof(ref);
+	ref.kinds = RTM_KIND_ENTITY;
+	ref.count = 2;
+	ref.handles = (uintptr_t)handles;
+	EXPECT_ERRNO(-EBADF, rtm_ioctl(fd, RTM_IOC_RELEASE, &ref));
+	EXPECT_ERRNO(-EBADF, rtm_ioctl(fd, RTM_IOC_REFERENCE, &ref));
+	EXPECT_ERRNO(-EBADF, rtm_ioctl(fd, RTM_IOC_DEREGISTER, &d));
+	ASSERT_EQ(0, close(fd));
+	EXPECT_STATS(&base);
+	close(fd2);
+}
+
 TEST_HARNESS_MAIN
