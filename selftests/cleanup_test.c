@@ -7,6 +7,8 @@
  * (entities, handles with an id, references held) return to their values
  * from before it came.
  */
+#include <sys/mman.h>
+
 #include "kselftest_harness.h"
 #include "rtm_selftest.h"
 
@@ -362,6 +364,47 @@ TEST(raw_deregister_drops_references)
 	ASSERT_EQ(0, close(fd));
 	EXPECT_STATS(&base);
 	close(fd2);
+}
+
+/* A list that cannot be written out leaves no reference behind. */
+TEST(failed_list_holds_nothing)
+{
+	struct rtm_stats base, st;
+	struct rtm_get_entities ge;
+	struct rtm_entity_info infos[4];
+	uint64_t handles[4];
+	void *ro;
+	int fd;
+
+	REQUIRE_RTM();
+	fd = rtm_open();
+	ASSERT_LE(0, fd);
+	ASSERT_ERRNO(0, raw_register(fd, INST, AF_INET, PROTO, 1, 0, NULL));
+	ASSERT_EQ(0, read_stats(&base));
+	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+
+	memset(&ge, 0, sizeof(ge));
+	ge.size = sizeof(ge);
+	ge.count = 4;
+	ge.handles = (uintptr_t)ro;
+	EXPECT_ERRNO(-EFAULT, rtm_ioctl(fd, RTM_IOC_GET_ENTITIES, &ge));
+	ASSERT_EQ(0, read_stats(&st));
+	EXPECT_EQ(base.holds, st.holds);
+
+	/* The handles are written, the infos cannot be: all taken back. */
+	ge.handles = (uintptr_t)handles;
+	ge.infos = (uintptr_t)ro;
+	EXPECT_ERRNO(-EFAULT, rtm_ioctl(fd, RTM_IOC_GET_ENTITIES, &ge));
+	ASSERT_EQ(0, read_stats(&st));
+	EXPECT_EQ(base.holds, st.holds);
+
+	ge.infos = (uintptr_t)infos;
+	EXPECT_ERRNO(0, rtm_ioctl(fd, RTM_IOC_GET_ENTITIES, &ge));
+	ASSERT_EQ(0, read_stats(&st));
+	EXPECT_EQ(base.holds + 1, st.holds);
+	munmap(ro, 4096);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -319,6 +319,48 @@ TEST(too_many_methods)
 	EXPECT_WIN(NO_ERROR, reg(&info, NULL, &h));
 }
 
+/* ReserveOpaquePointer: one slot per entity, as long as there are any. */
+TEST(opaque_slots)
+{
+	long slots = module_param("opaque_slots");
+	RTM_ENTITY_HANDLE *h, extra;
+	RTM_ENTITY_INFO info;
+	RTM_REGN_PROFILE prof;
+	long i;
+	int fds;
+
+	REQUIRE_RTM();
+	if (slots < 0 || slots > 256)
+		SKIP(return, "opaque_slots parameter unreadable or above 256");
+	h = calloc(slots + 1, sizeof(*h));
+	ASSERT_NE(NULL, h);
+	for (i = 0; i < slots; i++) {
+		info = entity_info(INST, AF_INET, PROTO, i + 1);
+		ASSERT_WIN(NO_ERROR, RtmRegisterEntity(&info, NULL, NULL, TRUE,
+						       &prof, &h[i]))
+			TH_LOG("slot %ld of %ld", i, slots);
+	}
+	fds = count_fds();
+	info = entity_info(INST, AF_INET, PROTO, slots + 1);
+	EXPECT_WIN(ERROR_NO_SYSTEM_RESOURCES,
+		   RtmRegisterEntity(&info, NULL, NULL, TRUE, &prof, &extra));
+	EXPECT_EQ(fds, count_fds());
+	/* Without a slot it is fine; and a freed slot can be taken again. */
+	EXPECT_WIN(NO_ERROR, RtmRegisterEntity(&info, NULL, NULL, FALSE,
+					       &prof, &extra));
+	EXPECT_WIN(NO_ERROR, RtmDeregisterEntity(extra));
+	if (slots) {
+		EXPECT_WIN(NO_ERROR, RtmDeregisterEntity(h[0]));
+		EXPECT_WIN(NO_ERROR, RtmRegisterEntity(&info, NULL, NULL, TRUE,
+						       &prof, &extra));
+	}
+	/* Another table has slots of its own. */
+	info = entity_info(INST, AF_INET6, PROTO, 1);
+	EXPECT_WIN(NO_ERROR, RtmRegisterEntity(&info, NULL, NULL, TRUE, &prof,
+					       &extra));
+	free(h);
+}
+
 /* ------------------------------------------------------------------ */
 /* Identities                                                           */
 /* ------------------------------------------------------------------ */

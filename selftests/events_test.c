@@ -131,6 +131,7 @@ TEST_F(events, not_to_self)
 	RTM_ENTITY_INFO ic = entity_info(INST, self->family, PROTO, 2);
 	RTM_ENTITY_INFO id = entity_info(INST, self->family, PROTO, 3);
 	RTM_ENTITY_HANDLE b, c, d;
+	struct rtm_stats s0, s1;
 	struct ev_record r[4];
 	unsigned int i, n;
 
@@ -139,17 +140,25 @@ TEST_F(events, not_to_self)
 	ASSERT_WIN(NO_ERROR, reg(&ic, ev_callback, &c));
 	check_event(_metadata, b, RTM_ENTITY_REGISTERED, c, &ic);
 
+	/* d's coming queues one event for each of b and c, no more. */
+	ASSERT_EQ(0, read_stats(&s0));
 	ASSERT_WIN(NO_ERROR, reg(&id, NULL, &d));
 	check_event(_metadata, b, RTM_ENTITY_REGISTERED, d, &id);
 	check_event(_metadata, c, RTM_ENTITY_REGISTERED, d, &id);
+	ASSERT_EQ(0, read_stats(&s1));
+	EXPECT_EQ(s0.events_queued + 2, s1.events_queued);
 	/* c heard of d, so it would have heard of itself by now. */
 	EXPECT_EQ(0U, ev_count(c, RTM_ENTITY_REGISTERED, c));
 	EXPECT_EQ(0U, ev_count(b, RTM_ENTITY_REGISTERED, b));
 	/* Entities registered before c are not announced to it. */
 	EXPECT_EQ(0U, ev_count(c, RTM_ENTITY_REGISTERED, b));
 
+	/* c's going: one event, for b (d has no callback). */
+	ASSERT_EQ(0, read_stats(&s0));
 	ASSERT_WIN(NO_ERROR, RtmDeregisterEntity(c));
 	check_event(_metadata, b, RTM_ENTITY_DEREGISTERED, c, &ic);
+	ASSERT_EQ(0, read_stats(&s1));
+	EXPECT_EQ(s0.events_queued + 1, s1.events_queued);
 	/* c's dispatcher is gone: its log is final. */
 	EXPECT_EQ(1U, ev_count_all(c));
 
