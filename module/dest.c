@@ -197,13 +197,24 @@ static bool rtm_dest_held_down(struct rtm_dest *d)
  * Whether queries in @views see the dest: it has a route in one of them or,
  * for RTM_VIEW_MASK_ANY, in any view or in hold-down.
  */
-static bool rtm_dest_visible(struct rtm_dest *d, u32 views)
+bool rtm_dest_visible(struct rtm_dest *d, u32 views)
 {
 	u32 in = rtm_dest_views(d);
 
 	if (views)
 		return in & views;
 	return in || rtm_dest_held_down(d);
+}
+
+/* Whether the prefix (@key, @plen) lies inside (@pkey, @pplen). */
+bool rtm_dest_covers(const struct rtm_table *t, const u8 *key, u8 plen,
+		     const u8 *pkey, u8 pplen)
+{
+	unsigned int full = pplen / 8, rest = pplen % 8;
+
+	if (plen < pplen || memcmp(key, pkey, full))
+		return false;
+	return !rest || !((key[full] ^ pkey[full]) & (u8)(0xff00 >> rest));
 }
 
 /* rtm_lpm_longest() filter: @arg points to the views (u32) to look in. */
@@ -257,31 +268,20 @@ struct rtm_dest *rtm_dest_lookup(struct rtm_reg *reg, struct rtm_entity *self,
 	return rtm_dest_of(obj);
 }
 
-/*
- * A dest's state as a dest info reports it, with references on everything
- * it names, taken under RCU and turned into handles afterwards.
- */
-struct rtm_dest_snap {
-	struct rtm_dest *dest;
-	u64 changed;
-	u32 belongs;
-	u32 nviews;
-	struct {
-		u32 view_id;
-		u32 num_routes;
-		u32 flags;
-		struct rtm_route *route;
-		struct rtm_route *hold;
-	} v[RTM_NUM_VIEWS];
-};
-
 static struct rtm_route *rtm_route_get_rcu(struct rtm_route *r)
 {
 	return r && refcount_inc_not_zero(&r->obj.ref) ? r : NULL;
 }
 
-static void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
-			       struct rtm_dest_snap *s)
+/**
+ * rtm_dest_snap_take - pin what a dest info will report about a dest
+ * @d: the dest; the caller holds a reference
+ * @views: views to report, RTM_VIEW_MASK_*
+ * @proto: protocol whose best route to report, 0 for any
+ * @s: filled in, with references; release with rtm_dest_snap_drop()
+ */
+void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
+			struct rtm_dest_snap *s)
 {
 	struct rtm_dest_ext *ext;
 	struct rtm_route *r;
@@ -313,7 +313,7 @@ static void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
 	rcu_read_unlock();
 }
 
-static void rtm_dest_snap_drop(struct rtm_dest_snap *s)
+void rtm_dest_snap_drop(struct rtm_dest_snap *s)
 {
 	unsigned int i;
 
@@ -325,19 +325,22 @@ static void rtm_dest_snap_drop(struct rtm_dest_snap *s)
 	}
 }
 
-/*
- * Turn a snapshot into a dest info with the caller's handles, and copy it
- * to userspace.  On failure no handle stays held.
+/**
+ * rtm_dest_snap_fill - turn a snapshot into a dest info with handles
+ * @reg: the registration receiving the handles
+ * @s: the snapshot
+ * @info: filled in, with room for @s->nviews view records
+ * @held: the handles taken are appended here (room for RTM_DEST_SNAP_HANDLES)
+ * @nheld: count in @held, updated
+ *
+ * Return: 0, or a negative errno with nothing more held.
  */
-static int rtm_dest_snap_copy(struct rtm_reg *reg, struct rtm_dest_snap *s,
-			      struct rtm_dest_info __user *uinfo)
+int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
+		       struct rtm_dest_info *info, u64 *held,
+		       unsigned int *nheld)
 {
-	struct rtm_obj *objs[1 + 3 * RTM_NUM_VIEWS];
-	u64 handles[ARRAY_SIZE(objs)];
-	struct {
-		struct rtm_dest_info info;
-		struct rtm_dest_view views[RTM_NUM_VIEWS];
-	} out = {};
+	struct rtm_obj *objs[RTM_DEST_SNAP_HANDLES];
+	u64 *handles = held + *nheld;
 	unsigned int i, n = 0;
 	int err;
 
@@ -353,18 +356,20 @@ static int rtm_dest_snap_copy(struct rtm_reg *reg, struct rtm_dest_snap *s,
 	err = rtm_hold_many(reg, objs, n, handles);
 	if (err)
 		return err;
+	*nheld += n;
 
+	memset(info, 0, RTM_DEST_INFO_SIZE(s->nviews));
 	n = 0;
-	out.info.handle = handles[n++];
-	out.info.address.family = s->dest->table->family;
-	out.info.address.num_bits = rtm_dest_plen(s->dest);
-	memcpy(out.info.address.addr, s->dest->addr, s->dest->table->addr_len);
-	out.info.last_changed[0] = lower_32_bits(s->changed);
-	out.info.last_changed[1] = upper_32_bits(s->changed);
-	out.info.belongs_to_views = s->belongs;
-	out.info.number_of_views = s->nviews;
+	info->handle = handles[n++];
+	info->address.family = s->dest->table->family;
+	info->address.num_bits = rtm_dest_plen(s->dest);
+	memcpy(info->address.addr, s->dest->addr, s->dest->table->addr_len);
+	info->last_changed[0] = lower_32_bits(s->changed);
+	info->last_changed[1] = upper_32_bits(s->changed);
+	info->belongs_to_views = s->belongs;
+	info->number_of_views = s->nviews;
 	for (i = 0; i < s->nviews; i++) {
-		struct rtm_dest_view *v = &out.views[i];
+		struct rtm_dest_view *v = &info->views[i];
 
 		v->view_id = s->v[i].view_id;
 		v->num_routes = s->v[i].num_routes;
@@ -375,11 +380,6 @@ static int rtm_dest_snap_copy(struct rtm_reg *reg, struct rtm_dest_snap *s,
 		}
 		if (s->v[i].hold)
 			v->hold_route = handles[n++];
-	}
-
-	if (copy_to_user(uinfo, &out, RTM_DEST_INFO_SIZE(s->nviews))) {
-		rtm_holds_release(reg, handles, n, RTM_KIND_ALL);
-		return -EFAULT;
 	}
 	return 0;
 }
@@ -397,13 +397,25 @@ static int rtm_dest_snap_copy(struct rtm_reg *reg, struct rtm_dest_snap *s,
 int rtm_dest_info_copy(struct rtm_reg *reg, struct rtm_dest *d, u32 views,
 		       u32 proto, struct rtm_dest_info __user *uinfo)
 {
+	struct {
+		struct rtm_dest_info info;
+		struct rtm_dest_view views[RTM_NUM_VIEWS];
+	} out;
+	u64 held[RTM_DEST_SNAP_HANDLES];
+	unsigned int nheld = 0;
 	struct rtm_dest_snap s;
 	int err;
 
 	rtm_dest_snap_take(d, views, proto, &s);
-	err = rtm_dest_snap_copy(reg, &s, uinfo);
+	err = rtm_dest_snap_fill(reg, &s, &out.info, held, &nheld);
 	rtm_dest_snap_drop(&s);
-	return err;
+	if (err)
+		return err;
+	if (copy_to_user(uinfo, &out, RTM_DEST_INFO_SIZE(out.info.number_of_views))) {
+		rtm_holds_release(reg, held, nheld, RTM_KIND_ALL);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 static struct rtm_dest *rtm_dest_exact(struct rtm_table *t, const u8 *key,

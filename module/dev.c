@@ -38,6 +38,10 @@ union rtm_ioctl_arg {
 	struct rtm_hold_dest hold_dest;
 	struct rtm_bulk_routes bulk_routes;
 	struct rtm_lookup lookup;
+	struct rtm_enum_create enum_create;
+	struct rtm_enum_get enum_get;
+	struct rtm_object object;
+	struct rtm_list_insert list_insert;
 };
 
 /*
@@ -104,6 +108,18 @@ static const struct rtm_ioctl_desc rtm_ioctls[] = {
 			RTM_IOCTL_PARTIAL),
 	RTM_IOCTL(RTM_IOC_LOOKUP, rtm_lookup_ioctl,
 		  rtm_lookup, RTM_LOOKUP_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_ENUM_CREATE, rtm_enum_create_ioctl,
+		  rtm_enum_create, RTM_ENUM_CREATE_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_ENUM_GET, rtm_enum_get_ioctl,
+		  rtm_enum_get, RTM_ENUM_GET_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_ENUM_DELETE, rtm_enum_delete_ioctl,
+		  rtm_object, RTM_OBJECT_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_LIST_CREATE, rtm_list_create_ioctl,
+		  rtm_object, RTM_OBJECT_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_LIST_INSERT, rtm_list_insert_ioctl,
+		  rtm_list_insert, RTM_LIST_INSERT_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_LIST_DELETE, rtm_list_delete_ioctl,
+		  rtm_object, RTM_OBJECT_SIZE_VER0),
 };
 
 static long rtm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)

@@ -98,6 +98,8 @@ static void rtm_entity_unlink(struct rtm_entity *e)
 	struct rtm_table *t = e->table;
 
 	lockdep_assert_held(&t->lock);
+	rtm_enums_flush(e);
+	rtm_lists_flush(e);
 	rtm_expired_flush(e);
 	rtm_routes_flush(e);
 	rtm_nexthops_flush(e);
@@ -175,6 +177,8 @@ int rtm_entity_register(struct rtm_reg *reg, void *data)
 	e->pid = task_tgid_vnr(current);
 	e->nexthops = RB_ROOT;
 	INIT_LIST_HEAD(&e->expired);
+	INIT_LIST_HEAD(&e->enums);
+	INIT_LIST_HEAD(&e->lists);
 
 	if (arg->flags & RTM_REGISTER_EVENTS) {
 		err = rtm_events_init(reg, rtm_event_queue_len);

@@ -2,8 +2,8 @@
 /*
  * rtm: route time to live (the TimeToLive of RtmAddRouteToDest).
  *
- * A route with a finite time to live has a struct rtm_route_ext, found by
- * the route's id, and sits in its table's expiry tree while armed; one
+ * A route with a finite time to live sits, through its struct
+ * rtm_route_ext, in its table's expiry tree while armed; one
  * delayed work per table runs when the earliest is due.  An expired route
  * of an entity without a callback is deleted.  An entity with a callback
  * gets an RTM_ROUTE_EXPIRED event holding a handle to the route and
@@ -19,52 +19,6 @@
 #include <linux/rbtree.h>
 
 #include "rtm.h"
-
-#define RTM_TTL_INFINITE	U32_MAX
-
-struct rtm_route_ext *rtm_route_ext(struct rtm_route *r)
-{
-	if (!(READ_ONCE(r->obj.flags) & RTM_ROUTE_EXT))
-		return NULL;
-	return xa_load(&r->dest->table->route_ext, r->obj.id);
-}
-
-/**
- * rtm_route_ttl_prepare - get what arming a route's time to live needs
- * @r: the route, maybe not linked yet; the table lock is held
- * @ttl: time to live in ms
- * @prep: set to an extension to pass to rtm_route_ttl_commit(), or NULL
- *
- * Return: 0 or -ENOMEM; nothing is changed then.
- */
-int rtm_route_ttl_prepare(struct rtm_route *r, u32 ttl,
-			  struct rtm_route_ext **prep)
-{
-	struct rtm_table *t = r->dest->table;
-	struct rtm_route_ext *ext;
-	int err;
-
-	*prep = NULL;
-	if (ttl == RTM_TTL_INFINITE || rtm_route_ext(r))
-		return 0;
-
-	err = rtm_obj_publish(t->rn, &r->obj);
-	if (err)
-		return err;
-	ext = kzalloc(sizeof(*ext), GFP_KERNEL_ACCOUNT);
-	if (!ext)
-		return -ENOMEM;
-	err = xa_reserve(&t->route_ext, r->obj.id, GFP_KERNEL_ACCOUNT);
-	if (err) {
-		kfree(ext);
-		return err;
-	}
-	ext->route = r;
-	RB_CLEAR_NODE(&ext->node);
-	INIT_LIST_HEAD(&ext->expired_node);
-	*prep = ext;
-	return 0;
-}
 
 static void rtm_expiry_unlink(struct rtm_table *t, struct rtm_route_ext *ext)
 {
@@ -100,25 +54,20 @@ static void rtm_expired_unlink(struct rtm_route_ext *ext)
 }
 
 /**
- * rtm_route_ttl_commit - (re)arm or disarm a route's time to live
+ * rtm_route_ttl_set - (re)arm or disarm a route's time to live
  * @r: the route, linked; the table lock is held
- * @ttl: time to live in ms, or RTM_TTL_INFINITE
- * @prep: from rtm_route_ttl_prepare()
+ * @ttl: time to live in ms, or RTM_TTL_INFINITE; a finite one needs the
+ *	route's extension (rtm_route_ext_prepare())
  *
  * Any earlier expiry of the route is forgotten: it was refreshed.
  */
-void rtm_route_ttl_commit(struct rtm_route *r, u32 ttl,
-			  struct rtm_route_ext *prep)
+void rtm_route_ttl_set(struct rtm_route *r, u32 ttl)
 {
 	struct rtm_table *t = r->dest->table;
 	struct rtm_route_ext *ext, *e;
 	struct rb_node **p, *parent = NULL;
 
 	lockdep_assert_held(&t->lock);
-	if (prep) {
-		xa_store(&t->route_ext, r->obj.id, prep, GFP_NOWAIT);
-		WRITE_ONCE(r->obj.flags, r->obj.flags | RTM_ROUTE_EXT);
-	}
 	ext = rtm_route_ext(r);
 	if (!ext)
 		return;
@@ -144,14 +93,6 @@ void rtm_route_ttl_commit(struct rtm_route *r, u32 ttl,
 		rtm_expiry_schedule(t);
 }
 
-void rtm_route_ttl_abort(struct rtm_table *t, struct rtm_route_ext *prep)
-{
-	if (!prep)
-		return;
-	xa_release(&t->route_ext, prep->route->obj.id);
-	kfree(prep);
-}
-
 /* A route is deleted: it expires no more. */
 void rtm_route_ttl_stop(struct rtm_route *r)
 {
@@ -161,19 +102,6 @@ void rtm_route_ttl_stop(struct rtm_route *r)
 		return;
 	rtm_expiry_unlink(r->dest->table, ext);
 	rtm_expired_unlink(ext);
-}
-
-/* The route is being freed. */
-void rtm_route_ext_free(struct rtm_route *r)
-{
-	struct rtm_table *t = r->dest->table;
-	struct rtm_route_ext *ext = rtm_route_ext(r);
-
-	if (!ext)
-		return;
-	WARN_ON(ext->armed || !list_empty(&ext->expired_node));
-	xa_erase(&t->route_ext, r->obj.id);
-	kfree_rcu(ext, rcu);
 }
 
 /* Whether the route ran out of time and was not refreshed since. */

@@ -38,6 +38,14 @@ unsigned int rtm_max_routes = 1U << 23;
 module_param_named(max_routes, rtm_max_routes, uint, 0444);
 MODULE_PARM_DESC(max_routes, "Routes one entity may own");
 
+unsigned int rtm_max_enums = 64;
+module_param_named(max_enums, rtm_max_enums, uint, 0444);
+MODULE_PARM_DESC(max_enums, "Open enumerations per registration");
+
+unsigned int rtm_max_lists = 64;
+module_param_named(max_lists, rtm_max_lists, uint, 0444);
+MODULE_PARM_DESC(max_lists, "Route lists per registration");
+
 unsigned int rtm_opaque_slots = 32;
 module_param_named(opaque_slots, rtm_opaque_slots, uint, 0444);
 MODULE_PARM_DESC(opaque_slots, "Opaque pointer slots per destination");

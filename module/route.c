@@ -91,6 +91,77 @@ u32 rtm_best_changed(struct rtm_dest *d, const struct rtm_best *before)
 	return changed;
 }
 
+struct rtm_route_ext *rtm_route_ext(struct rtm_route *r)
+{
+	if (!(READ_ONCE(r->obj.flags) & RTM_ROUTE_EXT))
+		return NULL;
+	return xa_load(&rtm_route_table(r)->route_ext, r->obj.id);
+}
+
+/**
+ * rtm_route_ext_prepare - get a route an extension if it has none
+ * @r: the route, maybe not linked yet; the table lock is held
+ * @prep: set to the extension to pass to rtm_route_ext_install(), or NULL
+ *	when the route has one already
+ *
+ * Return: 0 or -ENOMEM; nothing is changed then.
+ */
+int rtm_route_ext_prepare(struct rtm_route *r, struct rtm_route_ext **prep)
+{
+	struct rtm_table *t = rtm_route_table(r);
+	struct rtm_route_ext *ext;
+	int err;
+
+	*prep = NULL;
+	if (rtm_route_ext(r))
+		return 0;
+	err = rtm_obj_publish(t->rn, &r->obj);
+	if (err)
+		return err;
+	ext = kzalloc(sizeof(*ext), GFP_KERNEL_ACCOUNT);
+	if (!ext)
+		return -ENOMEM;
+	err = xa_reserve(&t->route_ext, r->obj.id, GFP_KERNEL_ACCOUNT);
+	if (err) {
+		kfree(ext);
+		return err;
+	}
+	ext->route = r;
+	RB_CLEAR_NODE(&ext->node);
+	INIT_LIST_HEAD(&ext->expired_node);
+	*prep = ext;
+	return 0;
+}
+
+/* Attach a prepared extension; this cannot fail. */
+void rtm_route_ext_install(struct rtm_route *r, struct rtm_route_ext *prep)
+{
+	if (!prep)
+		return;
+	xa_store(&rtm_route_table(r)->route_ext, r->obj.id, prep, GFP_NOWAIT);
+	WRITE_ONCE(r->obj.flags, r->obj.flags | RTM_ROUTE_EXT);
+}
+
+void rtm_route_ext_abort(struct rtm_table *t, struct rtm_route_ext *prep)
+{
+	if (!prep)
+		return;
+	xa_release(&t->route_ext, prep->route->obj.id);
+	kfree(prep);
+}
+
+/* The route is being freed: it is out of the expiry tree and of any list. */
+static void rtm_route_ext_free(struct rtm_route *r)
+{
+	struct rtm_route_ext *ext = rtm_route_ext(r);
+
+	if (!ext)
+		return;
+	WARN_ON(ext->armed || !list_empty(&ext->expired_node) || ext->list);
+	xa_erase(&rtm_route_table(r)->route_ext, r->obj.id);
+	kfree_rcu(ext, rcu);
+}
+
 static void rtm_route_release(struct rtm_route *r)
 {
 	struct rtm_table *t = rtm_route_table(r);
@@ -252,9 +323,18 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		if (!fresh)
 			goto out;
 	}
-	err = rtm_route_ttl_prepare(r, req->ttl, &prep);
-	if (err)
-		goto out;
+	if (req->ttl != RTM_TTL_INFINITE || req->list) {
+		err = rtm_route_ext_prepare(r, &prep);
+		if (err)
+			goto out;
+	}
+	if (req->list) {
+		err = rtm_list_prepare(req->list, 1);
+		if (err) {
+			rtm_route_ext_abort(t, prep);
+			goto out;
+		}
+	}
 
 	/* Nothing fails from here on. */
 	rtm_best_save(d, &before);
@@ -272,7 +352,10 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		rcu_assign_pointer(r->attr, req->attr);
 		WRITE_ONCE(r->esi, req->esi);
 	}
-	rtm_route_ttl_commit(r, req->ttl, prep);
+	rtm_route_ext_install(r, prep);
+	rtm_route_ttl_set(r, req->ttl);
+	if (req->list)
+		rtm_list_move(req->list, r);
 	changed = rtm_best_changed(d, &before);
 	rtm_dest_touch(d);
 
@@ -318,6 +401,7 @@ int rtm_route_delete_locked(struct rtm_route *r, u32 *change_flags)
 	r->owner->nroutes--;
 	t->nroutes--;
 	rtm_route_ttl_stop(r);
+	rtm_list_move(NULL, r);
 
 	/* Views this was the last route of may keep it in hold-down. */
 	views = rtm_deref_locked(r->attr, t)->views;
@@ -496,18 +580,25 @@ int rtm_route_add_ioctl(struct rtm_reg *reg, void *data)
 		return -EINVAL;
 	if (arg->change_flags & ~(RTM_ROUTE_CHANGE_FIRST | RTM_ROUTE_CHANGE_NEW))
 		return -EINVAL;
-	if (arg->route_list)
-		return -EOPNOTSUPP;
 	self = rtm_reg_entity(reg);
 	if (!self)
 		return -EBADF;
 	t = self->table;
 
+	if (arg->route_list) {
+		req.list = rtm_list_lookup(self, reg->rn, arg->route_list);
+		if (IS_ERR(req.list)) {
+			err = PTR_ERR(req.list);
+			req.list = NULL;
+			goto out;
+		}
+	}
 	if (arg->handle) {
 		req.update = rtm_route_lookup(reg, self, arg->handle);
 		if (IS_ERR(req.update)) {
 			err = PTR_ERR(req.update);
-			goto out;
+			req.update = NULL;
+			goto out_route;
 		}
 	}
 	err = rtm_attr_from_user(reg, self, u64_to_user_ptr(arg->info),
@@ -552,6 +643,8 @@ out_tmpl:
 out_route:
 	if (req.update)
 		rtm_route_put(req.update);
+	if (req.list)
+		rtm_list_put(req.list);
 out:
 	rtm_obj_put(&self->obj);
 	return err;
@@ -783,8 +876,8 @@ out:
 	return err;
 }
 
-/* Whether a route matches the criteria of RtmGetExactMatchRoute. */
-static bool rtm_route_matches(struct rtm_route *r, struct rtm_attr *a,
+/* Whether a route matches criteria (RtmGetExactMatchRoute, route enums). */
+bool rtm_route_matches(struct rtm_route *r, struct rtm_attr *a,
 			      u32 match, const struct rtm_route_info *c,
 			      const u64 *cnh, u32 ifindex)
 {

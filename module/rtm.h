@@ -103,6 +103,8 @@ extern unsigned int rtm_max_instances;
 extern unsigned int rtm_event_queue_len;
 extern unsigned int rtm_opaque_slots;
 extern unsigned int rtm_max_routes;
+extern unsigned int rtm_max_enums;
+extern unsigned int rtm_max_lists;
 
 #define RTM_MAX_NEXTHOPS	32	/* bound of max_nexthops_in_route */
 #define RTM_VIEWS_SUPPORTED	0x3U	/* unicast and multicast */
@@ -196,6 +198,10 @@ struct rtm_entity {
 	unsigned long nroutes;		/* live routes, under table lock */
 	struct list_head expired;	/* expired routes not yet signalled */
 	unsigned long nexpired;
+	struct list_head enums;		/* its enumerations */
+	unsigned int nenums;
+	struct list_head lists;		/* its route lists */
+	unsigned int nlists;
 	struct rcu_head rcu;
 };
 
@@ -325,6 +331,8 @@ struct rtm_dest *rtm_dest_lookup(struct rtm_reg *reg, struct rtm_entity *self,
 struct rtm_dest *rtm_dest_find_or_create(struct rtm_table *t,
 					 const struct rtm_net_address *a);
 bool rtm_dest_accept(void *value, void *arg);
+bool rtm_dest_covers(const struct rtm_table *t, const u8 *key, u8 plen,
+		     const u8 *pkey, u8 pplen);
 struct rtm_dest *rtm_dest_longest(struct rtm_table *t, const u8 *key, u8 maxlen,
 				  u32 views);
 void rtm_dest_put(struct rtm_dest *d);
@@ -338,6 +346,33 @@ void rtm_dest_hold_route(struct rtm_dest *d, struct rtm_route *r, u32 views);
 struct rtm_dest_ext *rtm_dest_ext(struct rtm_dest *d);
 void rtm_dests_flush_holds(struct rtm_table *t);
 u64 rtm_filetime_now(void);
+/*
+ * A dest's state as a dest info reports it, with references on everything
+ * it names, taken under RCU and turned into handles afterwards.
+ */
+#define RTM_DEST_SNAP_HANDLES	(1 + 3 * RTM_NUM_VIEWS)
+
+struct rtm_dest_snap {
+	struct rtm_dest *dest;
+	u64 changed;
+	u32 belongs;
+	u32 nviews;
+	struct {
+		u32 view_id;
+		u32 num_routes;
+		u32 flags;
+		struct rtm_route *route;
+		struct rtm_route *hold;
+	} v[RTM_NUM_VIEWS];
+};
+
+void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
+			struct rtm_dest_snap *s);
+void rtm_dest_snap_drop(struct rtm_dest_snap *s);
+int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
+		       struct rtm_dest_info *info, u64 *held,
+		       unsigned int *nheld);
+bool rtm_dest_visible(struct rtm_dest *d, u32 views);
 int rtm_dest_info_copy(struct rtm_reg *reg, struct rtm_dest *d, u32 views,
 		       u32 proto, struct rtm_dest_info __user *uinfo);
 int rtm_dest_get_ioctl(struct rtm_reg *reg, void *data);
@@ -362,7 +397,10 @@ static inline struct rtm_route *rtm_route_of(struct rtm_obj *obj)
 	return container_of(obj, struct rtm_route, obj);
 }
 
-/* Time to live and other rarely used state of a route (expire.c). */
+/*
+ * Time to live, list membership and other rarely used state of a route,
+ * found by the route's id.
+ */
 struct rtm_route_ext {
 	struct rtm_route *route;
 	struct rb_node node;		/* in rtm_table.expiry while armed */
@@ -370,8 +408,17 @@ struct rtm_route_ext {
 	bool armed;
 	bool expired;			/* ran out and not refreshed since */
 	struct list_head expired_node;	/* in the owner's backlog */
+	struct rtm_route_list *list;	/* the list the route is in, or NULL */
+	unsigned long list_seq;		/* its index there */
 	struct rcu_head rcu;
 };
+
+#define RTM_TTL_INFINITE	U32_MAX
+
+struct rtm_route_ext *rtm_route_ext(struct rtm_route *r);
+int rtm_route_ext_prepare(struct rtm_route *r, struct rtm_route_ext **prep);
+void rtm_route_ext_install(struct rtm_route *r, struct rtm_route_ext *prep);
+void rtm_route_ext_abort(struct rtm_table *t, struct rtm_route_ext *prep);
 
 /* The state of a dest's best routes, to tell what a change changed. */
 struct rtm_best {
@@ -387,6 +434,7 @@ struct rtm_route_req {
 	u32 ttl;			/* ms, U32_MAX: never */
 	u64 esi;
 	struct rtm_attr *attr;		/* held by the request */
+	struct rtm_route_list *list;	/* list to move the route into, or NULL */
 	struct rtm_route *route;	/* out: the route (held) when asked */
 	bool want_route;
 };
@@ -407,26 +455,54 @@ int rtm_attr_from_user(struct rtm_reg *reg, struct rtm_entity *self,
 		       const struct rtm_route_info __user *uinfo,
 		       struct rtm_attr *tmpl);
 void rtm_attr_tmpl_put(struct rtm_attr *tmpl);
+bool rtm_route_matches(struct rtm_route *r, struct rtm_attr *a, u32 match,
+		       const struct rtm_route_info *c, const u64 *cnh,
+		       u32 ifindex);
 int rtm_route_add_ioctl(struct rtm_reg *reg, void *data);
 int rtm_route_delete_ioctl(struct rtm_reg *reg, void *data);
 int rtm_route_info_ioctl(struct rtm_reg *reg, void *data);
 int rtm_route_exact_ioctl(struct rtm_reg *reg, void *data);
 
 /* Time to live (expire.c). */
-struct rtm_route_ext *rtm_route_ext(struct rtm_route *r);
-int rtm_route_ttl_prepare(struct rtm_route *r, u32 ttl,
-			  struct rtm_route_ext **prep);
-void rtm_route_ttl_abort(struct rtm_table *t, struct rtm_route_ext *prep);
-void rtm_route_ttl_commit(struct rtm_route *r, u32 ttl,
-			  struct rtm_route_ext *prep);
+void rtm_route_ttl_set(struct rtm_route *r, u32 ttl);
 void rtm_route_ttl_stop(struct rtm_route *r);
-void rtm_route_ext_free(struct rtm_route *r);
 bool rtm_route_expired(struct rtm_route *r);
 void rtm_expired_deliver(struct rtm_entity *e);
 void rtm_expired_refill(struct rtm_reg *reg);
 void rtm_expired_flush(struct rtm_entity *e);
 void rtm_expiry_init(struct rtm_table *t);
 void rtm_expiry_stop(struct rtm_table *t);
+
+/* Entity-private route lists (rlist.c). */
+enum rtm_list_state {
+	RTM_LIST_LIVE = 1,
+	RTM_LIST_DELETED,
+};
+
+struct rtm_route_list {
+	struct rtm_obj obj;		/* state: enum rtm_list_state */
+	struct rtm_entity *owner;	/* held */
+	struct list_head node;		/* in the owner's lists */
+	struct xarray routes;		/* sequence number -> route (held) */
+	unsigned long next_seq;
+	struct rcu_head rcu;
+};
+
+struct rtm_route_list *rtm_list_lookup(struct rtm_entity *self,
+				       struct rtm_net *rn, u64 handle);
+void rtm_list_put(struct rtm_route_list *l);
+int rtm_list_prepare(struct rtm_route_list *l, unsigned int n);
+void rtm_list_move(struct rtm_route_list *l, struct rtm_route *r);
+void rtm_lists_flush(struct rtm_entity *e);
+int rtm_list_create_ioctl(struct rtm_reg *reg, void *data);
+int rtm_list_delete_ioctl(struct rtm_reg *reg, void *data);
+int rtm_list_insert_ioctl(struct rtm_reg *reg, void *data);
+
+/* Enumerations (enum.c). */
+void rtm_enums_flush(struct rtm_entity *e);
+int rtm_enum_create_ioctl(struct rtm_reg *reg, void *data);
+int rtm_enum_get_ioctl(struct rtm_reg *reg, void *data);
+int rtm_enum_delete_ioctl(struct rtm_reg *reg, void *data);
 
 /* Bulk calls (bulk.c). */
 int rtm_routes_add_ioctl(struct rtm_reg *reg, void *data);

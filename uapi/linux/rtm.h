@@ -77,6 +77,14 @@ struct rtm_entity_info {
 #define RTM_MATCH_INTERFACE		0x00000010
 #define RTM_MATCH_FULL			0x0000FFFF
 
+#define RTM_ENUM_START			0x00000000
+#define RTM_ENUM_NEXT			0x00000001
+#define RTM_ENUM_RANGE			0x00000002
+#define RTM_ENUM_ALL_DESTS		0x00000000
+#define RTM_ENUM_OWN_DESTS		0x01000000
+#define RTM_ENUM_ALL_ROUTES		0x00000000
+#define RTM_ENUM_OWN_ROUTES		0x00010000
+
 /* ProtocolId selectors of the queries (RTM_BEST_PROTOCOL, RTM_THIS_PROTOCOL) */
 #define RTM_PROTOCOL_BEST		0x00000000U
 #define RTM_PROTOCOL_THIS		0xFFFFFFFFU
@@ -436,6 +444,79 @@ struct rtm_lookup {
 #define RTM_LOOKUP_SIZE_VER0		32
 
 /*
+ * Enumerations.  An enumeration is a cursor, not a snapshot: each batch
+ * continues after the last dest (route, next hop) returned, so one that
+ * exists for the whole walk is returned exactly once whatever else changes.
+ * Enumerations belong to the registration that created it.
+ */
+enum rtm_enum_type {
+	RTM_ENUM_DESTS		= 1,	/* RtmCreateDestEnum */
+	RTM_ENUM_ROUTES		= 2,	/* RtmCreateRouteEnum */
+	RTM_ENUM_NEXTHOPS	= 3,	/* RtmCreateNextHopEnum: the caller's */
+	RTM_ENUM_LIST		= 4,	/* RtmCreateRouteListEnum */
+};
+
+/* RTM_IOC_ENUM_CREATE */
+struct rtm_enum_create {
+	__u32 size;
+	__u32 type;			/* enum rtm_enum_type */
+	__u32 flags;			/* RTM_ENUM_START/NEXT/RANGE | OWN_DESTS/OWN_ROUTES */
+	__u32 views;			/* dests, routes: RTM_VIEW_MASK_* */
+	__u32 protocol_id;		/* dests: whose best route the infos report */
+	__u32 match_flags;		/* routes: RTM_MATCH_* against @criteria */
+	__u32 interface_index;		/* routes: for RTM_MATCH_INTERFACE */
+	__u32 reserved;			/* must be zero */
+	struct rtm_net_address address;	/* NEXT/RANGE: where to start, or the range */
+	__u32 reserved2;		/* must be zero */
+	__aligned_u64 dest;		/* routes: only this dest's, or 0 */
+	__aligned_u64 criteria;		/* routes: user pointer to struct rtm_route_info, or 0 */
+	__aligned_u64 list;		/* list: the route list */
+	__aligned_u64 handle;		/* out: the enumeration */
+};
+#define RTM_ENUM_CREATE_SIZE_VER0	88
+
+/*
+ * RTM_IOC_ENUM_GET: the next batch, of at most the registration's
+ * MaxHandlesInEnum.  Dests come as packed dest infos with the stride
+ * RTM_DEST_INFO_SIZE(number of views of the enumeration); the others as
+ * __u64 handles.  Everything handed out is held.  An empty batch fails with
+ * -ENODATA, except for route lists, whose end is a short batch.
+ */
+struct rtm_enum_get {
+	__u32 size;
+	__u32 type;			/* enum rtm_enum_type the enumeration must be */
+	__aligned_u64 handle;		/* the enumeration */
+	__u32 count;			/* in: room in @buf; out: entries written */
+	__u32 reserved;			/* must be zero */
+	__aligned_u64 buf;		/* user pointer */
+};
+#define RTM_ENUM_GET_SIZE_VER0		32
+
+/*
+ * RTM_IOC_ENUM_DELETE (RtmDeleteEnumHandle), RTM_IOC_LIST_CREATE
+ * (RtmCreateRouteList: @handle out) and RTM_IOC_LIST_DELETE
+ * (RtmDeleteRouteList).
+ */
+struct rtm_object {
+	__u32 size;
+	__u32 flags;			/* none defined: must be zero */
+	__aligned_u64 handle;
+};
+#define RTM_OBJECT_SIZE_VER0		16
+
+/*
+ * RTM_IOC_LIST_INSERT (RtmInsertInRouteList): move the caller's routes into
+ * the list @list, or out of any list when it is 0.
+ */
+struct rtm_list_insert {
+	__u32 size;
+	__u32 count;			/* routes, 1..RTM_MAX_BATCH */
+	__aligned_u64 list;
+	__aligned_u64 routes;		/* user pointer to __u64[count] */
+};
+#define RTM_LIST_INSERT_SIZE_VER0	24
+
+/*
  * Events, read() from the file in whole records.  read() blocks until one
  * is queued (or fails with -EAGAIN under O_NONBLOCK) and returns end of
  * file once the entity has deregistered; poll() reports EPOLLIN while
@@ -483,5 +564,11 @@ struct rtm_event {
 #define RTM_IOC_ADD_ROUTES	_IOWR(RTM_IOC_MAGIC, 0x50, struct rtm_bulk_routes)
 #define RTM_IOC_DELETE_ROUTES	_IOWR(RTM_IOC_MAGIC, 0x51, struct rtm_bulk_routes)
 #define RTM_IOC_LOOKUP		_IOWR(RTM_IOC_MAGIC, 0x52, struct rtm_lookup)
+#define RTM_IOC_ENUM_CREATE	_IOWR(RTM_IOC_MAGIC, 0x53, struct rtm_enum_create)
+#define RTM_IOC_ENUM_GET	_IOWR(RTM_IOC_MAGIC, 0x54, struct rtm_enum_get)
+#define RTM_IOC_ENUM_DELETE	_IOWR(RTM_IOC_MAGIC, 0x55, struct rtm_object)
+#define RTM_IOC_LIST_CREATE	_IOWR(RTM_IOC_MAGIC, 0x56, struct rtm_object)
+#define RTM_IOC_LIST_INSERT	_IOWR(RTM_IOC_MAGIC, 0x57, struct rtm_list_insert)
+#define RTM_IOC_LIST_DELETE	_IOWR(RTM_IOC_MAGIC, 0x58, struct rtm_object)
 
 #endif /* _UAPI_LINUX_RTM_H */

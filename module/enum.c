@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtm: enumerations (RtmCreateDestEnum, RtmCreateRouteEnum,
+ * RtmCreateNextHopEnum, RtmCreateRouteListEnum, the RtmGetEnum* calls and
+ * RtmDeleteEnumHandle).
+ *
+ * An enumeration is a cursor, not a snapshot.  Dests come in the trie's
+ * order (address, then length); each batch restarts the walk after the key
+ * of the last dest it returned, under RCU, so a dest that exists for the
+ * whole walk is returned exactly once whatever is added or deleted meanwhile.
+ * Routes come dest by dest, in (preference, metric, age) order within one;
+ * the cursor also counts the routes of its dest already returned, in case a
+ * batch ended inside a dest.  Next hops (the caller's own) come in key order
+ * and route lists in insertion order, both by a key cursor too.
+ *
+ * Enumerations belong to the registration that made them; each batch takes
+ * the enumeration's mutex, so two threads never share a cursor half-moved.
+ */
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/overflow.h>
+
+#include "rtm.h"
+
+struct rtm_enum {
+	struct rtm_obj obj;		/* state: enum rtm_enum_type */
+	struct rtm_entity *owner;	/* held */
+	struct list_head node;		/* in the owner's enums, or empty */
+	struct mutex lock;		/* one batch at a time */
+	u32 flags;			/* RTM_ENUM_* */
+	u32 views;
+	u32 proto;
+	u32 match;
+	u32 ifindex;
+	bool done;
+	bool range;
+	u8 range_key[RTM_LPM_MAX_KEYLEN];
+	u8 range_plen;
+	/* the cursor: where the next batch starts */
+	bool started;			/* else @key is where the walk begins */
+	u8 key[RTM_LPM_MAX_KEYLEN];
+	u8 plen;
+	u32 skip;			/* routes of the dest at @key returned */
+	u32 nh_ifindex;			/* next hops: with @key, the last one */
+	unsigned long seq;		/* lists: the last one returned */
+	struct rtm_dest *dest;		/* routes of one dest (held), or NULL */
+	struct rtm_route_list *list;	/* held */
+	struct rtm_route_info criteria;
+	u64 cnh[RTM_MAX_NEXTHOPS];
+	struct rcu_head rcu;
+};
+
+#define RTM_ENUM_WHERE	(RTM_ENUM_NEXT | RTM_ENUM_RANGE)
+
+/* The last reference went; the table lock is held. */
+static void rtm_enum_release(struct rtm_enum *en)
+{
+	struct rtm_table *t = en->owner->table;
+
+	lockdep_assert_held(&t->lock);
+	if (en->dest)
+		rtm_dest_put_locked(en->dest);
+	if (en->list)
+		rtm_list_put(en->list);
+	rtm_obj_unpublish(t->rn, &en->obj);
+	rtm_obj_put(&en->owner->obj);
+	mutex_destroy(&en->lock);
+	kfree_rcu(en, rcu);
+}
+
+static void rtm_enum_put_locked(struct rtm_enum *en)
+{
+	if (refcount_dec_and_test(&en->obj.ref))
+		rtm_enum_release(en);
+}
+
+static void rtm_enum_put(struct rtm_enum *en)
+{
+	struct rtm_table *t = en->owner->table;
+
+	if (refcount_dec_and_mutex_lock(&en->obj.ref, &t->lock)) {
+		rtm_enum_release(en);
+		mutex_unlock(&t->lock);
+	}
+}
+
+/* Take an enumeration from its owner; the table lock is held. */
+static void rtm_enum_unlink(struct rtm_enum *en)
+{
+	list_del_init(&en->node);
+	en->owner->nenums--;
+	rtm_enum_put_locked(en);
+}
+
+/* Close every enumeration of a deregistering entity; table lock held. */
+void rtm_enums_flush(struct rtm_entity *e)
+{
+	struct rtm_enum *en, *tmp;
+
+	list_for_each_entry_safe(en, tmp, &e->enums, node)
+		rtm_enum_unlink(en);
+}
+
+static struct rtm_enum *rtm_enum_lookup(struct rtm_reg *reg,
+					struct rtm_entity *self, u64 handle)
+{
+	struct rtm_enum *en;
+	struct rtm_obj *obj;
+
+	obj = rtm_obj_lookup(reg->rn, handle, RTM_KIND_ENUM);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	en = container_of(obj, struct rtm_enum, obj);
+	if (en->owner != self) {
+		rtm_enum_put(en);
+		return ERR_PTR(-EBADF);
+	}
+	return en;
+}
+
+static int rtm_enum_check(const struct rtm_enum_create *arg)
+{
+	u32 own;
+
+	if (arg->reserved || arg->reserved2)
+		return -EINVAL;
+	if ((arg->flags & RTM_ENUM_WHERE) == RTM_ENUM_WHERE)
+		return -EINVAL;
+	switch (arg->type) {
+	case RTM_ENUM_DESTS:
+		own = RTM_ENUM_OWN_DESTS;
+		break;
+	case RTM_ENUM_ROUTES:
+		own = RTM_ENUM_OWN_ROUTES;
+		break;
+	case RTM_ENUM_NEXTHOPS:
+		own = 0;
+		break;
+	case RTM_ENUM_LIST:
+		if (arg->flags || arg->views || arg->dest || arg->criteria)
+			return -EINVAL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+	if (arg->flags & ~(RTM_ENUM_WHERE | own))
+		return -EINVAL;
+	if (arg->type != RTM_ENUM_ROUTES &&
+	    (arg->match_flags || arg->criteria || arg->dest ||
+	     arg->interface_index))
+		return -EINVAL;
+	if (arg->type == RTM_ENUM_NEXTHOPS && arg->views)
+		return -EINVAL;
+	if (arg->match_flags & ~RTM_MATCH_FULL)
+		return -EINVAL;
+	/* Criteria are needed for anything but the interface alone. */
+	if (arg->match_flags & ~RTM_MATCH_INTERFACE && !arg->criteria)
+		return -EINVAL;
+	if (arg->views & ~RTM_VIEWS_SUPPORTED)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* Set up the start (NEXT) or range (RANGE) of a walk over prefixes. */
+static int rtm_enum_where(struct rtm_enum *en, struct rtm_table *t,
+			  const struct rtm_enum_create *arg)
+{
+	int err;
+
+	if (!(arg->flags & RTM_ENUM_WHERE))
+		return 0;
+	err = rtm_dest_key(t, &arg->address, en->key);
+	if (err)
+		return err;
+	en->plen = arg->address.num_bits;
+	if (arg->flags & RTM_ENUM_RANGE) {
+		en->range = true;
+		memcpy(en->range_key, en->key, sizeof(en->key));
+		en->range_plen = en->plen;
+	}
+	return 0;
+}
+
+/* RtmCreate*Enum (RTM_IOC_ENUM_CREATE) */
+int rtm_enum_create_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_enum_create *arg = data;
+	struct rtm_route_info __user *uc = u64_to_user_ptr(arg->criteria);
+	struct rtm_entity *self;
+	struct rtm_table *t;
+	struct rtm_enum *en;
+	int err;
+
+	err = rtm_enum_check(arg);
+	if (err)
+		return err;
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+	t = self->table;
+
+	err = -ENOMEM;
+	en = kzalloc(sizeof(*en), GFP_KERNEL_ACCOUNT);
+	if (!en)
+		goto out;
+	rtm_obj_init(&en->obj, RTM_OBJ_ENUM);
+	en->obj.state = arg->type;
+	INIT_LIST_HEAD(&en->node);
+	mutex_init(&en->lock);
+	rtm_obj_get(&self->obj);
+	en->owner = self;
+	en->flags = arg->flags;
+	en->views = arg->views;
+	en->proto = arg->protocol_id == RTM_PROTOCOL_THIS ?
+		    self->info.protocol_id : arg->protocol_id;
+	en->match = arg->match_flags;
+	en->ifindex = arg->interface_index;
+
+	if (arg->criteria) {
+		err = -EFAULT;
+		if (copy_from_user(&en->criteria, uc, sizeof(en->criteria)))
+			goto err;
+		err = -EINVAL;
+		if (en->criteria.num_nexthops > rtm_max_nexthops_in_route)
+			goto err;
+		err = -EFAULT;
+		if (copy_from_user(en->cnh, uc->nexthops,
+				   en->criteria.num_nexthops * sizeof(u64)))
+			goto err;
+	}
+	if (arg->type == RTM_ENUM_ROUTES && arg->dest) {
+		en->dest = rtm_dest_lookup(reg, self, arg->dest);
+		if (IS_ERR(en->dest)) {
+			err = PTR_ERR(en->dest);
+			en->dest = NULL;
+			goto err;
+		}
+	} else if (arg->type == RTM_ENUM_LIST) {
+		en->list = rtm_list_lookup(self, reg->rn, arg->list);
+		if (IS_ERR(en->list)) {
+			err = PTR_ERR(en->list);
+			en->list = NULL;
+			goto err;
+		}
+	} else {
+		err = rtm_enum_where(en, t, arg);
+		if (err)
+			goto err;
+	}
+	err = rtm_obj_publish(reg->rn, &en->obj);
+	if (err)
+		goto err;
+
+	mutex_lock(&t->lock);
+	err = -EBADF;
+	if (rtm_entity_alive(self)) {
+		err = -EDQUOT;
+		if (self->nenums < rtm_max_enums) {
+			list_add_tail(&en->node, &self->enums);
+			self->nenums++;
+			err = 0;
+		}
+	}
+	mutex_unlock(&t->lock);
+	if (err)
+		goto err;
+	arg->handle = rtm_handle_of(&en->obj);
+	goto out;
+err:
+	rtm_enum_put(en);
+out:
+	rtm_obj_put(&self->obj);
+	return err;
+}
+
+/* RtmDeleteEnumHandle (RTM_IOC_ENUM_DELETE) */
+int rtm_enum_delete_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_object *arg = data;
+	struct rtm_entity *self;
+	struct rtm_enum *en;
+	int err = 0;
+
+	if (arg->flags)
+		return -EINVAL;
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+	en = rtm_enum_lookup(reg, self, arg->handle);
+	if (IS_ERR(en)) {
+		err = PTR_ERR(en);
+		goto out;
+	}
+	mutex_lock(&self->table->lock);
+	if (list_empty(&en->node))
+		err = -EBADF;
+	else
+		rtm_enum_unlink(en);
+	mutex_unlock(&self->table->lock);
+	rtm_enum_put(en);
+out:
+	rtm_obj_put(&self->obj);
+	return err;
+}
+
+/* Whether the caller owns the best route of @d in one of the views. */
+static bool rtm_enum_owns_best(struct rtm_enum *en, struct rtm_dest *d)
+{
+	u32 views = en->views ?: RTM_VIEWS_SUPPORTED;
+	struct rtm_route *r;
+	int v;
+
+	for (v = 0; v < RTM_NUM_VIEWS; v++) {
+		if (!(views & BIT(v)))
+			continue;
+		r = rtm_route_best(d, BIT(v), 0);
+		if (r && r->owner == en->owner)
+			return true;
+	}
+	return false;
+}
+
+/* Walk the trie from the cursor; the caller holds rcu_read_lock(). */
+static void rtm_enum_walk_start(struct rtm_enum *en, struct rtm_lpm_iter *it)
+{
+	rtm_lpm_iter_start(it, &en->owner->table->dests, en->key, en->plen,
+			   true);
+}
+
+static struct rtm_dest *rtm_enum_walk_next(struct rtm_enum *en,
+					   struct rtm_lpm_iter *it)
+{
+	struct rtm_table *t = en->owner->table;
+	struct rtm_dest *d = rtm_lpm_iter_next(it);
+
+	if (d && en->range &&
+	    !rtm_dest_covers(t, it->key, it->plen, en->range_key,
+			     en->range_plen))
+		d = NULL;
+	if (!d)
+		en->done = true;
+	return d;
+}
+
+static void rtm_enum_cursor(struct rtm_enum *en, struct rtm_dest *d, u32 skip)
+{
+	memcpy(en->key, d->addr, d->table->addr_len);
+	en->plen = rtm_dest_plen(d);
+	en->skip = skip;
+	en->started = true;
+}
+
+/* A batch of dests as packed dest infos. */
+static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
+			  void __user *ubuf, u32 *count)
+{
+	unsigned int nviews = hweight32(en->views), nheld = 0, i, got = 0;
+	size_t stride = RTM_DEST_INFO_SIZE(nviews);
+	struct rtm_dest_snap *snaps;
+	struct rtm_lpm_iter it;
+	struct rtm_dest *d;
+	u64 *held = NULL;
+	void *kbuf = NULL;
+	int err = -ENOMEM;
+
+	snaps = kvmalloc_array(n, sizeof(*snaps), GFP_KERNEL);
+	kbuf = kvmalloc_array(n, stride, GFP_KERNEL);
+	held = kvmalloc_array(n, RTM_DEST_SNAP_HANDLES * sizeof(u64),
+			      GFP_KERNEL);
+	if (!snaps || !kbuf || !held)
+		goto out;
+
+	rcu_read_lock();
+	rtm_enum_walk_start(en, &it);
+	while (got < n && (d = rtm_enum_walk_next(en, &it))) {
+		if (en->started && !memcmp(it.key, en->key, sizeof(en->key)) &&
+		    it.plen == en->plen)
+			continue;	/* returned by the last batch */
+		if (!rtm_dest_visible(d, en->views))
+			continue;
+		if (en->flags & RTM_ENUM_OWN_DESTS && !rtm_enum_owns_best(en, d))
+			continue;
+		if (!rtm_dest_get_unless_zero(d))
+			continue;
+		rtm_dest_snap_take(d, en->views, en->proto, &snaps[got++]);
+	}
+	rcu_read_unlock();
+
+	err = 0;
+	for (i = 0; !err && i < got; i++)
+		err = rtm_dest_snap_fill(reg, &snaps[i], kbuf + i * stride,
+					 held, &nheld);
+	if (!err && copy_to_user(ubuf, kbuf, got * stride))
+		err = -EFAULT;
+	if (err) {
+		/* Nothing handed out: the cursor stays where it was. */
+		rtm_holds_release(reg, held, nheld, RTM_KIND_ALL);
+		en->done = false;
+	} else if (got) {
+		rtm_enum_cursor(en, snaps[got - 1].dest, 0);
+		*count = got;
+	}
+	for (i = 0; i < got; i++) {
+		rtm_dest_snap_drop(&snaps[i]);
+		rtm_dest_put(snaps[i].dest);
+	}
+out:
+	kvfree(held);
+	kvfree(kbuf);
+	kvfree(snaps);
+	return err;
+}
+
+/* Whether a route is one the route enumeration returns. */
+static bool rtm_enum_route_ok(struct rtm_enum *en, struct rtm_route *r)
+{
+	struct rtm_attr *a = rcu_dereference(r->attr);
+
+	if (en->views && !(a->views & en->views))
+		return false;
+	if (en->flags & RTM_ENUM_OWN_ROUTES && r->owner != en->owner)
+		return false;
+	return rtm_route_matches(r, a, en->match, &en->criteria, en->cnh,
+				 en->ifindex);
+}
+
+/*
+ * The routes of a dest the enumeration returns, in (preference, metric,
+ * age) order, from the @skip'th on: held ones, appended to @out.
+ * With RTM_VIEW_MASK_ANY routes in hold-down come last.
+ */
+static u32 rtm_enum_dest_routes(struct rtm_enum *en, struct rtm_dest *d,
+				u32 skip, struct rtm_route **out, u32 room)
+{
+	struct rtm_route *r, *best;
+	struct rtm_attr *a, *ba;
+	struct rtm_dest_ext *ext;
+	u32 lpref = 0, lmetric = 0, lpos = 0, pos, bpos;
+	u32 rank = 0, got = 0;
+	bool any = false;
+	int v;
+
+	/* Repeatedly the next route after the last in that order. */
+	while (got < room) {
+		best = NULL;
+		ba = NULL;
+		bpos = 0;
+		pos = 0;
+		for (r = rcu_dereference(d->routes); r;
+		     r = rcu_dereference(r->next), pos++) {
+			a = rcu_dereference(r->attr);
+			if (!rtm_enum_route_ok(en, r))
+				continue;
+			if (any && (a->pref < lpref ||
+				    (a->pref == lpref &&
+				     (a->metric < lmetric ||
+				      (a->metric == lmetric && pos <= lpos)))))
+				continue;
+			if (!ba || a->pref < ba->pref ||
+			    (a->pref == ba->pref && a->metric < ba->metric)) {
+				best = r;
+				ba = a;
+				bpos = pos;
+			}
+		}
+		if (!best)
+			break;
+		any = true;
+		lpref = ba->pref;
+		lmetric = ba->metric;
+		lpos = bpos;
+		if (rank++ >= skip && refcount_inc_not_zero(&best->obj.ref))
+			out[got++] = best;
+	}
+
+	ext = en->views ? NULL : rtm_dest_ext(d);
+	for (v = 0; ext && v < RTM_NUM_VIEWS && got < room; v++) {
+		r = READ_ONCE(ext->hold[v]);
+		if (!r || (v && r == READ_ONCE(ext->hold[0])) ||
+		    !rtm_enum_route_ok(en, r))
+			continue;
+		if (rank++ >= skip && refcount_inc_not_zero(&r->obj.ref))
+			out[got++] = r;
+	}
+	return got;
+}
+
+/* A batch of route handles. */
+static int rtm_enum_routes(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
+			   u64 __user *ubuf, u32 *count)
+{
+	struct rtm_route **routes;
+	struct rtm_obj **objs;
+	struct rtm_dest *d, *last = NULL;
+	struct rtm_lpm_iter it;
+	u32 got = 0, from = 0, i, skip;
+	u64 *handles;
+	int err = -ENOMEM;
+
+	routes = kvmalloc_array(n, sizeof(*routes), GFP_KERNEL);
+	objs = kvmalloc_array(n, sizeof(*objs), GFP_KERNEL);
+	handles = kvmalloc_array(n, sizeof(*handles), GFP_KERNEL);
+	if (!routes || !objs || !handles)
+		goto out;
+
+	rcu_read_lock();
+	if (en->dest) {
+		got = rtm_enum_dest_routes(en, en->dest, en->skip, routes, n);
+		last = en->dest;
+		from = en->skip;
+		en->done = got < n;
+	} else {
+		rtm_enum_walk_start(en, &it);
+		while (got < n && (d = rtm_enum_walk_next(en, &it))) {
+			skip = 0;
+			if (en->started && !memcmp(it.key, en->key,
+						    sizeof(en->key)) &&
+			    it.plen == en->plen)
+				skip = en->skip;
+			i = rtm_enum_dest_routes(en, d, skip, routes + got,
+						 n - got);
+			if (!i)
+				continue;
+			got += i;
+			last = d;
+			from = skip + i;
+			if (got == n)
+				break;
+		}
+		if (got < n)
+			en->done = true;
+	}
+	/* The cursor: the dest of the last route, and how far into it. */
+	if (last && !rtm_dest_get_unless_zero(last))
+		last = NULL;
+	rcu_read_unlock();
+
+	for (i = 0; i < got; i++)
+		objs[i] = &routes[i]->obj;
+	err = rtm_hold_many(reg, objs, got, handles);
+	if (!err && copy_to_user(ubuf, handles, got * sizeof(*handles))) {
+		rtm_holds_release(reg, handles, got, RTM_KIND_ROUTE);
+		err = -EFAULT;
+	}
+	if (err) {
+		en->done = false;
+	} else if (got) {
+		*count = got;
+		if (en->dest)
+			en->skip = from;
+		else if (last)
+			rtm_enum_cursor(en, last, from);
+	}
+	if (last)
+		rtm_dest_put(last);
+	for (i = 0; i < got; i++)
+		rtm_route_put(routes[i]);
+out:
+	kvfree(handles);
+	kvfree(objs);
+	kvfree(routes);
+	return err;
+}
+
+/* A batch of the caller's next hops, under the table lock. */
+static int rtm_enum_nexthops(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
+			     u64 __user *ubuf, u32 *count)
+{
+	struct rtm_table *t = en->owner->table;
+	struct rtm_obj **nhs;
+	struct rtm_nexthop *last;
+	struct rb_node *node;
+	u64 *handles;
+	u32 got = 0, i;
+	int err = -ENOMEM;
+
+	nhs = kvmalloc_array(n, sizeof(*nhs), GFP_KERNEL);
+	handles = kvmalloc_array(n, sizeof(*handles), GFP_KERNEL);
+	if (!nhs || !handles)
+		goto out;
+
+	mutex_lock(&t->lock);
+	for (node = rb_first(&en->owner->nexthops); node && got < n;
+	     node = rb_next(node)) {
+		struct rtm_nexthop *nh = rb_entry(node, struct rtm_nexthop,
+						  node);
+		int c = memcmp(nh->addr.addr, en->key, t->addr_len);
+
+		/* Before the cursor (or the start of the walk)? */
+		if (c < 0 || (!c && en->started &&
+			      (nh->addr.num_bits < en->plen ||
+			       (nh->addr.num_bits == en->plen &&
+				nh->ifindex <= en->nh_ifindex))))
+			continue;
+		if (!c && !en->started && nh->addr.num_bits < en->plen)
+			continue;
+		if (en->range && !rtm_dest_covers(t, nh->addr.addr,
+						  nh->addr.num_bits,
+						  en->range_key,
+						  en->range_plen))
+			continue;
+		rtm_obj_get(&nh->obj);
+		nhs[got++] = &nh->obj;
+	}
+	mutex_unlock(&t->lock);
+	if (got < n)
+		en->done = true;
+
+	err = rtm_hold_many(reg, nhs, got, handles);
+	if (!err && copy_to_user(ubuf, handles, got * sizeof(*handles))) {
+		rtm_holds_release(reg, handles, got, RTM_KIND_NEXTHOP);
+		err = -EFAULT;
+	}
+	if (err) {
+		en->done = false;
+	} else if (got) {
+		last = rtm_nexthop_of(nhs[got - 1]);
+		*count = got;
+		memcpy(en->key, last->addr.addr, t->addr_len);
+		en->plen = last->addr.num_bits;
+		en->nh_ifindex = last->ifindex;
+		en->started = true;
+	}
+	for (i = 0; i < got; i++)
+		rtm_nexthop_put(rtm_nexthop_of(nhs[i]));
+out:
+	kvfree(handles);
+	kvfree(nhs);
+	return err;
+}
+
+/* A batch of the routes of a list, under the table lock. */
+static int rtm_enum_list(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
+			 u64 __user *ubuf, u32 *count)
+{
+	struct rtm_table *t = en->owner->table;
+	struct rtm_obj **routes;
+	unsigned long seq = en->seq;
+	struct rtm_route *r;
+	u64 *handles;
+	u32 got = 0, i;
+	int err = -ENOMEM;
+
+	routes = kvmalloc_array(n, sizeof(*routes), GFP_KERNEL);
+	handles = kvmalloc_array(n, sizeof(*handles), GFP_KERNEL);
+	if (!routes || !handles)
+		goto out;
+
+	mutex_lock(&t->lock);
+	while (got < n && (r = xa_find_after(&en->list->routes, &seq,
+					     ULONG_MAX, XA_PRESENT))) {
+		rtm_obj_get(&r->obj);
+		routes[got++] = &r->obj;
+	}
+	mutex_unlock(&t->lock);
+
+	err = rtm_hold_many(reg, routes, got, handles);
+	if (!err && copy_to_user(ubuf, handles, got * sizeof(*handles))) {
+		rtm_holds_release(reg, handles, got, RTM_KIND_ROUTE);
+		err = -EFAULT;
+	}
+	if (!err) {
+		*count = got;
+		en->seq = seq;
+	}
+	for (i = 0; i < got; i++)
+		rtm_route_put(rtm_route_of(routes[i]));
+out:
+	kvfree(handles);
+	kvfree(routes);
+	return err;
+}
+
+/* RtmGetEnumDests, RtmGetEnumRoutes, RtmGetEnumNextHops, RtmGetListEnumRoutes */
+int rtm_enum_get_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_enum_get *arg = data;
+	void __user *ubuf = u64_to_user_ptr(arg->buf);
+	struct rtm_entity *self;
+	struct rtm_enum *en;
+	u32 n = arg->count;
+	int err;
+
+	if (arg->reserved)
+		return -EINVAL;
+	if (!n || n > rtm_max_handles_in_enum)
+		return -EINVAL;
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+	en = rtm_enum_lookup(reg, self, arg->handle);
+	if (IS_ERR(en)) {
+		err = PTR_ERR(en);
+		goto out;
+	}
+	err = -EBADF;
+	if (en->obj.state != arg->type)
+		goto out_put;
+
+	mutex_lock(&en->lock);
+	arg->count = 0;
+	err = 0;
+	if (list_empty(&en->node))
+		err = -EBADF;
+	else if (en->done && en->obj.state != RTM_ENUM_LIST)
+		err = 0;
+	else if (en->obj.state == RTM_ENUM_DESTS)
+		err = rtm_enum_dests(reg, en, n, ubuf, &arg->count);
+	else if (en->obj.state == RTM_ENUM_ROUTES)
+		err = rtm_enum_routes(reg, en, n, ubuf, &arg->count);
+	else if (en->obj.state == RTM_ENUM_NEXTHOPS)
+		err = rtm_enum_nexthops(reg, en, n, ubuf, &arg->count);
+	else
+		err = rtm_enum_list(reg, en, n, ubuf, &arg->count);
+	mutex_unlock(&en->lock);
+
+	/* NO_ERROR while a batch has entries, NO_MORE_ITEMS when empty. */
+	if (!err && !arg->count && en->obj.state != RTM_ENUM_LIST)
+		err = -ENODATA;
+out_put:
+	rtm_enum_put(en);
+out:
+	rtm_obj_put(&self->obj);
+	return err;
+}
