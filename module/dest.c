@@ -332,19 +332,22 @@ void rtm_dest_snap_drop(struct rtm_dest_snap *s)
  * @info: filled in, with room for @s->nviews view records
  * @held: the handles taken are appended here (room for RTM_DEST_SNAP_HANDLES)
  * @nheld: count in @held, updated
+ * @dest_class: the class of the dest handle's reference
  *
  * Return: 0, or a negative errno with nothing more held.
  */
 int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
 		       struct rtm_dest_info *info, u64 *held,
-		       unsigned int *nheld)
+		       unsigned int *nheld, enum rtm_hold_class dest_class)
 {
 	struct rtm_obj *objs[RTM_DEST_SNAP_HANDLES];
 	u64 *handles = held + *nheld;
 	unsigned int i, n = 0;
 	int err;
 
-	objs[n++] = &s->dest->obj;
+	err = rtm_hold_class(reg, &s->dest->obj, dest_class, &handles[n++]);
+	if (err)
+		return err;
 	for (i = 0; i < s->nviews; i++) {
 		if (s->v[i].route) {
 			objs[n++] = &s->v[i].route->obj;
@@ -353,9 +356,12 @@ int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
 		if (s->v[i].hold)
 			objs[n++] = &s->v[i].hold->obj;
 	}
-	err = rtm_hold_many(reg, objs, n, handles);
-	if (err)
+	err = rtm_hold_many(reg, objs + 1, n - 1, handles + 1);
+	if (err) {
+		rtm_holds_release_class(reg, handles, 1, RTM_KIND_DEST,
+					dest_class == RTM_HOLD_CHANGED);
 		return err;
+	}
 	*nheld += n;
 
 	memset(info, 0, RTM_DEST_INFO_SIZE(s->nviews));
@@ -407,7 +413,8 @@ int rtm_dest_info_copy(struct rtm_reg *reg, struct rtm_dest *d, u32 views,
 	int err;
 
 	rtm_dest_snap_take(d, views, proto, &s);
-	err = rtm_dest_snap_fill(reg, &s, &out.info, held, &nheld);
+	err = rtm_dest_snap_fill(reg, &s, &out.info, held, &nheld,
+				 RTM_HOLD_NORMAL);
 	rtm_dest_snap_drop(&s);
 	if (err)
 		return err;
@@ -546,11 +553,14 @@ static bool rtm_dest_holding(const struct rtm_dest_ext *ext)
 static void rtm_dest_hold_end(struct rtm_dest_ext *ext)
 {
 	struct rtm_dest *d = ext->dest;
+	struct rtm_best before;
+	u32 views = 0;
 	int v;
 
 	lockdep_assert_held(&d->table->lock);
 	if (!rtm_dest_holding(ext))
 		return;
+	rtm_best_save(d, &before);
 	for (v = 0; v < RTM_NUM_VIEWS; v++) {
 		struct rtm_route *r = ext->hold[v];
 
@@ -558,8 +568,10 @@ static void rtm_dest_hold_end(struct rtm_dest_ext *ext)
 			continue;
 		WRITE_ONCE(ext->hold[v], NULL);
 		rtm_route_put_locked(r);
+		views |= BIT(v);
 	}
 	rtm_dest_touch(d);
+	rtm_notify_change(d, &before, views);
 	rtm_dest_put_locked(d);
 }
 

@@ -42,6 +42,9 @@ union rtm_ioctl_arg {
 	struct rtm_enum_get enum_get;
 	struct rtm_object object;
 	struct rtm_list_insert list_insert;
+	struct rtm_notify_register notify_register;
+	struct rtm_notify_get notify_get;
+	struct rtm_notify_dest notify_dest;
 };
 
 /*
@@ -119,6 +122,14 @@ static const struct rtm_ioctl_desc rtm_ioctls[] = {
 	RTM_IOCTL(RTM_IOC_LIST_INSERT, rtm_list_insert_ioctl,
 		  rtm_list_insert, RTM_LIST_INSERT_SIZE_VER0),
 	RTM_IOCTL(RTM_IOC_LIST_DELETE, rtm_list_delete_ioctl,
+		  rtm_object, RTM_OBJECT_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_NOTIFY_REGISTER, rtm_notify_register_ioctl,
+		  rtm_notify_register, RTM_NOTIFY_REGISTER_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_NOTIFY_GET, rtm_notify_get_ioctl,
+		  rtm_notify_get, RTM_NOTIFY_GET_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_NOTIFY_DEST, rtm_notify_dest_ioctl,
+		  rtm_notify_dest, RTM_NOTIFY_DEST_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_NOTIFY_DEREGISTER, rtm_notify_deregister_ioctl,
 		  rtm_object, RTM_OBJECT_SIZE_VER0),
 };
 

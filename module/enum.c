@@ -390,7 +390,7 @@ static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 	err = 0;
 	for (i = 0; !err && i < got; i++)
 		err = rtm_dest_snap_fill(reg, &snaps[i], kbuf + i * stride,
-					 held, &nheld);
+					 held, &nheld, RTM_HOLD_NORMAL);
 	if (!err && copy_to_user(ubuf, kbuf, got * stride))
 		err = -EFAULT;
 	if (err) {

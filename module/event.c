@@ -91,7 +91,7 @@ void rtm_event_queue(struct rtm_reg *reg, const struct rtm_event *ev)
  * @ev: the event; copied
  *
  * Return: false if the queue is full; the producer tries again when the
- * reader has made room (rtm_expired_refill()).
+ * reader has made room (rtm_events_refill()).
  */
 bool rtm_event_try_queue(struct rtm_reg *reg, const struct rtm_event *ev)
 {
@@ -175,8 +175,30 @@ out_unlock:
 out:
 	mutex_unlock(&reg->ev_read_lock);
 	if (ret > 0)
-		rtm_expired_refill(reg);
+		rtm_events_refill(reg);
 	return ret;
+}
+
+/**
+ * rtm_events_refill - after a read made room, queue the events that waited
+ * @reg: the reading registration
+ *
+ * Route expiries and change notifications are never dropped: their
+ * producers keep them until the queue has room.
+ */
+void rtm_events_refill(struct rtm_reg *reg)
+{
+	struct rtm_entity *e = rtm_reg_entity(reg);
+
+	if (!e)
+		return;
+	if (READ_ONCE(e->nbacklog)) {
+		mutex_lock(&e->table->lock);
+		rtm_expired_deliver(e);
+		rtm_notify_refill(e);
+		mutex_unlock(&e->table->lock);
+	}
+	rtm_obj_put(&e->obj);
 }
 
 __poll_t rtm_events_poll(struct rtm_reg *reg, struct file *file,

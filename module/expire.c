@@ -49,7 +49,7 @@ static void rtm_expired_unlink(struct rtm_route_ext *ext)
 	if (list_empty(&ext->expired_node))
 		return;
 	list_del_init(&ext->expired_node);
-	owner->nexpired--;
+	owner->nbacklog--;
 	rtm_route_put_locked(ext->route);
 }
 
@@ -138,24 +138,6 @@ void rtm_expired_deliver(struct rtm_entity *e)
 	}
 }
 
-/**
- * rtm_expired_refill - after a read made room, signal what waited
- * @reg: the reading registration
- */
-void rtm_expired_refill(struct rtm_reg *reg)
-{
-	struct rtm_entity *e = rtm_reg_entity(reg);
-
-	if (!e)
-		return;
-	if (READ_ONCE(e->nexpired)) {
-		mutex_lock(&e->table->lock);
-		rtm_expired_deliver(e);
-		mutex_unlock(&e->table->lock);
-	}
-	rtm_obj_put(&e->obj);
-}
-
 /* Drop the backlog of a deregistering entity. */
 void rtm_expired_flush(struct rtm_entity *e)
 {
@@ -181,7 +163,7 @@ static void rtm_route_expire(struct rtm_route_ext *ext)
 	ext->expired = true;
 	rtm_obj_get(&r->obj);
 	list_add_tail(&ext->expired_node, &owner->expired);
-	owner->nexpired++;
+	owner->nbacklog++;
 	rtm_expired_deliver(owner);
 }
 

@@ -134,18 +134,40 @@ struct rtm_obj *rtm_obj_lookup(struct rtm_net *rn, u64 handle, u32 kinds)
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_obj_lookup);
 
+/*
+ * A registration's count of references to an object is kept in two
+ * classes: the handles RtmGetChangedDests hands out, which only
+ * RtmReleaseChangedDests may drop, and all others.
+ */
+#define RTM_HOLD_SHIFT	31
+#define RTM_HOLD_MAX	((1UL << RTM_HOLD_SHIFT) - 1)
+
+static unsigned long rtm_hold_get_count(void *entry, enum rtm_hold_class class)
+{
+	return (xa_to_value(entry) >> (class * RTM_HOLD_SHIFT)) & RTM_HOLD_MAX;
+}
+
+static void *rtm_hold_add_count(void *entry, enum rtm_hold_class class,
+				long delta)
+{
+	unsigned long v = entry ? xa_to_value(entry) : 0;
+
+	return xa_mk_value(v + (delta << (class * RTM_HOLD_SHIFT)));
+}
+
 /**
- * rtm_hold - record one more reference of a registration to an object
+ * rtm_hold_class - record one more reference of a registration to an object
  * @reg: the registration receiving the handle
  * @obj: the object; the caller holds its own reference
+ * @class: which release call may drop it
  * @handle: where to store the handle value
  *
  * Return: 0, -EDQUOT when the registration holds rtm_max_holds objects, or
  * -ENOMEM.
  */
-int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle)
+int rtm_hold_class(struct rtm_reg *reg, struct rtm_obj *obj,
+		   enum rtm_hold_class class, u64 *handle)
 {
-	unsigned long count = 0;
 	void *entry;
 	int err;
 
@@ -156,8 +178,7 @@ int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle)
 	mutex_lock(&reg->hold_lock);
 	entry = xa_load(&reg->holds, obj->id);
 	if (entry) {
-		count = xa_to_value(entry);
-		if (count >= INT_MAX) {
+		if (rtm_hold_get_count(entry, class) >= RTM_HOLD_MAX) {
 			err = -EDQUOT;
 			goto out;
 		}
@@ -165,7 +186,8 @@ int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle)
 		err = -EDQUOT;
 		goto out;
 	}
-	err = xa_err(xa_store(&reg->holds, obj->id, xa_mk_value(count + 1),
+	err = xa_err(xa_store(&reg->holds, obj->id,
+			      rtm_hold_add_count(entry, class, 1),
 			      GFP_KERNEL_ACCOUNT));
 	if (err)
 		goto out;
@@ -178,6 +200,11 @@ int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle)
 out:
 	mutex_unlock(&reg->hold_lock);
 	return err;
+}
+
+int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle)
+{
+	return rtm_hold_class(reg, obj, RTM_HOLD_NORMAL, handle);
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_hold);
 
@@ -248,24 +275,34 @@ void rtm_hold_consume(struct rtm_reg *reg, struct rtm_obj *obj)
 		rtm_holds_release(reg, &handle, 1, RTM_KIND_ALL);
 }
 
-/* Replace the count of a present entry; this never allocates. */
-static void rtm_hold_set(struct rtm_reg *reg, u64 id, unsigned long count)
+/* Replace the counts of a present entry; this never allocates. */
+static void rtm_hold_set(struct rtm_reg *reg, u64 id, void *entry)
 {
-	xa_store(&reg->holds, id, xa_mk_value(count), GFP_NOWAIT);
+	xa_store(&reg->holds, id, entry, GFP_NOWAIT);
+}
+
+/* The class a handle of @kind is released from. */
+static enum rtm_hold_class rtm_release_class(u8 kind, bool changed)
+{
+	return changed && kind == RTM_OBJ_DEST ? RTM_HOLD_CHANGED :
+						 RTM_HOLD_NORMAL;
 }
 
 /**
- * rtm_holds_release - drop one reference per handle, all or nothing
+ * rtm_holds_release_class - drop one reference per handle, all or nothing
  * @reg: the registration
  * @handles: the handles, a kernel copy; one may appear as often as it is
  *	held.  The array is used as scratch space and clobbered.
  * @count: number of handles
  * @kinds: RTM_KIND_* mask of acceptable kinds
+ * @changed: dest handles are those RtmGetChangedDests handed out
  *
  * Return: 0, or -EBADF if any handle is not held (nothing is released then).
  */
-int rtm_holds_release(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds)
+int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
+			    u32 kinds, bool changed)
 {
+	enum rtm_hold_class class;
 	unsigned int ndead = 0;
 	u32 i, done;
 
@@ -278,22 +315,27 @@ int rtm_holds_release(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds)
 
 		if (!rtm_handle_decode(handles[done], kinds, &kind, &id))
 			break;
+		class = rtm_release_class(kind, changed);
 		entry = xa_load(&reg->holds, id);
-		if (!entry || !xa_to_value(entry))
+		if (!entry || !rtm_hold_get_count(entry, class))
 			break;
 		/* Held, so the object is alive; its kind must match too. */
 		obj = xa_load(&reg->rn->objs, id);
 		if (WARN_ON_ONCE(!obj) || obj->kind != kind)
 			break;
-		rtm_hold_set(reg, id, xa_to_value(entry) - 1);
+		rtm_hold_set(reg, id, rtm_hold_add_count(entry, class, -1));
 	}
 
 	if (done < count) {
 		for (i = 0; i < done; i++) {
 			u64 id = handles[i] & RTM_ID_MASK;
 
+			class = rtm_release_class(handles[i] >>
+						  RTM_HANDLE_KIND_SHIFT,
+						  changed);
 			rtm_hold_set(reg, id,
-				     xa_to_value(xa_load(&reg->holds, id)) + 1);
+				     rtm_hold_add_count(xa_load(&reg->holds, id),
+							class, 1));
 		}
 		mutex_unlock(&reg->hold_lock);
 		return -EBADF;
@@ -320,6 +362,11 @@ int rtm_holds_release(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds)
 	for (i = 0; i < ndead; i++)
 		rtm_obj_put((struct rtm_obj *)(uintptr_t)handles[i]);
 	return 0;
+}
+
+int rtm_holds_release(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds)
+{
+	return rtm_holds_release_class(reg, handles, count, kinds, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_holds_release);
 
@@ -420,7 +467,7 @@ void rtm_holds_drop_all(struct rtm_reg *reg)
 EXPORT_SYMBOL_IF_KUNIT(rtm_holds_drop_all);
 
 /**
- * rtm_holds_count - how many references a registration holds on a handle
+ * rtm_holds_count - how many (ordinary) references a registration holds
  * @reg: the registration
  * @handle: the handle
  *
@@ -433,7 +480,7 @@ unsigned long rtm_holds_count(struct rtm_reg *reg, u64 handle)
 	mutex_lock(&reg->hold_lock);
 	entry = xa_load(&reg->holds, handle & RTM_ID_MASK);
 	mutex_unlock(&reg->hold_lock);
-	return entry ? xa_to_value(entry) : 0;
+	return entry ? rtm_hold_get_count(entry, RTM_HOLD_NORMAL) : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_holds_count);
 
@@ -448,7 +495,9 @@ static int rtm_handles_ioctl(struct rtm_reg *reg, struct rtm_handles *arg,
 	u64 *handles;
 	int err;
 
-	if (arg->flags || !arg->kinds || arg->kinds & ~RTM_KIND_REFCOUNTED)
+	if (arg->flags & ~RTM_HANDLES_CHANGED ||
+	    (arg->flags && !release) ||
+	    !arg->kinds || arg->kinds & ~RTM_KIND_REFCOUNTED)
 		return -EINVAL;
 	if (!arg->count || arg->count > RTM_MAX_BATCH)
 		return -EINVAL;
@@ -463,7 +512,9 @@ static int rtm_handles_ioctl(struct rtm_reg *reg, struct rtm_handles *arg,
 		goto out;
 	}
 	if (release)
-		err = rtm_holds_release(reg, handles, arg->count, arg->kinds);
+		err = rtm_holds_release_class(reg, handles, arg->count,
+					      arg->kinds,
+					      arg->flags & RTM_HANDLES_CHANGED);
 	else
 		err = rtm_holds_reference(reg, handles, arg->count, arg->kinds);
 	kvfree(handles);

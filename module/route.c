@@ -76,21 +76,6 @@ void rtm_best_save(struct rtm_dest *d, struct rtm_best *b)
 	}
 }
 
-/* The views whose best route, or its attributes, differ from @before. */
-u32 rtm_best_changed(struct rtm_dest *d, const struct rtm_best *before)
-{
-	struct rtm_best now;
-	u32 changed = 0;
-	int v;
-
-	rtm_best_save(d, &now);
-	for (v = 0; v < RTM_NUM_VIEWS; v++)
-		if (now.route[v] != before->route[v] ||
-		    now.attr[v] != before->attr[v])
-			changed |= BIT(v);
-	return changed;
-}
-
 struct rtm_route_ext *rtm_route_ext(struct rtm_route *r)
 {
 	if (!(READ_ONCE(r->obj.flags) & RTM_ROUTE_EXT))
@@ -296,7 +281,7 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	struct rtm_attr *old = NULL;
 	struct rtm_best before;
 	struct rtm_dest *d;
-	u32 changed;
+	u32 touched, best;
 	int err;
 
 	lockdep_assert_held(&t->lock);
@@ -339,6 +324,7 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	/* Nothing fails from here on. */
 	rtm_best_save(d, &before);
 	refcount_inc(&req->attr->ref);
+	touched = req->attr->views;
 	if (fresh) {
 		rtm_dest_get(d);
 		rtm_obj_get(&self->obj);
@@ -349,6 +335,7 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		t->nroutes++;
 	} else {
 		old = rtm_deref_locked(r->attr, t);
+		touched |= old->views;
 		rcu_assign_pointer(r->attr, req->attr);
 		WRITE_ONCE(r->esi, req->esi);
 	}
@@ -356,11 +343,11 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	rtm_route_ttl_set(r, req->ttl);
 	if (req->list)
 		rtm_list_move(req->list, r);
-	changed = rtm_best_changed(d, &before);
 	rtm_dest_touch(d);
+	best = rtm_notify_change(d, &before, touched);
 
 	req->change_flags = (fresh ? RTM_ROUTE_CHANGE_NEW : 0) |
-			    (changed ? RTM_ROUTE_CHANGE_BEST : 0);
+			    (best ? RTM_ROUTE_CHANGE_BEST : 0);
 	if (req->want_route) {
 		rtm_obj_get(&r->obj);
 		req->route = r;
@@ -415,9 +402,9 @@ int rtm_route_delete_locked(struct rtm_route *r, u32 *change_flags)
 	}
 	rtm_dest_hold_route(d, r, views & ~left);
 
-	*change_flags = rtm_best_changed(d, &before) ?
-			RTM_ROUTE_CHANGE_BEST : 0;
 	rtm_dest_touch(d);
+	*change_flags = rtm_notify_change(d, &before, views) ?
+			RTM_ROUTE_CHANGE_BEST : 0;
 	rtm_route_put_locked(r);
 	return 0;
 }

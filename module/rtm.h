@@ -107,6 +107,7 @@ extern unsigned int rtm_max_enums;
 extern unsigned int rtm_max_lists;
 
 #define RTM_MAX_NEXTHOPS	32	/* bound of max_nexthops_in_route */
+#define RTM_MAX_SUBS		32	/* change subscriptions per table */
 #define RTM_VIEWS_SUPPORTED	0x3U	/* unicast and multicast */
 #define RTM_NUM_VIEWS		2
 
@@ -152,6 +153,9 @@ struct rtm_table {
 	struct rb_root expiry;		/* armed route_ext by expiry time */
 	struct delayed_work expiry_work;
 
+	struct rtm_notify *subs[RTM_MAX_SUBS];	/* change subscriptions */
+	u32 subs_used;
+
 	/* under @lock; read locklessly for statistics */
 	unsigned long ndests;
 	unsigned long nroutes;
@@ -167,6 +171,13 @@ void rtm_table_destroy(struct rtm_table *t);
 int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj);
 void rtm_obj_unpublish(struct rtm_net *rn, struct rtm_obj *obj);
 struct rtm_obj *rtm_obj_lookup(struct rtm_net *rn, u64 handle, u32 kinds);
+enum rtm_hold_class {
+	RTM_HOLD_NORMAL,
+	RTM_HOLD_CHANGED,	/* RtmGetChangedDests' dest handles */
+};
+
+int rtm_hold_class(struct rtm_reg *reg, struct rtm_obj *obj,
+		   enum rtm_hold_class class, u64 *handle);
 int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle);
 int rtm_hold_many(struct rtm_reg *reg, struct rtm_obj **objs, unsigned int n,
 		  u64 *handles);
@@ -174,6 +185,8 @@ void rtm_hold_consume(struct rtm_reg *reg, struct rtm_obj *obj);
 int rtm_handles_peek(struct rtm_reg *reg, struct rtm_obj **objs,
 		     unsigned int n, u64 *handles);
 int rtm_holds_release(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds);
+int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
+			    u32 kinds, bool changed);
 int rtm_holds_reference(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds);
 void rtm_holds_drop_all(struct rtm_reg *reg);
 unsigned long rtm_holds_count(struct rtm_reg *reg, u64 handle);
@@ -197,7 +210,8 @@ struct rtm_entity {
 	struct rb_root nexthops;	/* next hops by key, under table lock */
 	unsigned long nroutes;		/* live routes, under table lock */
 	struct list_head expired;	/* expired routes not yet signalled */
-	unsigned long nexpired;
+	unsigned long nbacklog;		/* events waiting for room */
+	struct list_head subs;		/* its change subscriptions */
 	struct list_head enums;		/* its enumerations */
 	unsigned int nenums;
 	struct list_head lists;		/* its route lists */
@@ -371,7 +385,7 @@ void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
 void rtm_dest_snap_drop(struct rtm_dest_snap *s);
 int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
 		       struct rtm_dest_info *info, u64 *held,
-		       unsigned int *nheld);
+		       unsigned int *nheld, enum rtm_hold_class dest_class);
 bool rtm_dest_visible(struct rtm_dest *d, u32 views);
 int rtm_dest_info_copy(struct rtm_reg *reg, struct rtm_dest *d, u32 views,
 		       u32 proto, struct rtm_dest_info __user *uinfo);
@@ -443,7 +457,6 @@ struct rtm_route *rtm_route_lookup(struct rtm_reg *reg, struct rtm_entity *self,
 				   u64 handle);
 struct rtm_route *rtm_route_best(struct rtm_dest *d, u32 views, u32 proto);
 void rtm_best_save(struct rtm_dest *d, struct rtm_best *b);
-u32 rtm_best_changed(struct rtm_dest *d, const struct rtm_best *before);
 int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req);
 int rtm_route_delete_locked(struct rtm_route *r, u32 *change_flags);
 void rtm_route_put(struct rtm_route *r);
@@ -468,7 +481,6 @@ void rtm_route_ttl_set(struct rtm_route *r, u32 ttl);
 void rtm_route_ttl_stop(struct rtm_route *r);
 bool rtm_route_expired(struct rtm_route *r);
 void rtm_expired_deliver(struct rtm_entity *e);
-void rtm_expired_refill(struct rtm_reg *reg);
 void rtm_expired_flush(struct rtm_entity *e);
 void rtm_expiry_init(struct rtm_table *t);
 void rtm_expiry_stop(struct rtm_table *t);
@@ -497,6 +509,43 @@ void rtm_lists_flush(struct rtm_entity *e);
 int rtm_list_create_ioctl(struct rtm_reg *reg, void *data);
 int rtm_list_delete_ioctl(struct rtm_reg *reg, void *data);
 int rtm_list_insert_ioctl(struct rtm_reg *reg, void *data);
+
+/* Change notification (notify.c). */
+enum rtm_notify_state {
+	RTM_NOTIFY_LIVE = 1,
+	RTM_NOTIFY_GONE,
+};
+
+struct rtm_notify {
+	struct rtm_obj obj;		/* state: enum rtm_notify_state */
+	struct rtm_entity *owner;	/* held */
+	struct list_head node;		/* in the owner's subscriptions */
+	unsigned int index;		/* its bit in rtm_dest.pending */
+	u32 types;			/* RTM_CHANGE_TYPE_* */
+	u32 views;			/* views it watches */
+	u32 info_views;			/* views its dest infos report */
+	bool only_marked;
+	bool signalled;			/* event raised since last emptied */
+	bool signal_pending;		/* ... but not queued yet */
+	u64 context;			/* NotifyContext */
+	struct rtm_dest **queue;	/* ring of queued dests (held) */
+	unsigned int head, tail, size;
+	bool overflow;			/* dests with the bit not in the ring */
+	bool ov_started;
+	u8 ov_key[RTM_LPM_MAX_KEYLEN];	/* the walk that finds them */
+	u8 ov_plen;
+	struct xarray marks;		/* dest id -> marked dest (held) */
+	struct rcu_head rcu;
+};
+
+u32 rtm_notify_change(struct rtm_dest *d, const struct rtm_best *before,
+		      u32 touched);
+void rtm_notify_refill(struct rtm_entity *e);
+void rtm_notify_flush(struct rtm_entity *e);
+int rtm_notify_register_ioctl(struct rtm_reg *reg, void *data);
+int rtm_notify_deregister_ioctl(struct rtm_reg *reg, void *data);
+int rtm_notify_get_ioctl(struct rtm_reg *reg, void *data);
+int rtm_notify_dest_ioctl(struct rtm_reg *reg, void *data);
 
 /* Enumerations (enum.c). */
 void rtm_enums_flush(struct rtm_entity *e);
@@ -539,6 +588,7 @@ int rtm_events_init(struct rtm_reg *reg, unsigned int len);
 void rtm_events_free(struct rtm_reg *reg);
 void rtm_event_queue(struct rtm_reg *reg, const struct rtm_event *ev);
 bool rtm_event_try_queue(struct rtm_reg *reg, const struct rtm_event *ev);
+void rtm_events_refill(struct rtm_reg *reg);
 void rtm_events_close(struct rtm_reg *reg);
 ssize_t rtm_events_read(struct rtm_reg *reg, char __user *buf, size_t len,
 			bool nonblock);

@@ -85,6 +85,13 @@ struct rtm_entity_info {
 #define RTM_ENUM_ALL_ROUTES		0x00000000
 #define RTM_ENUM_OWN_ROUTES		0x00010000
 
+#define RTM_CHANGE_TYPE_ALL		0x0001
+#define RTM_CHANGE_TYPE_BEST		0x0002
+#define RTM_CHANGE_TYPE_FORWARDING	0x0004
+#define RTM_NOTIFY_ONLY_MARKED_DESTS	0x00010000
+
+#define RTM_ROUTE_FLAGS_FORWARDING_MASK	0x000F	/* MARTIAN|BLACKHOLE|DISCARD|INACTIVE */
+
 /* ProtocolId selectors of the queries (RTM_BEST_PROTOCOL, RTM_THIS_PROTOCOL) */
 #define RTM_PROTOCOL_BEST		0x00000000U
 #define RTM_PROTOCOL_THIS		0xFFFFFFFFU
@@ -213,11 +220,15 @@ struct rtm_get_entity_info {
  * caller to each handle.  Every handle must be of a kind in @kinds.  A
  * release is all or nothing: if any handle is not held by the caller as
  * many times as it appears, nothing is released and the ioctl fails with
- * -EBADF.
+ * -EBADF.  The dest handles RtmGetChangedDests hands out are released only
+ * with RTM_HANDLES_CHANGED (RtmReleaseChangedDests), and others only
+ * without it.
  */
+#define RTM_HANDLES_CHANGED	(1U << 0)	/* release only */
+
 struct rtm_handles {
 	__u32 size;
-	__u32 flags;			/* none defined: must be zero */
+	__u32 flags;			/* RTM_HANDLES_CHANGED */
 	__u32 kinds;			/* RTM_KIND_* mask */
 	__u32 count;			/* 1..RTM_MAX_BATCH */
 	__u64 handles;			/* user pointer to __u64[count] */
@@ -517,6 +528,68 @@ struct rtm_list_insert {
 #define RTM_LIST_INSERT_SIZE_VER0	24
 
 /*
+ * Change notification.  Every change of a dest queues it once per
+ * subscription that wants that kind of change in one of its views (and, for
+ * RTM_NOTIFY_ONLY_MARKED_DESTS, has marked it) until the subscriber takes
+ * it: changes coalesce per dest.  The first queued since the subscriber
+ * last drained everything raises an RTM_EVENT_CHANGE_NOTIFICATION event.
+ * A table has at most 32 subscriptions (-EDQUOT past that).
+ */
+
+/* RTM_IOC_NOTIFY_REGISTER (RtmRegisterForChangeNotification) */
+struct rtm_notify_register {
+	__u32 size;
+	__u32 flags;			/* RTM_CHANGE_TYPE_* | RTM_NOTIFY_ONLY_MARKED_DESTS */
+	__u32 views;			/* RTM_VIEW_MASK_*; RTM_VIEW_MASK_ANY: all */
+	__u32 reserved;			/* must be zero */
+	__aligned_u64 context;		/* NotifyContext, returned in the events */
+	__aligned_u64 handle;		/* out: the subscription */
+};
+#define RTM_NOTIFY_REGISTER_SIZE_VER0	32
+
+/*
+ * RTM_IOC_NOTIFY_GET (RtmGetChangedDests): take up to @count queued dests,
+ * as packed dest infos of the subscription's views (stride
+ * RTM_DEST_INFO_SIZE(popcount(views))), reporting their state now.  The
+ * dest handles in them are released with RTM_HANDLES_CHANGED only.
+ * An empty batch fails with -ENODATA.
+ */
+struct rtm_notify_get {
+	__u32 size;
+	__u32 reserved;			/* must be zero */
+	__aligned_u64 handle;		/* the subscription */
+	__u32 count;			/* in: room in @buf; out: dests written */
+	__u32 reserved2;		/* must be zero */
+	__aligned_u64 buf;		/* user pointer */
+};
+#define RTM_NOTIFY_GET_SIZE_VER0	32
+
+/*
+ * RTM_IOC_NOTIFY_DEST: one subscription and one dest.
+ * RTM_NOTIFY_STATUS: @result is 1 while the dest is queued (RtmGetChangeStatus).
+ * RTM_NOTIFY_IGNORE: unqueue it (RtmIgnoreChangedDests).
+ * RTM_NOTIFY_MARK, RTM_NOTIFY_UNMARK: RtmMarkDestForChangeNotification.
+ * RTM_NOTIFY_IS_MARKED: @result is 1 if marked (RtmIsMarkedForChangeNotification).
+ */
+enum rtm_notify_op {
+	RTM_NOTIFY_STATUS	= 1,
+	RTM_NOTIFY_IGNORE	= 2,
+	RTM_NOTIFY_MARK		= 3,
+	RTM_NOTIFY_UNMARK	= 4,
+	RTM_NOTIFY_IS_MARKED	= 5,
+};
+
+struct rtm_notify_dest {
+	__u32 size;
+	__u32 op;			/* enum rtm_notify_op */
+	__aligned_u64 handle;		/* the subscription */
+	__aligned_u64 dest;
+	__u32 result;			/* out */
+	__u32 reserved;			/* must be zero */
+};
+#define RTM_NOTIFY_DEST_SIZE_VER0	32
+
+/*
  * Events, read() from the file in whole records.  read() blocks until one
  * is queued (or fails with -EAGAIN under O_NONBLOCK) and returns end of
  * file once the entity has deregistered; poll() reports EPOLLIN while
@@ -570,5 +643,9 @@ struct rtm_event {
 #define RTM_IOC_LIST_CREATE	_IOWR(RTM_IOC_MAGIC, 0x56, struct rtm_object)
 #define RTM_IOC_LIST_INSERT	_IOWR(RTM_IOC_MAGIC, 0x57, struct rtm_list_insert)
 #define RTM_IOC_LIST_DELETE	_IOWR(RTM_IOC_MAGIC, 0x58, struct rtm_object)
+#define RTM_IOC_NOTIFY_REGISTER	_IOWR(RTM_IOC_MAGIC, 0x59, struct rtm_notify_register)
+#define RTM_IOC_NOTIFY_GET	_IOWR(RTM_IOC_MAGIC, 0x5a, struct rtm_notify_get)
+#define RTM_IOC_NOTIFY_DEST	_IOWR(RTM_IOC_MAGIC, 0x5b, struct rtm_notify_dest)
+#define RTM_IOC_NOTIFY_DEREGISTER _IOWR(RTM_IOC_MAGIC, 0x5c, struct rtm_object)
 
 #endif /* _UAPI_LINUX_RTM_H */
