@@ -29,6 +29,12 @@ static struct kmem_cache *rtm_dest_cache(const struct rtm_table *t)
 	return t->addr_len == 4 ? rtm_dest4_cache : rtm_dest6_cache;
 }
 
+/* The memory a dest of the table takes, as its cache hands it out. */
+size_t rtm_dest_size(const struct rtm_table *t)
+{
+	return kmem_cache_size(rtm_dest_cache(t));
+}
+
 /* FILETIME: 100 ns ticks since 1601-01-01 UTC. */
 u64 rtm_filetime_now(void)
 {

@@ -972,6 +972,11 @@ out:
 	return err;
 }
 
+size_t rtm_route_size(void)
+{
+	return kmem_cache_size(rtm_route_cache);
+}
+
 int rtm_routes_init(void)
 {
 	rtm_route_cache = KMEM_CACHE(rtm_route, SLAB_ACCOUNT);

@@ -166,6 +166,7 @@ struct rtm_table {
 
 struct rtm_table *rtm_table_get(struct rtm_net *rn, u16 instance, u16 family);
 void rtm_table_destroy(struct rtm_table *t);
+size_t rtm_table_bytes(struct rtm_table *t);
 
 /* Handles and the references registrations hold (handle.c). */
 int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj);
@@ -391,6 +392,7 @@ int rtm_dest_info_copy(struct rtm_reg *reg, struct rtm_dest *d, u32 views,
 		       u32 proto, struct rtm_dest_info __user *uinfo);
 int rtm_dest_get_ioctl(struct rtm_reg *reg, void *data);
 int rtm_dest_hold_ioctl(struct rtm_reg *reg, void *data);
+size_t rtm_dest_size(const struct rtm_table *t);
 int rtm_dests_init(void);
 void rtm_dests_exit(void);
 
@@ -462,6 +464,7 @@ int rtm_route_delete_locked(struct rtm_route *r, u32 *change_flags);
 void rtm_route_put(struct rtm_route *r);
 void rtm_route_put_locked(struct rtm_route *r);
 void rtm_routes_flush(struct rtm_entity *e);
+size_t rtm_route_size(void);
 int rtm_routes_init(void);
 void rtm_routes_exit(void);
 int rtm_attr_from_user(struct rtm_reg *reg, struct rtm_entity *self,

@@ -13,6 +13,7 @@
 static int rtm_stats_show(struct seq_file *seq, void *v)
 {
 	struct rtm_net *rn = rtm_net(seq_file_single_net(seq));
+	struct rtm_table *t;
 
 	seq_printf(seq, "tables %ld\n", atomic_long_read(&rn->stats.tables));
 	seq_printf(seq, "entities %ld\n", atomic_long_read(&rn->stats.entities));
@@ -22,6 +23,16 @@ static int rtm_stats_show(struct seq_file *seq, void *v)
 		   atomic_long_read(&rn->stats.events_queued));
 	seq_printf(seq, "events_lost %ld\n",
 		   atomic_long_read(&rn->stats.events_lost));
+
+	/* Per table: what it holds and the memory of it, in bytes. */
+	mutex_lock(&rn->lock);
+	list_for_each_entry(t, &rn->tables, node)
+		seq_printf(seq,
+			   "table %u %u dests %lu routes %lu nexthops %lu attrs %lu bytes %zu\n",
+			   t->instance, t->family, READ_ONCE(t->ndests),
+			   READ_ONCE(t->nroutes), READ_ONCE(t->nnexthops),
+			   READ_ONCE(t->nattrs), rtm_table_bytes(t));
+	mutex_unlock(&rn->lock);
 	return 0;
 }
 

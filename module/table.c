@@ -74,6 +74,19 @@ void rtm_table_destroy(struct rtm_table *t)
 }
 
 /**
+ * rtm_table_bytes - the memory a table's dests, routes, next hops,
+ * attributes and trie take
+ * @t: the table; read without its lock, for statistics
+ */
+size_t rtm_table_bytes(struct rtm_table *t)
+{
+	return READ_ONCE(t->ndests) * rtm_dest_size(t) +
+	       READ_ONCE(t->nroutes) * rtm_route_size() +
+	       READ_ONCE(t->nnexthops) * sizeof(struct rtm_nexthop) +
+	       READ_ONCE(t->attr_bytes) + READ_ONCE(t->dests.bytes);
+}
+
+/**
  * rtm_table_get - find or create the table of an (instance, family) pair
  * @rn: the namespace
  * @instance: RTM instance id, below rtm_max_instances
