@@ -124,7 +124,7 @@ static void *dispatcher_main(void *arg)
 		}
 	}
 
-	librtm_reg_put(reg);
+	librtm_reg_unref(reg);
 	return NULL;
 }
 

@@ -109,7 +109,7 @@ RtmRegisterEntity(PRTM_ENTITY_INFO RtmEntityInfo,
 		*RtmRegHandle = reg->handle;
 	}
 out:
-	librtm_reg_put(reg);	/* on failure the last one: closes the fd */
+	librtm_reg_unref(reg);	/* on failure the last one: closes the fd */
 	return status;
 }
 
@@ -128,7 +128,7 @@ RTM_EXPORT DWORD WINAPI RtmDeregisterEntity(RTM_ENTITY_HANDLE RtmRegHandle)
 		librtm_reg_unclaim(reg);
 	else
 		librtm_reg_retire(reg);
-	librtm_reg_put(reg);
+	librtm_reg_unref(reg);
 	return librtm_win32_error(-ret);
 }
 

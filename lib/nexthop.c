@@ -474,9 +474,12 @@ RTM_EXPORT DWORD WINAPI RtmLockNextHop(RTM_ENTITY_HANDLE RtmRegHandle,
 	reg = librtm_reg_get(RtmRegHandle);
 	if (!reg)
 		return ERROR_INVALID_HANDLE;
+	/* Locking may wait for another holder: not inside a lookup. */
+	librtm_reg_ref(reg);
+	librtm_reg_put(reg);
 	if (!NextHopHandle) {
-		librtm_reg_put(reg);
-		return ERROR_INVALID_HANDLE;
+		status = ERROR_INVALID_HANDLE;
+		goto out;
 	}
 
 	pthread_mutex_lock(&reg->shadow_lock);
@@ -487,6 +490,7 @@ RTM_EXPORT DWORD WINAPI RtmLockNextHop(RTM_ENTITY_HANDLE RtmRegHandle,
 		status = nexthop_unlock(reg, librtm_u64(NextHopHandle),
 					Exclusive);
 	pthread_mutex_unlock(&reg->shadow_lock);
-	librtm_reg_put(reg);
+out:
+	librtm_reg_unref(reg);
 	return status;
 }

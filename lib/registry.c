@@ -1,26 +1,188 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The registration map.  A process holds a handful of registrations, so a
- * list is enough.  Every RTMv2 call looks its registration up, so lookups
- * take the lock as readers and count references with atomics: concurrent
- * calls never wait for each other here, only for a registration or a
- * deregistration, which take the lock as writers (and are preferred, so
- * that a stream of lookups cannot starve them).
+ * The registration map.
+ *
+ * Every RTMv2 call looks its registration up, at whatever rate its caller
+ * calls, so the lookup writes nothing that other threads share: it is a
+ * read-side section in the manner of userspace RCU.  Each thread has a
+ * reader record whose phase word says whether it is inside a call, and
+ * since when; the list of registrations is read without a lock.  Writers
+ * (registration, deregistration) take a mutex, and a deregistration, once
+ * the entry is off the list, waits for a grace period: until every call
+ * that began before is over.  Only then does it drop the map's reference,
+ * so an fd is never closed under a call that found it.
+ *
+ * A call that may wait for long (RtmLockNextHop waits for another holder of
+ * the lock) must not keep a grace period waiting: it takes a reference of
+ * its own with librtm_reg_ref() and leaves the section.
  */
-#define _GNU_SOURCE		/* PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP */
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dispatch.h"
 #include "registry.h"
 
-#ifdef PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP
-static pthread_rwlock_t registry_lock =
-	PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
-#else
-static pthread_rwlock_t registry_lock = PTHREAD_RWLOCK_INITIALIZER;
-#endif
-static struct librtm_reg *registry;
+#define CACHE_LINE	64
+
+/* A cache line each, so that threads never write to each other's. */
+struct librtm_reader {
+	_Alignas(CACHE_LINE) atomic_ulong phase; /* 0, or the grace count at entry */
+	unsigned int depth;		/* nested sections; its thread only */
+	bool used;			/* under readers_lock */
+	struct librtm_reader *next;
+};
+
+/* Registrations, newest first; changed under writer_lock. */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(struct librtm_reg *) registry;
+
+/* Readers: one record per thread that ever made a call, reused. */
+static pthread_mutex_t readers_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct librtm_reader *readers;
+static atomic_ulong grace = 1;
+static pthread_once_t readers_once = PTHREAD_ONCE_INIT;
+static pthread_key_t reader_key;
+static __thread struct librtm_reader *self_reader;
+
+/* Threads that could not get a record count themselves here instead. */
+static atomic_ulong overflow_readers;
+static __thread bool self_overflow;
+
+static void reader_exit(void *arg)
+{
+	struct librtm_reader *r = arg;
+
+	pthread_mutex_lock(&readers_lock);
+	r->used = false;
+	pthread_mutex_unlock(&readers_lock);
+	self_reader = NULL;
+}
+
+/* fork(): the child's only thread is outside any call. */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&writer_lock);
+	pthread_mutex_lock(&readers_lock);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&readers_lock);
+	pthread_mutex_unlock(&writer_lock);
+}
+
+static void fork_child(void)
+{
+	struct librtm_reader *r;
+
+	for (r = readers; r; r = r->next) {
+		atomic_store(&r->phase, 0);
+		r->depth = 0;
+		r->used = r == self_reader;
+	}
+	atomic_store(&overflow_readers, 0);
+	fork_parent();
+}
+
+static void readers_init(void)
+{
+	if (pthread_key_create(&reader_key, reader_exit))
+		abort();	/* only at the first call of the process */
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+/* This thread's reader record, or NULL if none can be had. */
+static struct librtm_reader *reader_attach(void)
+{
+	struct librtm_reader *r;
+
+	pthread_once(&readers_once, readers_init);
+	pthread_mutex_lock(&readers_lock);
+	for (r = readers; r && r->used; r = r->next)
+		;
+	if (!r) {
+		r = aligned_alloc(CACHE_LINE, sizeof(*r));
+		if (r) {
+			memset(r, 0, sizeof(*r));
+			r->next = readers;
+			readers = r;
+		}
+	}
+	if (r)
+		r->used = true;
+	pthread_mutex_unlock(&readers_lock);
+	if (r && pthread_setspecific(reader_key, r)) {
+		reader_exit(r);
+		r = NULL;
+	}
+	self_reader = r;
+	return r;
+}
+
+static void read_lock(void)
+{
+	struct librtm_reader *r = self_reader;
+
+	if (!r && !self_overflow) {
+		r = reader_attach();
+		self_overflow = !r;	/* this thread counts itself from now on */
+	}
+	if (!r) {
+		atomic_fetch_add(&overflow_readers, 1);
+		return;
+	}
+	if (r->depth++)
+		return;
+	/*
+	 * Sequentially consistent, like the writer's unlink, increment and
+	 * phase reads: either the writer sees this phase and waits, or the
+	 * list reads that follow see the entry gone.  A reader that reads the
+	 * incremented count sees the list without the entry too.
+	 */
+	atomic_store(&r->phase, atomic_load(&grace));
+}
+
+static void read_unlock(void)
+{
+	struct librtm_reader *r = self_reader;
+
+	if (!r) {
+		atomic_fetch_sub(&overflow_readers, 1);
+		return;
+	}
+	if (--r->depth == 0)
+		atomic_store_explicit(&r->phase, 0, memory_order_release);
+}
+
+static void wait_a_little(void)
+{
+	struct timespec ts = { .tv_nsec = 50 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Wait until every section that began before this call has ended. */
+static void synchronize(void)
+{
+	struct librtm_reader *r;
+	unsigned long gp, phase;
+
+	gp = atomic_fetch_add(&grace, 1) + 1;
+
+	pthread_mutex_lock(&readers_lock);
+	for (r = readers; r; r = r->next)
+		/* Not our own: writers are never called from inside a call. */
+		while (r != self_reader &&
+		       (phase = atomic_load(&r->phase)) && phase < gp)
+			wait_a_little();
+	pthread_mutex_unlock(&readers_lock);
+	/* Conservative: newer readers cannot find what was unlinked. */
+	while (atomic_load(&overflow_readers))
+		wait_a_little();
+}
 
 struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle)
 {
@@ -36,17 +198,19 @@ struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle)
 	reg->handle = handle;
 	atomic_init(&reg->refs, 1);
 	atomic_init(&reg->retiring, false);
+	atomic_init(&reg->next, NULL);
 	return reg;
 }
 
-/* The link that points at the entry of @handle, or NULL.  Lock held. */
-static struct librtm_reg **find_locked(RTM_ENTITY_HANDLE handle)
+/* The live entry of @handle, or NULL.  In a section or under writer_lock. */
+static struct librtm_reg *find(RTM_ENTITY_HANDLE handle)
 {
-	struct librtm_reg **link;
+	struct librtm_reg *reg;
 
-	for (link = &registry; *link; link = &(*link)->next)
-		if ((*link)->handle == handle)
-			return link;
+	/* Sequentially consistent loads: plain loads on x86. */
+	for (reg = atomic_load(&registry); reg; reg = atomic_load(&reg->next))
+		if (reg->handle == handle)
+			return atomic_load(&reg->retiring) ? NULL : reg;
 	return NULL;
 }
 
@@ -54,48 +218,56 @@ DWORD librtm_reg_publish(struct librtm_reg *reg)
 {
 	int err;
 
+	pthread_once(&readers_once, readers_init);
 	/*
 	 * The dispatcher starts under the lock, so a deregistration racing
 	 * with us (the handle may already be known to another entity through
 	 * its RTM_ENTITY_REGISTERED event) always sees it to join.  The thread
 	 * itself never takes the lock.
 	 */
-	pthread_rwlock_wrlock(&registry_lock);
+	pthread_mutex_lock(&writer_lock);
 	if (reg->callback) {
-		atomic_fetch_add(&reg->refs, 1);
+		librtm_reg_ref(reg);
 		err = librtm_dispatch_start(reg);
 		if (err) {
 			atomic_fetch_sub(&reg->refs, 1);
-			pthread_rwlock_unlock(&registry_lock);
+			pthread_mutex_unlock(&writer_lock);
 			return librtm_win32_error(err);
 		}
 		reg->has_dispatcher = true;
 	}
-	atomic_fetch_add(&reg->refs, 1);
-	reg->next = registry;
-	registry = reg;
-	pthread_rwlock_unlock(&registry_lock);
+	librtm_reg_ref(reg);
+	atomic_store(&reg->next, atomic_load(&registry));
+	atomic_store(&registry, reg);
+	pthread_mutex_unlock(&writer_lock);
 	return NO_ERROR;
 }
 
 struct librtm_reg *librtm_reg_get(RTM_ENTITY_HANDLE handle)
 {
-	struct librtm_reg **link, *reg = NULL;
+	struct librtm_reg *reg;
 
 	if (!handle)
 		return NULL;
-	pthread_rwlock_rdlock(&registry_lock);
-	link = find_locked(handle);
-	/* The map's reference keeps the entry while the lock is held. */
-	if (link && !atomic_load(&(*link)->retiring)) {
-		reg = *link;
-		atomic_fetch_add(&reg->refs, 1);
-	}
-	pthread_rwlock_unlock(&registry_lock);
+	read_lock();
+	reg = find(handle);
+	if (!reg)
+		read_unlock();
 	return reg;
 }
 
 void librtm_reg_put(struct librtm_reg *reg)
+{
+	(void)reg;
+	read_unlock();
+}
+
+void librtm_reg_ref(struct librtm_reg *reg)
+{
+	atomic_fetch_add(&reg->refs, 1);
+}
+
+void librtm_reg_unref(struct librtm_reg *reg)
 {
 	if (atomic_fetch_sub(&reg->refs, 1) != 1)
 		return;
@@ -114,18 +286,17 @@ bool librtm_reg_live(struct librtm_reg *reg)
 
 struct librtm_reg *librtm_reg_claim(RTM_ENTITY_HANDLE handle)
 {
-	struct librtm_reg **link, *reg = NULL;
+	struct librtm_reg *reg = NULL;
 
 	if (!handle)
 		return NULL;
-	pthread_rwlock_wrlock(&registry_lock);
-	link = find_locked(handle);
-	if (link && !atomic_load(&(*link)->retiring)) {
-		reg = *link;
+	pthread_mutex_lock(&writer_lock);
+	reg = find(handle);
+	if (reg) {
 		atomic_store(&reg->retiring, true);
-		atomic_fetch_add(&reg->refs, 1);
+		librtm_reg_ref(reg);
 	}
-	pthread_rwlock_unlock(&registry_lock);
+	pthread_mutex_unlock(&writer_lock);
 	return reg;
 }
 
@@ -136,17 +307,25 @@ void librtm_reg_unclaim(struct librtm_reg *reg)
 
 void librtm_reg_retire(struct librtm_reg *reg)
 {
-	struct librtm_reg **link;
+	_Atomic(struct librtm_reg *) *link;
+	struct librtm_reg *cur;
 	bool has_dispatcher;
 	pthread_t dispatcher;
 
-	pthread_rwlock_wrlock(&registry_lock);
-	link = find_locked(reg->handle);
-	if (link)
-		*link = reg->next;
+	pthread_mutex_lock(&writer_lock);
+	for (link = &registry; (cur = atomic_load(link)); link = &cur->next) {
+		if (cur == reg) {
+			/* Sections still walking through @reg go on past it. */
+			atomic_store(link, atomic_load(&reg->next));
+			break;
+		}
+	}
 	has_dispatcher = reg->has_dispatcher;
 	dispatcher = reg->dispatcher;
-	pthread_rwlock_unlock(&registry_lock);
+	pthread_mutex_unlock(&writer_lock);
+
+	/* Calls that found the entry end before the map lets go of it. */
+	synchronize();
 
 	/*
 	 * The kernel has ended the registration, so the dispatcher reads end
@@ -159,5 +338,5 @@ void librtm_reg_retire(struct librtm_reg *reg)
 		else
 			pthread_join(dispatcher, NULL);
 	}
-	librtm_reg_put(reg);	/* the map's reference */
+	librtm_reg_unref(reg);	/* the map's reference */
 }

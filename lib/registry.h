@@ -5,11 +5,11 @@
  * dispatcher thread and the library-held copies (shadows) its pointer calls
  * hand out.
  *
- * Entries are reference counted so that an fd is never closed (and its
- * number reused) while a call is still using it: every RTMv2 call takes a
- * reference with librtm_reg_get() for the duration of its ioctls, the map
- * holds one, the dispatcher thread holds one, and the last put closes the
- * fd and frees the shadows.
+ * Every RTMv2 call finds its registration with librtm_reg_get() and is
+ * done with it at librtm_reg_put(): a lock-free read-side section during
+ * which the entry, and so its fd, stays valid (registry.c).  Beyond a call
+ * an entry is kept by references: the map holds one, the dispatcher thread
+ * one, and the last librtm_reg_unref() closes the fd and frees the shadows.
  */
 #ifndef LIBRTM_REGISTRY_H
 #define LIBRTM_REGISTRY_H
@@ -49,13 +49,13 @@ struct librtm_reg {
 	atomic_uint refs;
 	atomic_bool retiring;		/* being deregistered: hidden from lookups */
 
-	/* Protected by the registry lock (written under it as a writer). */
-	struct librtm_reg *next;
+	/* Written under the registry's writer lock; next is read without. */
+	_Atomic(struct librtm_reg *) next;
 	bool has_dispatcher;
 	pthread_t dispatcher;
 };
 
-/* A new, unpublished entry owning @fd, with one reference for the caller. */
+/* A new, unpublished entry owning @fd, with a reference for the caller. */
 struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle);
 
 /*
@@ -66,13 +66,17 @@ struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle);
 DWORD librtm_reg_publish(struct librtm_reg *reg);
 
 /*
- * A reference to the live entry of @handle, or NULL.  Called by every RTMv2
- * function: it takes the registry lock as a reader only.
+ * The live entry of @handle, valid until librtm_reg_put(), or NULL.  Takes
+ * no lock and writes nothing shared; in between the thread must not wait
+ * for long (take a reference and put the entry first) nor register or
+ * deregister.
  */
 struct librtm_reg *librtm_reg_get(RTM_ENTITY_HANDLE handle);
-
-/* Drop a reference; the last one closes the fd and frees the entry. */
 void librtm_reg_put(struct librtm_reg *reg);
+
+/* Take or drop a reference; the last one closes the fd and frees the entry. */
+void librtm_reg_ref(struct librtm_reg *reg);
+void librtm_reg_unref(struct librtm_reg *reg);
 
 /* False once a deregistration has claimed the entry. */
 bool librtm_reg_live(struct librtm_reg *reg);
@@ -81,8 +85,9 @@ bool librtm_reg_live(struct librtm_reg *reg);
  * Deregistration, in three steps: claim the live entry of @handle (a
  * reference, and the entry is hidden so that a second deregistration gets
  * NULL), then either unclaim it if the kernel refused, or retire it: unlink
- * it and stop its dispatcher (joined, or detached when retiring from the
- * dispatcher thread itself).  The caller still puts its reference.
+ * it, wait for the calls that found it to end, and stop its dispatcher
+ * (joined, or detached when retiring from the dispatcher thread itself).
+ * The caller still drops its reference with librtm_reg_unref().
  */
 struct librtm_reg *librtm_reg_claim(RTM_ENTITY_HANDLE handle);
 void librtm_reg_unclaim(struct librtm_reg *reg);
