@@ -12,10 +12,10 @@
  * callback gets it with the owner's direct view of the route (handles
  * inside not held) in a shadow the registration keeps for this, sized for
  * MaxNextHopsInRoute and valid until the callback returns (reference 6.1,
- * 8.7).  If it answers
- * ERROR_NOT_SUPPORTED the route is deleted, unless it was refreshed
- * meanwhile (RTM_DELETE_IF_EXPIRED), and the handle goes with it; any other
- * answer leaves the route and the handle to the client, which releases it.
+ * 8.7).  If it answers ERROR_NOT_SUPPORTED the route is deleted, unless it
+ * was refreshed meanwhile (RTM_DELETE_IF_EXPIRED), and the handle goes with
+ * it; any other answer leaves the route and the handle to the client, which
+ * releases it.
  */
 #define _GNU_SOURCE		/* pthread_setname_np() */
 #include <errno.h>

@@ -440,6 +440,7 @@ static DWORD nexthop_unlock(struct librtm_reg *reg, __u64 handle,
 
 	if (nexthop_key_changed(&sh->info, &sh->locked))
 		return ERROR_INVALID_PARAMETER;
+	/* Unchanged fields are not written back over a newer RtmAddNextHop. */
 	if (sh->info.Flags != sh->locked.Flags ||
 	    sh->info.EntitySpecificInfo != sh->locked.EntitySpecificInfo) {
 		memset(&req, 0, sizeof(req));
