@@ -52,14 +52,7 @@ void rtm_obj_put(struct rtm_obj *obj)
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_obj_put);
 
-/**
- * rtm_obj_publish - give an object its handle id
- * @rn: the namespace the object lives in
- * @obj: the object; the caller holds a reference
- *
- * Return: 0, or -ENOMEM.
- */
-int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj)
+static int __rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj, gfp_t gfp)
 {
 	u64 id;
 	int err;
@@ -70,7 +63,7 @@ int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj)
 	id = atomic64_inc_return(&rtm_next_id);
 	if (WARN_ON_ONCE(id > RTM_ID_MASK))
 		return -ENOSPC;
-	err = xa_insert(&rn->objs, id, obj, GFP_KERNEL_ACCOUNT);
+	err = xa_insert(&rn->objs, id, obj, gfp);
 	if (err)
 		return err;
 	/* Two callers may race to publish; the first id wins. */
@@ -80,6 +73,18 @@ int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj)
 	}
 	atomic_long_inc(&rn->stats.handles);
 	return 0;
+}
+
+/**
+ * rtm_obj_publish - give an object its handle id
+ * @rn: the namespace the object lives in
+ * @obj: the object; the caller holds a reference
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj)
+{
+	return __rtm_obj_publish(rn, obj, GFP_KERNEL_ACCOUNT);
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_obj_publish);
 
@@ -155,6 +160,43 @@ static void *rtm_hold_add_count(void *entry, enum rtm_hold_class class,
 	return xa_mk_value(v + (delta << (class * RTM_HOLD_SHIFT)));
 }
 
+static int __rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj,
+		      enum rtm_hold_class class, gfp_t gfp, bool quota,
+		      u64 *handle)
+{
+	void *entry;
+	int err;
+
+	err = __rtm_obj_publish(reg->rn, obj, gfp);
+	if (err)
+		return err;
+
+	mutex_lock(&reg->hold_lock);
+	entry = xa_load(&reg->holds, obj->id);
+	if (entry) {
+		if (rtm_hold_get_count(entry, class) >= RTM_HOLD_MAX) {
+			err = -EDQUOT;
+			goto out;
+		}
+	} else if (quota && reg->nholds >= rtm_max_holds) {
+		err = -EDQUOT;
+		goto out;
+	}
+	err = xa_err(xa_store(&reg->holds, obj->id,
+			      rtm_hold_add_count(entry, class, 1), gfp));
+	if (err)
+		goto out;
+	if (!entry) {
+		rtm_obj_get(obj);
+		reg->nholds++;
+		atomic_long_inc(&reg->rn->stats.holds);
+	}
+	*handle = rtm_handle_of(obj);
+out:
+	mutex_unlock(&reg->hold_lock);
+	return err;
+}
+
 /**
  * rtm_hold_class - record one more reference of a registration to an object
  * @reg: the registration receiving the handle
@@ -168,38 +210,38 @@ static void *rtm_hold_add_count(void *entry, enum rtm_hold_class class,
 int rtm_hold_class(struct rtm_reg *reg, struct rtm_obj *obj,
 		   enum rtm_hold_class class, u64 *handle)
 {
-	void *entry;
-	int err;
+	return __rtm_hold(reg, obj, class, GFP_KERNEL_ACCOUNT, true, handle);
+}
 
-	err = rtm_obj_publish(reg->rn, obj);
-	if (err)
-		return err;
+/**
+ * rtm_hold_check - whether a registration may receive one more handle
+ * @reg: the registration
+ *
+ * The calls that change the table and hand back a handle to what they
+ * changed check first, and take the handle with rtm_hold_nofail() after,
+ * so that they never report failure for a change they made.
+ * Return: 0, or -EDQUOT.
+ */
+int rtm_hold_check(struct rtm_reg *reg)
+{
+	return READ_ONCE(reg->nholds) < rtm_max_holds ? 0 : -EDQUOT;
+}
 
-	mutex_lock(&reg->hold_lock);
-	entry = xa_load(&reg->holds, obj->id);
-	if (entry) {
-		if (rtm_hold_get_count(entry, class) >= RTM_HOLD_MAX) {
-			err = -EDQUOT;
-			goto out;
-		}
-	} else if (reg->nholds >= rtm_max_holds) {
-		err = -EDQUOT;
-		goto out;
-	}
-	err = xa_err(xa_store(&reg->holds, obj->id,
-			      rtm_hold_add_count(entry, class, 1),
-			      GFP_KERNEL_ACCOUNT));
-	if (err)
-		goto out;
-	if (!entry) {
-		rtm_obj_get(obj);
-		reg->nholds++;
-		atomic_long_inc(&reg->rn->stats.holds);
-	}
-	*handle = rtm_handle_of(obj);
-out:
-	mutex_unlock(&reg->hold_lock);
-	return err;
+/**
+ * rtm_hold_nofail - hand out a handle, after rtm_hold_check()
+ * @reg: the registration receiving the handle
+ * @obj: the object; the caller holds its own reference
+ *
+ * Return: the handle.
+ */
+u64 rtm_hold_nofail(struct rtm_reg *reg, struct rtm_obj *obj)
+{
+	u64 handle = 0;
+
+	/* Only a count past 2^31 could fail; then the handle stays unheld. */
+	__rtm_hold(reg, obj, RTM_HOLD_NORMAL, GFP_KERNEL_ACCOUNT | __GFP_NOFAIL,
+		   false, &handle);
+	return rtm_handle_of(obj);
 }
 
 int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle)

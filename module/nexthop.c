@@ -180,7 +180,6 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 	struct rtm_nexthop_info info;
 	struct rtm_entity *self;
 	struct rtm_table *t;
-	u64 handle;
 	int err;
 
 	if (arg->flags & ~RTM_WANT_HANDLE || arg->reserved || arg->change_flags)
@@ -195,6 +194,11 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 	err = -EINVAL;
 	if (info.flags & ~(RTM_NEXTHOP_FLAGS_REMOTE | RTM_NEXTHOP_FLAGS_DOWN))
 		goto out;
+	if (arg->flags & RTM_WANT_HANDLE && !arg->handle) {
+		err = rtm_hold_check(reg);
+		if (err)
+			goto out;
+	}
 	if (arg->handle) {
 		byhandle = rtm_nexthop_lookup(reg, self, arg->handle);
 		if (IS_ERR(byhandle)) {
@@ -242,11 +246,8 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 	WRITE_ONCE(nh->esi, info.entity_specific_info);
 	rtm_nexthop_resolve(nh);
 	err = 0;
-	if (arg->flags & RTM_WANT_HANDLE && !arg->handle) {
-		err = rtm_hold(reg, &nh->obj, &handle);
-		if (!err)
-			arg->handle = handle;
-	}
+	if (arg->flags & RTM_WANT_HANDLE && !arg->handle)
+		arg->handle = rtm_hold_nofail(reg, &nh->obj);
 out_unlock:
 	if (byhandle)
 		rtm_nexthop_put_locked(t, byhandle);

@@ -560,7 +560,6 @@ int rtm_route_add_ioctl(struct rtm_reg *reg, void *data)
 	struct rtm_route_req req = {};
 	struct rtm_entity *self;
 	struct rtm_table *t;
-	u64 handle = 0;
 	int err;
 
 	if (arg->flags & ~RTM_WANT_HANDLE || arg->reserved)
@@ -597,6 +596,11 @@ int rtm_route_add_ioctl(struct rtm_reg *reg, void *data)
 	req.change_flags = arg->change_flags;
 	req.ttl = arg->time_to_live;
 	req.want_route = arg->flags & RTM_WANT_HANDLE && !arg->handle;
+	if (req.want_route) {
+		err = rtm_hold_check(reg);
+		if (err)
+			goto out_tmpl;
+	}
 	if (get_user(req.esi, &((struct rtm_route_info __user *)
 				u64_to_user_ptr(arg->info))->entity_specific_info)) {
 		err = -EFAULT;
@@ -618,12 +622,8 @@ int rtm_route_add_ioctl(struct rtm_reg *reg, void *data)
 
 	arg->change_flags = req.change_flags;
 	if (req.route) {
-		err = rtm_hold(reg, &req.route->obj, &handle);
+		arg->handle = rtm_hold_nofail(reg, &req.route->obj);
 		rtm_route_put(req.route);
-		/* The route is in; only the handle could not be given. */
-		if (err)
-			goto out_tmpl;
-		arg->handle = handle;
 	}
 out_tmpl:
 	rtm_attr_tmpl_put(&tmpl.a);
@@ -961,11 +961,18 @@ int rtm_route_exact_ioctl(struct rtm_reg *reg, void *data)
 	if (err)
 		goto out;
 
+	/* The handle first: it is the one thing that can fail alone. */
+	if (arg->flags & RTM_WANT_HANDLE) {
+		err = rtm_hold(reg, &found->obj, &arg->handle);
+		if (err)
+			goto out_route;
+	}
 	rtm_route_snap_take(found, &s, true);
 	err = rtm_route_snap_copy(reg, &s, uinfo, arg->max_nexthops);
 	rtm_route_snap_drop(&s);
-	if (!err && arg->flags & RTM_WANT_HANDLE)
-		err = rtm_hold(reg, &found->obj, &arg->handle);
+	if (err && arg->flags & RTM_WANT_HANDLE)
+		rtm_holds_release(reg, &arg->handle, 1, RTM_KIND_ROUTE);
+out_route:
 	rtm_route_put(found);
 out:
 	rtm_obj_put(&self->obj);

@@ -180,6 +180,8 @@ enum rtm_hold_class {
 int rtm_hold_class(struct rtm_reg *reg, struct rtm_obj *obj,
 		   enum rtm_hold_class class, u64 *handle);
 int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle);
+int rtm_hold_check(struct rtm_reg *reg);
+u64 rtm_hold_nofail(struct rtm_reg *reg, struct rtm_obj *obj);
 int rtm_hold_many(struct rtm_reg *reg, struct rtm_obj **objs, unsigned int n,
 		  u64 *handles);
 void rtm_hold_consume(struct rtm_reg *reg, struct rtm_obj *obj);
