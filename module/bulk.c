@@ -261,6 +261,39 @@ int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data)
 	return rtm_bulk_routes(reg, data, false);
 }
 
+struct rtm_lookup_ctx {
+	u32 views;
+	struct rtm_route *best;
+};
+
+static bool rtm_lookup_accept(void *value, void *arg)
+{
+	struct rtm_lookup_ctx *ctx = arg;
+
+	ctx->best = rtm_route_best(value, ctx->views, 0);
+	return ctx->best;
+}
+
+/**
+ * rtm_lookup_best - a forwarding lookup: the best route of the longest
+ * prefix that has one in the views
+ * @t: the table; under RCU
+ * @key: the address, t->addr_len bytes
+ * @maxlen: the longest prefix length considered
+ * @views: RTM_VIEW_MASK_*
+ * @d: set to the dest of the route found
+ *
+ * Return: the route, or NULL.  No reference is taken.
+ */
+struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
+				  u8 maxlen, u32 views, struct rtm_dest **d)
+{
+	struct rtm_lookup_ctx ctx = { .views = views };
+
+	*d = rtm_lpm_longest(&t->dests, key, maxlen, rtm_lookup_accept, &ctx);
+	return *d ? ctx.best : NULL;
+}
+
 /* One forwarding lookup, under RCU. */
 static void rtm_lookup_one(struct rtm_table *t, u32 view,
 			   const struct rtm_net_address *a,
@@ -276,11 +309,7 @@ static void rtm_lookup_one(struct rtm_table *t, u32 view,
 	res->num_bits = 0xffff;
 	if (rtm_dest_key(t, a, key))
 		return;
-	d = rtm_lpm_longest(&t->dests, key, a->num_bits, rtm_dest_accept,
-			    &view);
-	if (!d)
-		return;
-	r = rtm_route_best(d, view, 0);
+	r = rtm_lookup_best(t, key, a->num_bits, view, &d);
 	if (!r)
 		return;
 	attr = rcu_dereference(r->attr);

@@ -45,6 +45,7 @@ union rtm_ioctl_arg {
 	struct rtm_notify_register notify_register;
 	struct rtm_notify_get notify_get;
 	struct rtm_notify_dest notify_dest;
+	struct rtm_bench_lookup bench;
 };
 
 /*
@@ -131,6 +132,8 @@ static const struct rtm_ioctl_desc rtm_ioctls[] = {
 		  rtm_notify_dest, RTM_NOTIFY_DEST_SIZE_VER0),
 	RTM_IOCTL(RTM_IOC_NOTIFY_DEREGISTER, rtm_notify_deregister_ioctl,
 		  rtm_object, RTM_OBJECT_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_BENCH_LOOKUP, rtm_bench_ioctl,
+		  rtm_bench_lookup, RTM_BENCH_LOOKUP_SIZE_VER0),
 };
 
 static long rtm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)

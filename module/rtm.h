@@ -559,9 +559,14 @@ int rtm_enum_get_ioctl(struct rtm_reg *reg, void *data);
 int rtm_enum_delete_ioctl(struct rtm_reg *reg, void *data);
 
 /* Bulk calls (bulk.c). */
+struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
+				  u8 maxlen, u32 views, struct rtm_dest **d);
 int rtm_routes_add_ioctl(struct rtm_reg *reg, void *data);
 int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data);
 int rtm_lookup_ioctl(struct rtm_reg *reg, void *data);
+
+/* Lookup timing for the benchmark (bench.c). */
+int rtm_bench_ioctl(struct rtm_reg *reg, void *data);
 
 /* A registration: one open file of /dev/rtm (reg.c). */
 struct rtm_reg {

@@ -455,6 +455,31 @@ struct rtm_lookup {
 #define RTM_LOOKUP_SIZE_VER0		32
 
 /*
+ * RTM_IOC_BENCH_LOOKUP: time in-kernel longest-prefix lookups, for the
+ * benchmark: @loops passes over the @count addresses, either through rtm's
+ * table of the caller (the unicast best route of the longest match, as
+ * RTM_IOC_LOOKUP finds it) or through the kernel's own FIB of the caller's
+ * namespace (its main table, with fib_table_lookup() or
+ * fib6_table_lookup()).  Addresses are of the caller's family.
+ */
+enum rtm_bench_target {
+	RTM_BENCH_RTM	= 0,
+	RTM_BENCH_FIB	= 1,
+};
+
+struct rtm_bench_lookup {
+	__u32 size;
+	__u32 target;			/* enum rtm_bench_target */
+	__u32 count;			/* addresses, 1..RTM_MAX_BATCH */
+	__u32 loops;			/* passes, 1..1000 */
+	__aligned_u64 addresses;	/* user pointer to struct rtm_net_address[count] */
+	__aligned_u64 ns;		/* out: time of all the passes */
+	__u32 hits;			/* out: lookups of a pass that found a route */
+	__u32 reserved;			/* must be zero */
+};
+#define RTM_BENCH_LOOKUP_SIZE_VER0	40
+
+/*
  * Enumerations.  An enumeration is a cursor, not a snapshot: each batch
  * continues after the last dest (route, next hop) returned, so one that
  * exists for the whole walk is returned exactly once whatever else changes.
@@ -647,5 +672,6 @@ struct rtm_event {
 #define RTM_IOC_NOTIFY_GET	_IOWR(RTM_IOC_MAGIC, 0x5a, struct rtm_notify_get)
 #define RTM_IOC_NOTIFY_DEST	_IOWR(RTM_IOC_MAGIC, 0x5b, struct rtm_notify_dest)
 #define RTM_IOC_NOTIFY_DEREGISTER _IOWR(RTM_IOC_MAGIC, 0x5c, struct rtm_object)
+#define RTM_IOC_BENCH_LOOKUP	_IOWR(RTM_IOC_MAGIC, 0x5d, struct rtm_bench_lookup)
 
 #endif /* _UAPI_LINUX_RTM_H */
