@@ -209,6 +209,9 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 	}
 
 	mutex_lock(&t->lock);
+	err = -EBADF;
+	if (!rtm_entity_alive(self))
+		goto out_unlock;
 	if (byhandle) {
 		err = -EACCES;
 		if (byhandle->owner != self)

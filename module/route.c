@@ -285,6 +285,9 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	int err;
 
 	lockdep_assert_held(&t->lock);
+	/* A thread of the caller may have deregistered it meanwhile. */
+	if (!rtm_entity_alive(self))
+		return -EBADF;
 	if (r) {
 		if (r->owner != self)
 			return -EACCES;
