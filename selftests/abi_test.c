@@ -464,9 +464,91 @@ static int fill_list_delete(struct ctx *c, void *req)
 }
 #endif
 
+#ifdef RTM_IOC_NOTIFY_REGISTER
+static int fill_notify_register(struct ctx *c, void *req)
+{
+	struct rtm_notify_register *r = req;
+
+	r->flags = RTM_CHANGE_TYPE_ALL;
+	r->context = 0x1234;
+	return 0;
+}
+
+/* A subscription of the caller's to every change, into *@handle. */
+static int notify_register(struct ctx *c, __u64 *handle)
+{
+	struct rtm_notify_register nr;
+	int err;
+
+	memset(&nr, 0, sizeof(nr));
+	nr.size = sizeof(nr);
+	fill_notify_register(c, &nr);
+	err = rtm_ioctl(c->fd, RTM_IOC_NOTIFY_REGISTER, &nr);
+	*handle = nr.handle;
+	return err;
+}
+
+/* Subscribe, then change a dest, so that there is one to get. */
+static int fill_notify_get(struct ctx *c, void *req)
+{
+	struct rtm_notify_get *r = req;
+	struct rtm_add_route ar;
+	int err;
+
+	err = notify_register(c, &r->handle);
+	if (err)
+		return err;
+	memset(&ar, 0, sizeof(ar));
+	ar.size = sizeof(ar);
+	ipv4(&ar.dest, 10, 4, 0, 0, 16);
+	ar.time_to_live = 0xFFFFFFFF;
+	ar.info = ptr(&c->route_in);
+	r->count = 1;
+	r->buf = ptr(&c->dest_out);
+	return rtm_ioctl(c->fd, RTM_IOC_ADD_ROUTE, &ar);
+}
+
+static int fill_notify_dest(struct ctx *c, void *req)
+{
+	struct rtm_notify_dest *r = req;
+
+	r->op = RTM_NOTIFY_IS_MARKED;
+	r->dest = c->dest;
+	return notify_register(c, &r->handle);
+}
+
+static int fill_notify_deregister(struct ctx *c, void *req)
+{
+	struct rtm_object *r = req;
+
+	return notify_register(c, &r->handle);
+}
+#endif
+
+#ifdef RTM_IOC_BENCH_LOOKUP
+static int fill_bench_lookup(struct ctx *c, void *req)
+{
+	struct rtm_bench_lookup *r = req;
+
+	ipv4(&c->addr, 10, 1, 2, 3, 32);
+	r->target = RTM_BENCH_RTM;
+	r->count = 1;
+	r->loops = 1;
+	r->addresses = ptr(&c->addr);
+	return 0;
+}
+#endif
+
 /* ------------------------------------------------------------------ */
 /* The table: one row per ioctl                                         */
 /* ------------------------------------------------------------------ */
+
+/* RTM_HANDLES_CHANGED came with change notification. */
+#ifdef RTM_HANDLES_CHANGED
+#define RELEASE_FLAGS	RTM_HANDLES_CHANGED
+#else
+#define RELEASE_FLAGS	0
+#endif
 
 #define ABI(vname, _cmd, type, _ver0, _setup, _fill, ...)		\
 	FIXTURE_VARIANT_ADD(abi, vname) {				\
@@ -509,7 +591,7 @@ ABI(reference, RTM_IOC_REFERENCE, rtm_handles, RTM_HANDLES_SIZE_VER0,
 
 ABI(release, RTM_IOC_RELEASE, rtm_handles, RTM_HANDLES_SIZE_VER0,
     S_REG, fill_release,
-    FLAGS(rtm_handles, flags, 0),
+    FLAGS(rtm_handles, flags, RELEASE_FLAGS),
     BAD(rtm_handles, kinds, 0, EINVAL),
     BAD(rtm_handles, kinds, RTM_KIND_ENUM, EINVAL),
     BAD(rtm_handles, count, 0, EINVAL),
@@ -632,6 +714,50 @@ ABI(list_insert, RTM_IOC_LIST_INSERT, rtm_list_insert,
 ABI(list_delete, RTM_IOC_LIST_DELETE, rtm_object, RTM_OBJECT_SIZE_VER0,
     S_REG, fill_list_delete,
     FLAGS(rtm_object, flags, 0));
+#endif
+
+#ifdef RTM_IOC_NOTIFY_REGISTER
+ABI(notify_register, RTM_IOC_NOTIFY_REGISTER, rtm_notify_register,
+    RTM_NOTIFY_REGISTER_SIZE_VER0, S_REG, fill_notify_register,
+    FLAGS(rtm_notify_register, flags,
+	  RTM_CHANGE_TYPE_ALL | RTM_CHANGE_TYPE_BEST |
+	  RTM_CHANGE_TYPE_FORWARDING | RTM_NOTIFY_ONLY_MARKED_DESTS),
+    BAD(rtm_notify_register, flags, 0, EINVAL),
+    BAD(rtm_notify_register, flags, RTM_NOTIFY_ONLY_MARKED_DESTS, EINVAL),
+    BAD(rtm_notify_register, reserved, 1, EINVAL),
+    BAD(rtm_notify_register, handle, 1, EINVAL),
+    BAD(rtm_notify_register, views, 4, EOPNOTSUPP));
+
+ABI(notify_get, RTM_IOC_NOTIFY_GET, rtm_notify_get,
+    RTM_NOTIFY_GET_SIZE_VER0, S_NH, fill_notify_get,
+    BAD(rtm_notify_get, reserved, 1, EINVAL),
+    BAD(rtm_notify_get, reserved2, 1, EINVAL),
+    BAD(rtm_notify_get, count, 0, EINVAL),
+    BAD(rtm_notify_get, count, 0xFFFFFFFF, EINVAL));
+
+ABI(notify_dest, RTM_IOC_NOTIFY_DEST, rtm_notify_dest,
+    RTM_NOTIFY_DEST_SIZE_VER0, S_ROUTE, fill_notify_dest,
+    BAD(rtm_notify_dest, reserved, 1, EINVAL),
+    BAD(rtm_notify_dest, result, 1, EINVAL),
+    BAD(rtm_notify_dest, op, 0, EINVAL),
+    BAD(rtm_notify_dest, op, RTM_NOTIFY_IS_MARKED + 1, EINVAL));
+
+ABI(notify_deregister, RTM_IOC_NOTIFY_DEREGISTER, rtm_object,
+    RTM_OBJECT_SIZE_VER0, S_REG, fill_notify_deregister,
+    FLAGS(rtm_object, flags, 0));
+#endif
+
+#ifdef RTM_IOC_BENCH_LOOKUP
+ABI(bench_lookup, RTM_IOC_BENCH_LOOKUP, rtm_bench_lookup,
+    RTM_BENCH_LOOKUP_SIZE_VER0, S_REG, fill_bench_lookup,
+    BAD(rtm_bench_lookup, reserved, 1, EINVAL),
+    BAD(rtm_bench_lookup, ns, 1, EINVAL),
+    BAD(rtm_bench_lookup, hits, 1, EINVAL),
+    BAD(rtm_bench_lookup, target, RTM_BENCH_FIB + 1, EINVAL),
+    BAD(rtm_bench_lookup, count, 0, EINVAL),
+    BAD(rtm_bench_lookup, count, RTM_MAX_BATCH + 1, EINVAL),
+    BAD(rtm_bench_lookup, loops, 0, EINVAL),
+    BAD(rtm_bench_lookup, loops, 1001, EINVAL));
 #endif
 
 /* ------------------------------------------------------------------ */

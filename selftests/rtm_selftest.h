@@ -15,6 +15,7 @@
 #define RTM_SELFTEST_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -153,35 +154,44 @@ struct rtm_stats {
 	long events_lost;
 };
 
-/* The calling thread's namespace counters; 0 or -errno. */
+/*
+ * The calling thread's namespace counters; 0 or -errno.  Lines other than
+ * "name value" (per-table lines, say) are skipped.
+ */
 static inline int read_stats(struct rtm_stats *s)
 {
-	char name[64];
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+		{ "tables", offsetof(struct rtm_stats, tables) },
+		{ "entities", offsetof(struct rtm_stats, entities) },
+		{ "handles", offsetof(struct rtm_stats, handles) },
+		{ "holds", offsetof(struct rtm_stats, holds) },
+		{ "events_queued", offsetof(struct rtm_stats, events_queued) },
+		{ "events_lost", offsetof(struct rtm_stats, events_lost) },
+	};
+	char line[256], name[64], rest[8];
+	unsigned int i, found = 0;
 	long value;
 	FILE *f;
-	int n = 0;
 
 	memset(s, 0, sizeof(*s));
 	f = fopen(RTM_STATS, "r");
 	if (!f)
 		return -errno;
-	while (fscanf(f, "%63s %ld", name, &value) == 2) {
-		n++;
-		if (!strcmp(name, "tables"))
-			s->tables = value;
-		else if (!strcmp(name, "entities"))
-			s->entities = value;
-		else if (!strcmp(name, "handles"))
-			s->handles = value;
-		else if (!strcmp(name, "holds"))
-			s->holds = value;
-		else if (!strcmp(name, "events_queued"))
-			s->events_queued = value;
-		else if (!strcmp(name, "events_lost"))
-			s->events_lost = value;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld %7s", name, &value, rest) != 2)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(fields); i++) {
+			if (strcmp(name, fields[i].name))
+				continue;
+			*(long *)((char *)s + fields[i].off) = value;
+			found |= 1U << i;
+		}
 	}
 	fclose(f);
-	return n >= 6 ? 0 : -EPROTO;
+	return found == (1U << ARRAY_SIZE(fields)) - 1 ? 0 : -EPROTO;
 }
 
 static inline long long now_ms(void)
