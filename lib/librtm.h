@@ -6,6 +6,7 @@
 #ifndef LIBRTM_H
 #define LIBRTM_H
 
+#include <stdbool.h>
 #include <linux/rtm.h>
 
 #include "rtmv2.h"
@@ -34,6 +35,22 @@ DWORD librtm_handles_ioctl(int fd, unsigned long cmd, __u32 kinds,
  * to RTM_MAX_BATCH handles.
  */
 DWORD librtm_release_held(int fd, __u32 kinds, UINT count, HANDLE *handles);
+
+/*
+ * RTM_IOC_RELEASE of every handle in @count dest infos packed with the
+ * stride of the first one's NumberOfViews (dest.c); @flags is 0 or
+ * RTM_HANDLES_CHANGED.
+ */
+DWORD librtm_dest_infos_release(int fd, __u32 flags, UINT count,
+				const RTM_DEST_INFO *infos);
+
+/*
+ * A batch size a Get call may ask for: 1 to the profile's MaxHandlesInEnum.
+ */
+static inline bool librtm_batch_ok(const RTM_REGN_PROFILE *profile, UINT num)
+{
+	return num && num <= profile->MaxHandlesInEnum;
+}
 
 /*
  * The views a query names: RTM_VIEW_MASK_ALL stands for every view the

@@ -19,8 +19,8 @@
 
 /*
  * NotifyType and NotifyHandle are reserved (callers pass 0 and NULL) and
- * ignored.  A RouteListHandle goes to the kernel, which refuses it with
- * ERROR_NOT_SUPPORTED as long as it has no route lists.
+ * ignored.  With a RouteListHandle (one of the caller's lists, else
+ * ERROR_INVALID_HANDLE) the route moves into that list.
  */
 RTM_EXPORT DWORD WINAPI
 RtmAddRouteToDest(RTM_ENTITY_HANDLE RtmRegHandle,
