@@ -25,10 +25,11 @@ struct view_result {
 };
 
 /* Look @addr up in view @v; NO_ERROR also when nothing is found. */
-static DWORD lookup_view(const struct reg *r, const RTM_NET_ADDRESS *addr,
+static DWORD lookup_view(struct describer *dsc, const RTM_NET_ADDRESS *addr,
 			 RTM_VIEW_ID v, struct view_result *res,
 			 const char **call)
 {
+	const struct reg *r = dsc->r;
 	PRTM_DEST_INFO di;
 	DWORD status, rel;
 
@@ -55,8 +56,8 @@ static DWORD lookup_view(const struct reg *r, const RTM_NET_ADDRESS *addr,
 	res->prefix = di->DestAddress;
 	res->num_routes = di->ViewInfo[0].NumRoutes;
 	if (di->ViewInfo[0].Route) {
-		status = route_describe(r, di->ViewInfo[0].Route, &res->route,
-					call);
+		status = route_describe(dsc, di->ViewInfo[0].Route,
+					&res->route, call);
 		res->has_route = status == NO_ERROR;
 	}
 	rel = RtmReleaseDestInfo(r->handle, di);
@@ -65,8 +66,6 @@ static DWORD lookup_view(const struct reg *r, const RTM_NET_ADDRESS *addr,
 		*call = "RtmReleaseDestInfo";
 		status = rel;
 	}
-	if (status != NO_ERROR && res->has_route)
-		route_desc_free(&res->route);
 	return status;
 }
 
@@ -115,6 +114,7 @@ int cmd_lookup(struct cmd_ctx *c, int argc, char **argv)
 			   .cmd = "lookup" };
 	RTM_VIEW_SET views = RTM_VIEW_MASK_ALL;
 	struct view_result res[RTM_MAX_VIEWS];
+	struct describer dsc;
 	const char *arg, *kw, *v, *why, *call = NULL;
 	RTM_NET_ADDRESS addr;
 	unsigned int family, nres = 0, found = 0, i;
@@ -147,11 +147,13 @@ int cmd_lookup(struct cmd_ctx *c, int argc, char **argv)
 		return EXIT_FAIL;
 	if (views == RTM_VIEW_MASK_ALL)
 		views = r->profile.ViewsSupported;
+	if (describer_init(&dsc, r))
+		return EXIT_FAIL;
 
 	for (i = 0; i < RTM_MAX_VIEWS && status == NO_ERROR; i++) {
 		if (!(views & (1U << i)))
 			continue;
-		status = lookup_view(r, &addr, (RTM_VIEW_ID)i, &res[nres],
+		status = lookup_view(&dsc, &addr, (RTM_VIEW_ID)i, &res[nres],
 				     &call);
 		if (status == NO_ERROR)
 			found += res[nres++].found;
@@ -172,9 +174,7 @@ int cmd_lookup(struct cmd_ctx *c, int argc, char **argv)
 				print_text(arg, &res[i]);
 		}
 	}
-	for (i = 0; i < nres; i++)
-		if (res[i].has_route)
-			route_desc_free(&res[i].route);
+	describer_free(&dsc);
 
 	if (status != NO_ERROR)
 		return err_win32(what, call, status);

@@ -10,7 +10,9 @@
 
 static const struct cmd commands[] = {
 	{ "show",	cmd_show,
-	  "show entities" },
+	  "show entities\n"
+	  "show dests|routes [PREFIX] [view ucast|mcast|both] [proto P]\n"
+	  "show nexthops [PREFIX]" },
 	{ "stats",	cmd_stats,
 	  "stats" },
 	{ "route",	cmd_route,
@@ -19,6 +21,9 @@ static const struct cmd commands[] = {
 	  "route del PREFIX [via ADDR [dev IFINDEX]]" },
 	{ "lookup",	cmd_lookup,
 	  "lookup ADDR[/LEN] [view ucast|mcast|both]" },
+	{ "monitor",	cmd_monitor,
+	  "monitor [dests] [entities] [view ucast|mcast|both]\n"
+	  "        [all|best|forwarding]" },
 	{ "load",	cmd_load,
 	  "load FILE|- [via ADDR [dev IFINDEX]]... [pref N] [metric N]\n"
 	  "                  [view ucast|mcast|both] [flags NAME...]" },

@@ -189,8 +189,7 @@ static int batch(struct cmd_ctx *c, int argc, char **argv)
 	return status;
 }
 
-/* Wait for SIGINT, SIGTERM or SIGHUP, the way out of --stay. */
-static void stay(void)
+void wait_for_stop_signal(void)
 {
 	sigset_t set;
 	int sig;
@@ -231,7 +230,7 @@ int main(int argc, char **argv)
 	else
 		ret = run_command(&c, argc - i, argv + i);
 	if (ret == EXIT_OK && s.stay)
-		stay();
+		wait_for_stop_signal();
 	session_close(&s);
 	return ret;
 }

@@ -194,7 +194,7 @@ static void entity_text(const struct entity_cols *ec, char **f, int n)
 	       handle ? handle : "-");
 }
 
-static int show_entities(struct cmd_ctx *c)
+int show_entities(struct cmd_ctx *c)
 {
 	struct entity_cols ec;
 	char *line = NULL, *f[MAX_FIELDS];
@@ -241,22 +241,6 @@ static int show_entities(struct cmd_ctx *c)
 	free(line);
 	fclose(in);
 	return EXIT_OK;
-}
-
-int cmd_show(struct cmd_ctx *c, int argc, char **argv)
-{
-	struct words w = { .argc = argc, .argv = argv, .i = 1, .cmd = "show" };
-	const char *what = words_next(&w);
-
-	if (!what)
-		return err_usage("show: entities expected");
-	if (!strcmp(what, "entities")) {
-		w.cmd = "show entities";
-		if (words_end(&w))
-			return EXIT_USAGE;
-		return show_entities(c);
-	}
-	return err_usage("show: unknown object '%s' (entities)", what);
 }
 
 /* ---- stats ---------------------------------------------------------- */

@@ -130,6 +130,7 @@ struct reg {
 	USHORT family;
 	RTM_ENTITY_HANDLE handle;
 	RTM_REGN_PROFILE profile;
+	bool events;			/* registered with a callback */
 };
 
 struct session {
@@ -147,6 +148,9 @@ struct session {
  * there the first time.  NULL after printing why it failed.
  */
 struct reg *session_reg(struct session *s, USHORT table, USHORT family);
+/* The same, for an entity with the event callback @cb (monitor). */
+struct reg *session_reg_events(struct session *s, USHORT table,
+			       USHORT family, RTM_EVENT_CALLBACK cb);
 /* Deregister everything, in reverse order. */
 void session_close(struct session *s);
 /* "rip instance-id 42" style description of the session's entity. */
@@ -170,6 +174,9 @@ struct cmd {
 	int (*run)(struct cmd_ctx *c, int argc, char **argv);
 	const char *usage;
 };
+
+/* Wait for SIGINT, SIGTERM or SIGHUP (main.c): the end of --stay, monitor. */
+void wait_for_stop_signal(void);
 
 /* Run the command ARGV[0] with its words; 0 or an exit status. */
 int run_command(struct cmd_ctx *c, int argc, char **argv);
@@ -198,12 +205,17 @@ const char *words_value(struct words *w, const char *kw);
 int words_end(struct words *w);
 
 int cmd_show(struct cmd_ctx *c, int argc, char **argv);
+int show_entities(struct cmd_ctx *c);	/* procfs.c */
+int cmd_monitor(struct cmd_ctx *c, int argc, char **argv);
 int cmd_stats(struct cmd_ctx *c, int argc, char **argv);
 int cmd_route(struct cmd_ctx *c, int argc, char **argv);
 int cmd_lookup(struct cmd_ctx *c, int argc, char **argv);
 int cmd_load(struct cmd_ctx *c, int argc, char **argv);
 
 /* ---- routes as the queries see them (route_desc.c) ------------------ */
+
+/* Next hops read per route: the kernel's bound of MaxNextHopsInRoute. */
+#define RTMCTL_MAX_NEXTHOPS	32
 
 struct nexthop_desc {
 	RTM_NET_ADDRESS address;
@@ -213,6 +225,7 @@ struct nexthop_desc {
 };
 
 struct route_desc {
+	RTM_NET_ADDRESS prefix;		/* of the route's dest */
 	bool owner_known;		/* the owner could still be asked */
 	ULONG protocol_id;
 	ULONG instance_id;
@@ -221,21 +234,49 @@ struct route_desc {
 	RTM_PREF_INFO pref;
 	RTM_VIEW_SET views;
 	UINT num_nexthops;
-	struct nexthop_desc *nexthops;	/* num_nexthops of them */
+	struct nexthop_desc nexthops[RTMCTL_MAX_NEXTHOPS];
 };
 
 /*
- * Read the route @route (a handle @r holds) with its owner and next hops,
- * releasing every handle the reads handed out.  NO_ERROR or the Win32
+ * Reads routes through the registration @r, remembering the owners and
+ * next hops it met (by handle value: the kernel never reuses one).  One
+ * describer per thread.
+ */
+struct describer {
+	const struct reg *r;
+	PRTM_ROUTE_INFO info;		/* room for MaxNextHopsInRoute */
+	struct owner_entry *owners;
+	size_t nowners;
+	struct nh_entry *nhs;		/* open addressing, nh_cap a power of 2 */
+	size_t nh_cap, nh_count;
+};
+
+int describer_init(struct describer *d, const struct reg *r);
+void describer_free(struct describer *d);
+/* The identity of entity @h; false if it is gone. */
+bool describer_owner(struct describer *d, RTM_ENTITY_HANDLE h,
+		     ULONG *protocol_id, ULONG *instance_id);
+
+/*
+ * Read the route @route (a handle held by d->r) with its owner and next
+ * hops, releasing every handle the reads hand out.  NO_ERROR or the Win32
  * code of the call that failed, named in *@call.
  */
-DWORD route_describe(const struct reg *r, RTM_ROUTE_HANDLE route,
-		     struct route_desc *d, const char **call);
-void route_desc_free(struct route_desc *d);
-/* " via A dev N proto P instance-id I pref P metric M ..." */
+DWORD route_describe(struct describer *d, RTM_ROUTE_HANDLE route,
+		     struct route_desc *rd, const char **call);
+/* " via A dev N proto P instance-id I pref P metric M [flags F]" */
 void route_desc_print(FILE *f, const struct route_desc *d);
+/* "proto P instance-id I", or "proto ?" for an owner that is gone. */
+void print_owner(FILE *f, bool known, ULONG protocol_id, ULONG instance_id);
 /* The members of a route object (the caller opens and closes it). */
 void route_desc_json(struct json *j, const struct route_desc *d);
+/* "protocol", "protocol_id", "instance_id" members (null if gone). */
+void json_owner(struct json *j, bool known, ULONG protocol_id,
+		ULONG instance_id);
+void json_views(struct json *j, const char *key, RTM_VIEW_SET views);
+/* A next hop object; with a "family" member unless @family is 0. */
+void json_nexthop(struct json *j, const struct nexthop_desc *nh,
+		  unsigned int family);
 
 /* ---- route attributes shared by route add and load (route_attrs.c) --- */
 

@@ -21,7 +21,12 @@ const char *session_entity_name(const struct session *s)
 	return buf;
 }
 
-struct reg *session_reg(struct session *s, USHORT table, USHORT family)
+/*
+ * @cb: the entity's event callback, or NULL.  One registration per table:
+ * the first command to use a table decides whether it gets events.
+ */
+static struct reg *reg_get(struct session *s, USHORT table, USHORT family,
+			   RTM_EVENT_CALLBACK cb)
 {
 	RTM_ENTITY_INFO info;
 	struct reg *r, **regs;
@@ -29,9 +34,17 @@ struct reg *session_reg(struct session *s, USHORT table, USHORT family)
 	DWORD status;
 	size_t i;
 
-	for (i = 0; i < s->nregs; i++)
-		if (s->regs[i]->table == table && s->regs[i]->family == family)
-			return s->regs[i];
+	for (i = 0; i < s->nregs; i++) {
+		r = s->regs[i];
+		if (r->table != table || r->family != family)
+			continue;
+		if (cb && !r->events) {
+			err("%s registered in table %u %s without events: give this command first",
+			    session_entity_name(s), table, family_name(family));
+			return NULL;
+		}
+		return r;
+	}
 
 	/* Each on its own: commands keep pointers to several at once. */
 	regs = realloc(s->regs, (s->nregs + 1) * sizeof(*regs));
@@ -54,10 +67,10 @@ struct reg *session_reg(struct session *s, USHORT table, USHORT family)
 	info.EntityId.EntityProtocolId = s->protocol_id;
 	info.EntityId.EntityInstanceId = s->instance_id;
 	/*
-	 * No callback: rtmctl needs no events for what it does so far, and an
-	 * entity without one has its expired routes deleted by the kernel.
+	 * Without a callback the entity gets no events, and the kernel deletes
+	 * its routes whose time to live ran out.
 	 */
-	status = RtmRegisterEntity(&info, NULL, NULL, FALSE, &r->profile,
+	status = RtmRegisterEntity(&info, NULL, cb, FALSE, &r->profile,
 				   &r->handle);
 	if (status != NO_ERROR) {
 		snprintf(what, sizeof(what), "cannot register %s in table %u %s",
@@ -66,8 +79,20 @@ struct reg *session_reg(struct session *s, USHORT table, USHORT family)
 		free(r);
 		return NULL;
 	}
+	r->events = cb != NULL;
 	s->regs[s->nregs++] = r;
 	return r;
+}
+
+struct reg *session_reg(struct session *s, USHORT table, USHORT family)
+{
+	return reg_get(s, table, family, NULL);
+}
+
+struct reg *session_reg_events(struct session *s, USHORT table,
+			       USHORT family, RTM_EVENT_CALLBACK cb)
+{
+	return reg_get(s, table, family, cb);
 }
 
 void session_close(struct session *s)
