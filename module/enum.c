@@ -23,6 +23,45 @@
 
 #include "rtm.h"
 
+/*
+ * The order of routes within a dest: live routes by preference, metric,
+ * then handle id, and routes in hold-down after them.  A route not handed
+ * out yet has no id; it sorts after those with one, in list order, and gets
+ * its id (larger than any before) when it is handed out, so the order of
+ * what is already returned never changes and a cursor can resume after the
+ * last route even if that one went away.
+ */
+struct rtm_rkey {
+	u32 held;			/* 0 live, 1 in hold-down */
+	u32 pref;
+	u32 metric;
+	u64 id;
+};
+
+static void rtm_rkey_of(struct rtm_route *r, const struct rtm_attr *a,
+			bool held, unsigned int pos, struct rtm_rkey *k)
+{
+	u64 id = READ_ONCE(r->obj.id);
+
+	k->held = held;
+	k->pref = held ? 0 : a->pref;
+	k->metric = held ? 0 : a->metric;
+	k->id = id ?: RTM_ID_MASK + 1 + pos;
+}
+
+static int rtm_rkey_cmp(const struct rtm_rkey *a, const struct rtm_rkey *b)
+{
+	if (a->held != b->held)
+		return a->held < b->held ? -1 : 1;
+	if (a->pref != b->pref)
+		return a->pref < b->pref ? -1 : 1;
+	if (a->metric != b->metric)
+		return a->metric < b->metric ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return 0;
+}
+
 struct rtm_enum {
 	struct rtm_obj obj;		/* state: enum rtm_enum_type */
 	struct rtm_entity *owner;	/* held */
@@ -41,7 +80,8 @@ struct rtm_enum {
 	bool started;			/* else @key is where the walk begins */
 	u8 key[RTM_LPM_MAX_KEYLEN];
 	u8 plen;
-	u32 skip;			/* routes of the dest at @key returned */
+	struct rtm_rkey rkey;		/* routes: the last returned at @key */
+	bool in_dest;			/* ... and @rkey is valid */
 	u32 nh_ifindex;			/* next hops: with @key, the last one */
 	unsigned long seq;		/* lists: the last one returned */
 	struct rtm_dest *dest;		/* routes of one dest (held), or NULL */
@@ -343,11 +383,11 @@ static struct rtm_dest *rtm_enum_walk_next(struct rtm_enum *en,
 	return d;
 }
 
-static void rtm_enum_cursor(struct rtm_enum *en, struct rtm_dest *d, u32 skip)
+static void rtm_enum_cursor(struct rtm_enum *en, struct rtm_dest *d)
 {
 	memcpy(en->key, d->addr, d->table->addr_len);
 	en->plen = rtm_dest_plen(d);
-	en->skip = skip;
+	en->in_dest = false;
 	en->started = true;
 }
 
@@ -398,7 +438,7 @@ static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 		rtm_holds_release(reg, held, nheld, RTM_KIND_ALL);
 		en->done = false;
 	} else if (got) {
-		rtm_enum_cursor(en, snaps[got - 1].dest, 0);
+		rtm_enum_cursor(en, snaps[got - 1].dest);
 		*count = got;
 	}
 	for (i = 0; i < got; i++) {
@@ -426,62 +466,69 @@ static bool rtm_enum_route_ok(struct rtm_enum *en, struct rtm_route *r)
 }
 
 /*
- * The routes of a dest the enumeration returns, in (preference, metric,
- * age) order, from the @skip'th on: held ones, appended to @out.
- * With RTM_VIEW_MASK_ANY routes in hold-down come last.
+ * The routes of a dest the enumeration returns, in route order after
+ * @after (or from the first): held ones, appended to @out; @lastk gets the
+ * key of the last.
  */
 static u32 rtm_enum_dest_routes(struct rtm_enum *en, struct rtm_dest *d,
-				u32 skip, struct rtm_route **out, u32 room)
+				const struct rtm_rkey *after,
+				struct rtm_route **out, u32 room,
+				struct rtm_rkey *lastk)
 {
-	struct rtm_route *r, *best;
-	struct rtm_attr *a, *ba;
+	struct rtm_route *r, *hold[RTM_NUM_VIEWS] = {};
+	struct rtm_rkey last, k, bk;
 	struct rtm_dest_ext *ext;
-	u32 lpref = 0, lmetric = 0, lpos = 0, pos, bpos;
-	u32 rank = 0, got = 0;
-	bool any = false;
+	struct rtm_route *best;
+	unsigned int pos;
+	bool any = after;
+	u32 got = 0;
 	int v;
+
+	if (after)
+		last = *after;
+	ext = en->views ? NULL : rtm_dest_ext(d);
+	for (v = 0; ext && v < RTM_NUM_VIEWS; v++) {
+		hold[v] = READ_ONCE(ext->hold[v]);
+		if (v && hold[v] == hold[0])
+			hold[v] = NULL;
+	}
 
 	/* Repeatedly the next route after the last in that order. */
 	while (got < room) {
 		best = NULL;
-		ba = NULL;
-		bpos = 0;
 		pos = 0;
 		for (r = rcu_dereference(d->routes); r;
 		     r = rcu_dereference(r->next), pos++) {
-			a = rcu_dereference(r->attr);
 			if (!rtm_enum_route_ok(en, r))
 				continue;
-			if (any && (a->pref < lpref ||
-				    (a->pref == lpref &&
-				     (a->metric < lmetric ||
-				      (a->metric == lmetric && pos <= lpos)))))
+			rtm_rkey_of(r, rcu_dereference(r->attr), false, pos, &k);
+			if (any && rtm_rkey_cmp(&k, &last) <= 0)
 				continue;
-			if (!ba || a->pref < ba->pref ||
-			    (a->pref == ba->pref && a->metric < ba->metric)) {
+			if (!best || rtm_rkey_cmp(&k, &bk) < 0) {
 				best = r;
-				ba = a;
-				bpos = pos;
+				bk = k;
+			}
+		}
+		for (v = 0; v < RTM_NUM_VIEWS; v++) {
+			r = hold[v];
+			if (!r || !rtm_enum_route_ok(en, r))
+				continue;
+			rtm_rkey_of(r, NULL, true, pos + v, &k);
+			if (any && rtm_rkey_cmp(&k, &last) <= 0)
+				continue;
+			if (!best || rtm_rkey_cmp(&k, &bk) < 0) {
+				best = r;
+				bk = k;
 			}
 		}
 		if (!best)
 			break;
 		any = true;
-		lpref = ba->pref;
-		lmetric = ba->metric;
-		lpos = bpos;
-		if (rank++ >= skip && refcount_inc_not_zero(&best->obj.ref))
+		last = bk;
+		if (refcount_inc_not_zero(&best->obj.ref)) {
 			out[got++] = best;
-	}
-
-	ext = en->views ? NULL : rtm_dest_ext(d);
-	for (v = 0; ext && v < RTM_NUM_VIEWS && got < room; v++) {
-		r = READ_ONCE(ext->hold[v]);
-		if (!r || (v && r == READ_ONCE(ext->hold[0])) ||
-		    !rtm_enum_route_ok(en, r))
-			continue;
-		if (rank++ >= skip && refcount_inc_not_zero(&r->obj.ref))
-			out[got++] = r;
+			*lastk = bk;
+		}
 	}
 	return got;
 }
@@ -490,11 +537,14 @@ static u32 rtm_enum_dest_routes(struct rtm_enum *en, struct rtm_dest *d,
 static int rtm_enum_routes(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 			   u64 __user *ubuf, u32 *count)
 {
+	u8 lkey[RTM_LPM_MAX_KEYLEN], lplen = 0;
+	const struct rtm_rkey *after;
+	struct rtm_rkey lastk;
+	struct rtm_dest *d;
 	struct rtm_route **routes;
-	struct rtm_obj **objs;
-	struct rtm_dest *d, *last = NULL;
 	struct rtm_lpm_iter it;
-	u32 got = 0, from = 0, i, skip;
+	struct rtm_obj **objs;
+	u32 got = 0, i;
 	u64 *handles;
 	int err = -ENOMEM;
 
@@ -506,34 +556,31 @@ static int rtm_enum_routes(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 
 	rcu_read_lock();
 	if (en->dest) {
-		got = rtm_enum_dest_routes(en, en->dest, en->skip, routes, n);
-		last = en->dest;
-		from = en->skip;
+		after = en->in_dest ? &en->rkey : NULL;
+		got = rtm_enum_dest_routes(en, en->dest, after, routes, n,
+					   &lastk);
 		en->done = got < n;
 	} else {
 		rtm_enum_walk_start(en, &it);
 		while (got < n && (d = rtm_enum_walk_next(en, &it))) {
-			skip = 0;
+			after = NULL;
 			if (en->started && !memcmp(it.key, en->key,
 						    sizeof(en->key)) &&
-			    it.plen == en->plen)
-				skip = en->skip;
-			i = rtm_enum_dest_routes(en, d, skip, routes + got,
-						 n - got);
+			    it.plen == en->plen) {
+				/* Where the last batch stopped. */
+				if (!en->in_dest)
+					continue;
+				after = &en->rkey;
+			}
+			i = rtm_enum_dest_routes(en, d, after, routes + got,
+						 n - got, &lastk);
 			if (!i)
 				continue;
 			got += i;
-			last = d;
-			from = skip + i;
-			if (got == n)
-				break;
+			memcpy(lkey, it.key, sizeof(lkey));
+			lplen = it.plen;
 		}
-		if (got < n)
-			en->done = true;
 	}
-	/* The cursor: the dest of the last route, and how far into it. */
-	if (last && !rtm_dest_get_unless_zero(last))
-		last = NULL;
 	rcu_read_unlock();
 
 	for (i = 0; i < got; i++)
@@ -547,13 +594,19 @@ static int rtm_enum_routes(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 		en->done = false;
 	} else if (got) {
 		*count = got;
-		if (en->dest)
-			en->skip = from;
-		else if (last)
-			rtm_enum_cursor(en, last, from);
+		/*
+		 * The cursor: the dest of the last route and that route's
+		 * key, with the id its handle gave it if it had none.
+		 */
+		lastk.id = READ_ONCE(routes[got - 1]->obj.id);
+		if (!en->dest) {
+			memcpy(en->key, lkey, sizeof(en->key));
+			en->plen = lplen;
+			en->started = true;
+		}
+		en->rkey = lastk;
+		en->in_dest = true;
 	}
-	if (last)
-		rtm_dest_put(last);
 	for (i = 0; i < got; i++)
 		rtm_route_put(routes[i]);
 out:
