@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtm-fibsync: keep the Linux FIB of this network namespace equal to rtm's
+ * best unicast routes, so that rtm is the RIB of a real router.
+ *
+ * For each address family it registers as an entity, subscribes to
+ * forwarding changes in the unicast view, and then:
+ *  - at start, installs the best route of every dest and removes the
+ *    routes of its own protocol that rtm no longer has (a full resync),
+ *  - on every change notification, drains the changed dests in batches and
+ *    replaces or removes their routes in the FIB,
+ *  - when stopped (SIGINT, SIGTERM), removes every route it installed.
+ * Its routes carry their own route protocol number and metric, so they
+ * never replace a route someone else put in the FIB.
+ *
+ * usage: rtm-fibsync [-4] [-6] [-t TABLE] [-P PROTO] [-m METRIC] [-i INSTANCE]
+ *                    [-v]
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rtmv2.h"
+#include "rtm_bulk.h"
+#include "../common/rtnl.h"
+
+#define FIBSYNC_PROTO_ID	PROTO_IP_OTHER
+
+static struct {
+	unsigned int table;
+	unsigned int rtproto;
+	unsigned int metric;
+	unsigned int instance;
+	bool verbose;
+} opt = {
+	.table = RT_TABLE_MAIN,
+	.rtproto = 190,		/* unassigned in rtnetlink.h and rt_protos */
+	.metric = 200,
+};
+
+struct family {
+	int af;
+	const char *name;
+	RTM_ENTITY_HANDLE h;
+	RTM_REGN_PROFILE profile;
+	RTM_NOTIFY_HANDLE notify;
+	struct rtnl nl;
+	unsigned long installed, removed;
+};
+
+static struct family families[2] = {
+	{ .af = AF_INET, .name = "IPv4" },
+	{ .af = AF_INET6, .name = "IPv6" },
+};
+
+static int wake_fd = -1;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "rtm-fibsync: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!opt.verbose)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "rtm-fibsync: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static unsigned int alen(int af)
+{
+	return af == AF_INET ? 4 : 16;
+}
+
+/* The dispatcher thread's callback: wake the main loop up. */
+static DWORD WINAPI fibsync_event(RTM_ENTITY_HANDLE h, RTM_EVENT_TYPE type,
+				  PVOID context1, PVOID context2)
+{
+	uint64_t one = 1;
+
+	(void)h;
+	(void)context1;
+	(void)context2;
+	if (type == RTM_CHANGE_NOTIFICATION &&
+	    write(wake_fd, &one, sizeof(one)) < 0)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	return NO_ERROR;
+}
+
+static void fibsync_nl_error(struct rtnl *nl, uint32_t seq, int err, void *arg)
+{
+	struct family *f = arg;
+
+	(void)nl;
+	(void)seq;
+	/* A delete of what is not there any more is no error here. */
+	if (err == ESRCH || err == ENOENT)
+		return;
+	fprintf(stderr, "rtm-fibsync: %s: the FIB refused a route: %s\n",
+		f->name, strerror(err));
+}
+
+static void family_open(struct family *f)
+{
+	RTM_ENTITY_INFO info = {
+		.RtmInstanceId = opt.instance,
+		.AddressFamily = f->af,
+		.EntityId.EntityProtocolId = FIBSYNC_PROTO_ID,
+		.EntityId.EntityInstanceId = opt.table,
+	};
+	DWORD st;
+	int err;
+
+	st = RtmRegisterEntity(&info, NULL, fibsync_event, FALSE, &f->profile,
+			       &f->h);
+	if (st != NO_ERROR)
+		die("%s: RtmRegisterEntity: error %u", f->name, st);
+	/* Subscribed before the first walk, so nothing falls between. */
+	st = RtmRegisterForChangeNotification(f->h, RTM_VIEW_MASK_UCAST,
+					      RTM_CHANGE_TYPE_FORWARDING, f,
+					      &f->notify);
+	if (st != NO_ERROR)
+		die("%s: RtmRegisterForChangeNotification: error %u", f->name,
+		    st);
+	err = rtnl_open(&f->nl, 256 * 1024);
+	if (err)
+		die("%s: rtnetlink: %s", f->name, strerror(-err));
+	f->nl.on_error = fibsync_nl_error;
+	f->nl.arg = f;
+}
+
+static void family_close(struct family *f)
+{
+	RtmDeregisterFromChangeNotification(f->h, f->notify);
+	RtmDeregisterEntity(f->h);
+	rtnl_close(&f->nl);
+}
+
+static void route_key(struct family *f, const RTM_NET_ADDRESS *dst,
+		      struct rtnl_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->family = f->af;
+	memcpy(r->dst, dst->AddrBits, alen(f->af));
+	r->dst_len = dst->NumBits;
+	r->protocol = opt.rtproto;
+	r->table = opt.table;
+	r->priority = opt.metric;
+}
+
+/* The next hops of a route with several, through its handles. */
+static unsigned int route_nexthops(struct family *f, RTM_ROUTE_HANDLE route,
+				   struct rtnl_nexthop *nh, unsigned int max)
+{
+	size_t size = RTM_SIZE_OF_ROUTE_INFO(f->profile.MaxNextHopsInRoute);
+	RTM_ROUTE_INFO *ri = calloc(1, size);
+	unsigned int i, n = 0;
+
+	if (!ri || RtmGetRouteInfo(f->h, route, ri, NULL) != NO_ERROR) {
+		free(ri);
+		return 0;
+	}
+	for (i = 0; i < ri->NextHopsList.NumNextHops && n < max; i++) {
+		RTM_NEXTHOP_INFO ni;
+
+		if (RtmGetNextHopInfo(f->h, ri->NextHopsList.NextHops[i],
+				      &ni) != NO_ERROR)
+			continue;
+		memset(&nh[n], 0, sizeof(nh[n]));
+		memcpy(nh[n].gateway, ni.NextHopAddress.AddrBits, alen(f->af));
+		nh[n].ifindex = ni.InterfaceIndex;
+		n++;
+		RtmReleaseNextHopInfo(f->h, &ni);
+	}
+	RtmReleaseRouteInfo(f->h, ri);
+	free(ri);
+	return n;
+}
+
+/*
+ * Bring the FIB in line with rtm for a batch of dests: look up each
+ * prefix's best unicast route (a lookup capped at the prefix's own length
+ * finds the dest itself if it has one), then replace or remove.
+ */
+static void sync_prefixes(struct family *f, const RTM_NET_ADDRESS *dsts,
+			  const RTM_ROUTE_HANDLE *routes, size_t n)
+{
+	struct rtm_lookup_result *res = calloc(n, sizeof(*res));
+	struct rtnl_nexthop nh[32];
+	struct rtnl_route r;
+	DWORD st;
+	size_t i;
+
+	if (!res)
+		die("out of memory");
+	st = rtm_bulk_lookup(f->h, RTM_VIEW_ID_UCAST, dsts, res, n);
+	if (st != NO_ERROR)
+		die("%s: rtm_bulk_lookup: error %u", f->name, st);
+
+	for (i = 0; i < n; i++) {
+		const struct rtm_lookup_result *l = &res[i];
+		bool have = l->num_bits == dsts[i].NumBits &&
+			    !(l->route_flags & (RTM_ROUTE_FLAGS_MARTIAN |
+						RTM_ROUTE_FLAGS_INACTIVE));
+
+		route_key(f, &dsts[i], &r);
+		if (!have) {
+			rtnl_route_delete(&f->nl, &r);
+			f->removed++;
+			continue;
+		}
+		r.type = RTN_UNICAST;
+		if (l->route_flags & (RTM_ROUTE_FLAGS_BLACKHOLE |
+				      RTM_ROUTE_FLAGS_DISCARD)) {
+			r.type = RTN_BLACKHOLE;
+		} else if (l->nexthop_count > 1 && routes && routes[i]) {
+			r.nnh = route_nexthops(f, routes[i], nh, 32);
+			r.nh = nh;
+		} else if (l->nexthop_count) {
+			memset(&nh[0], 0, sizeof(nh[0]));
+			memcpy(nh[0].gateway, l->nexthop.addr, alen(f->af));
+			nh[0].ifindex = l->interface_index;
+			r.nnh = 1;
+			r.nh = nh;
+		}
+		if (r.type == RTN_UNICAST && !r.nnh) {
+			/* Nowhere to send it: not in the FIB then. */
+			rtnl_route_delete(&f->nl, &r);
+			f->removed++;
+			continue;
+		}
+		rtnl_route_replace(&f->nl, &r);
+		f->installed++;
+	}
+	rtnl_flush(&f->nl);
+	free(res);
+}
+
+/* Walk the infos of a batch of dests into prefixes and best routes. */
+static void sync_infos(struct family *f, const char *buf, size_t stride,
+		       unsigned int n)
+{
+	RTM_NET_ADDRESS dsts[n];
+	RTM_ROUTE_HANDLE routes[n];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const RTM_DEST_INFO *di = (const void *)(buf + i * stride);
+
+		dsts[i] = di->DestAddress;
+		routes[i] = di->NumberOfViews ? di->ViewInfo[0].Route : NULL;
+	}
+	sync_prefixes(f, dsts, routes, n);
+}
+
+/* Take every change queued and apply it. */
+static void drain(struct family *f)
+{
+	UINT max = f->profile.MaxHandlesInEnum;
+	size_t stride = RTM_SIZE_OF_DEST_INFO(1);
+	char *buf = calloc(max, stride);
+	UINT n;
+	DWORD st;
+
+	if (!buf)
+		die("out of memory");
+	do {
+		n = max;
+		st = RtmGetChangedDests(f->h, f->notify, &n, (void *)buf);
+		if (st != NO_ERROR && st != ERROR_NO_MORE_ITEMS)
+			die("%s: RtmGetChangedDests: error %u", f->name, st);
+		if (!n)
+			break;
+		sync_infos(f, buf, stride, n);
+		RtmReleaseChangedDests(f->h, f->notify, n, (void *)buf);
+	} while (st == NO_ERROR);
+	free(buf);
+}
+
+/* A set of prefixes: the routes of ours the FIB had at start. */
+struct pfx_set {
+	size_t cap, count;
+	struct pfx {
+		uint8_t used, len;
+		uint8_t addr[16];
+	} *slot;
+};
+
+static size_t pfx_hash(const uint8_t *addr, uint8_t len, size_t cap)
+{
+	size_t h = len * 0x9e3779b97f4a7c15ULL;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 0x100000001b3ULL;
+	return h & (cap - 1);
+}
+
+static struct pfx *pfx_find(struct pfx_set *s, const uint8_t *addr,
+			    uint8_t len)
+{
+	size_t i = pfx_hash(addr, len, s->cap);
+
+	while (s->slot[i].used &&
+	       (s->slot[i].len != len || memcmp(s->slot[i].addr, addr, 16)))
+		i = (i + 1) & (s->cap - 1);
+	return &s->slot[i];
+}
+
+static void pfx_add(struct pfx_set *s, const uint8_t *addr, uint8_t len)
+{
+	struct pfx *p;
+
+	if (2 * (s->count + 1) > s->cap) {
+		struct pfx_set bigger = { .cap = s->cap ? 2 * s->cap : 1024 };
+		size_t i;
+
+		bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
+		if (!bigger.slot)
+			die("out of memory");
+		for (i = 0; i < s->cap; i++)
+			if (s->slot[i].used)
+				pfx_add(&bigger, s->slot[i].addr,
+					s->slot[i].len);
+		free(s->slot);
+		*s = bigger;
+	}
+	p = pfx_find(s, addr, len);
+	if (!p->used) {
+		p->used = 1;
+		p->len = len;
+		memcpy(p->addr, addr, 16);
+		s->count++;
+	}
+}
+
+struct dump_ctx {
+	struct family *f;
+	struct pfx_set *set;
+};
+
+/* Routes of ours in our table, as the dump finds them. */
+static void dump_ours(const struct rtmsg *rtm, struct rtattr *const *tb,
+		      void *arg)
+{
+	struct dump_ctx *c = arg;
+	uint32_t table = tb[RTA_TABLE] ? *(uint32_t *)RTA_DATA(tb[RTA_TABLE]) :
+					 rtm->rtm_table;
+	uint8_t addr[16] = { 0 };
+
+	if (rtm->rtm_protocol != opt.rtproto || table != opt.table)
+		return;
+	if (tb[RTA_DST])
+		memcpy(addr, RTA_DATA(tb[RTA_DST]), alen(c->f->af));
+	pfx_add(c->set, addr, rtm->rtm_dst_len);
+}
+
+static void fib_ours(struct family *f, struct pfx_set *set)
+{
+	struct dump_ctx c = { .f = f, .set = set };
+	int err;
+
+	err = rtnl_route_dump(&f->nl, f->af, dump_ours, &c);
+	if (err)
+		die("%s: route dump: %s", f->name, strerror(-err));
+}
+
+/*
+ * The full resync: every dest of rtm in, then what the FIB still has of
+ * ours and rtm does not, out.
+ */
+static void resync(struct family *f)
+{
+	UINT max = f->profile.MaxHandlesInEnum;
+	size_t stride = RTM_SIZE_OF_DEST_INFO(1);
+	struct pfx_set before = { 0 };
+	RTM_ENUM_HANDLE e;
+	char *buf;
+	size_t i, stale = 0;
+	UINT n;
+	DWORD st;
+
+	fib_ours(f, &before);
+	buf = calloc(max, stride);
+	if (!buf)
+		die("out of memory");
+	st = RtmCreateDestEnum(f->h, RTM_VIEW_MASK_UCAST, RTM_ENUM_START, NULL,
+			       RTM_BEST_PROTOCOL, &e);
+	if (st != NO_ERROR)
+		die("%s: RtmCreateDestEnum: error %u", f->name, st);
+	do {
+		n = max;
+		st = RtmGetEnumDests(f->h, e, &n, (void *)buf);
+		if (st != NO_ERROR && st != ERROR_NO_MORE_ITEMS)
+			die("%s: RtmGetEnumDests: error %u", f->name, st);
+		if (!n)
+			break;
+		sync_infos(f, buf, stride, n);
+		for (i = 0; i < n; i++) {
+			const RTM_DEST_INFO *di = (void *)(buf + i * stride);
+			uint8_t addr[16] = { 0 };
+			struct pfx *p;
+
+			if (!before.cap)
+				break;
+			memcpy(addr, di->DestAddress.AddrBits, alen(f->af));
+			p = pfx_find(&before, addr, di->DestAddress.NumBits);
+			if (p->used)
+				p->used = 2;	/* rtm has it */
+		}
+		RtmReleaseDests(f->h, n, (void *)buf);
+	} while (st == NO_ERROR);
+	RtmDeleteEnumHandle(f->h, e);
+	free(buf);
+
+	for (i = 0; i < before.cap; i++) {
+		struct rtnl_route r;
+		RTM_NET_ADDRESS a = {
+			.AddressFamily = f->af,
+			.NumBits = before.slot[i].len,
+		};
+
+		if (before.slot[i].used != 1)
+			continue;
+		memcpy(a.AddrBits, before.slot[i].addr, 16);
+		route_key(f, &a, &r);
+		rtnl_route_delete(&f->nl, &r);
+		stale++;
+	}
+	rtnl_flush(&f->nl);
+	free(before.slot);
+	say("%s: resync: %lu routes in the FIB, %zu stale removed", f->name,
+	    f->installed, stale);
+}
+
+/* Remove every route of ours from the FIB. */
+static void cleanup(struct family *f)
+{
+	struct pfx_set ours = { 0 };
+	size_t i;
+
+	fib_ours(f, &ours);
+	for (i = 0; i < ours.cap; i++) {
+		struct rtnl_route r;
+		RTM_NET_ADDRESS a = {
+			.AddressFamily = f->af,
+			.NumBits = ours.slot[i].len,
+		};
+
+		if (!ours.slot[i].used)
+			continue;
+		memcpy(a.AddrBits, ours.slot[i].addr, 16);
+		route_key(f, &a, &r);
+		rtnl_route_delete(&f->nl, &r);
+	}
+	rtnl_flush(&f->nl);
+	say("%s: removed %zu routes on the way out", f->name, ours.count);
+	free(ours.slot);
+}
+
+static unsigned int number(const char *s, const char *what)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || end == s || v > 0xffffffffUL)
+		die("bad %s: %s", what, s);
+	return v;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: rtm-fibsync [-4] [-6] [-t TABLE] [-P PROTO] [-m METRIC] [-i INSTANCE] [-v]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	bool want[2] = { false, false };
+	struct pollfd pfd[2];
+	sigset_t sigs;
+	int c, i, sfd;
+
+	while ((c = getopt(argc, argv, "46t:P:m:i:vh")) != -1) {
+		switch (c) {
+		case '4':
+			want[0] = true;
+			break;
+		case '6':
+			want[1] = true;
+			break;
+		case 't':
+			opt.table = number(optarg, "table");
+			break;
+		case 'P':
+			opt.rtproto = number(optarg, "protocol");
+			if (opt.rtproto > 255)
+				die("protocol above 255: %s", optarg);
+			break;
+		case 'm':
+			opt.metric = number(optarg, "metric");
+			break;
+		case 'i':
+			opt.instance = number(optarg, "instance");
+			break;
+		case 'v':
+			opt.verbose = true;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (!want[0] && !want[1])
+		want[0] = want[1] = true;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sfd < 0 || wake_fd < 0)
+		die("signalfd/eventfd: %s", strerror(errno));
+
+	for (i = 0; i < 2; i++)
+		if (want[i])
+			family_open(&families[i]);
+	for (i = 0; i < 2; i++)
+		if (want[i]) {
+			resync(&families[i]);
+			drain(&families[i]);
+		}
+	/* Ready: the FIB has every best route rtm has. */
+	printf("rtm-fibsync: in sync\n");
+	fflush(stdout);
+
+	pfd[0] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	for (;;) {
+		uint64_t v;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll: %s", strerror(errno));
+		}
+		if (pfd[1].revents)
+			break;
+		if (read(wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+			die("eventfd: %s", strerror(errno));
+		for (i = 0; i < 2; i++)
+			if (want[i]) {
+				drain(&families[i]);
+				say("%s: %lu installed, %lu removed",
+				    families[i].name, families[i].installed,
+				    families[i].removed);
+			}
+	}
+
+	for (i = 0; i < 2; i++)
+		if (want[i]) {
+			cleanup(&families[i]);
+			family_close(&families[i]);
+		}
+	return 0;
+}
