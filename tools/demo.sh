@@ -4,15 +4,18 @@
 # The session `make demo` shows (tools/vm/demo runs it in a VM with rtm.ko
 # loaded; busybox sh is enough): two routing protocols in two processes
 # share the table, best routes follow preference, lookups take the longest
-# prefix, and a protocol that dies takes its routes with it.
+# prefix, a protocol that dies takes its routes with it, and a monitor in a
+# third process sees every change as it happens.
 #
 # usage: tools/demo.sh [RTMCTL]	(default: build/tools/rtmctl of this tree)
 #
 # Each protocol is an `rtmctl -j -p PROTO batch FIFO`: the demo writes a
 # command into its fifo and reads its one-line JSON reply from its output
-# fifo, so every step waits for the previous one to be done.  Every output
-# shown is checked; the demo exits non-zero at the first step that does not
-# show what it says.
+# fifo, so every step waits for the previous one to be done.  After each
+# change the demo also waits for the monitor's line about it, so no two
+# changes coalesce into one notification and its output is the same every
+# time.  Every output shown is checked; the demo exits non-zero at the first
+# step that does not show what it says.
 
 R=${1:-$(cd "$(dirname "$0")/.." && pwd)/build/tools/rtmctl}
 [ -x "$R" ] || { echo "demo: no rtmctl at $R" >&2; exit 1; }
@@ -79,7 +82,10 @@ start()
 	shift 3
 	mkfifo "$tmp/$name.in" "$tmp/$name.out" || fail "mkfifo"
 	echo "\$ rtmctl $* batch $name.fifo &"
-	"$R" "$@" batch "$tmp/$name.in" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	# Without the fifos of the others: a write end left open in another
+	# process would keep a protocol from ever seeing the end of its input.
+	"$R" "$@" batch "$tmp/$name.in" >"$tmp/$name.out" 2>"$tmp/$name.err" \
+		3>&- 4<&- 5>&- 6<&- &
 	eval "${name}_pid=$!"
 	pids="$pids $!"
 	# Each open waits for the other end: replies first, as rtmctl's shell
@@ -110,6 +116,24 @@ rip()
 ospf()
 {
 	send ospf 5 6 "$@"
+}
+
+# monitored PATTERN...: wait until the monitor has printed, past what was
+# shown already, a line matching each PATTERN (grep -E), then show its new
+# lines.
+mon_shown=0
+monitored()
+{
+	for pattern in "$@"; do
+		wait_for monitor_has "$pattern"
+	done
+	tail -n +$((mon_shown + 1)) "$tmp/monitor.out" | sed 's/^/monitor| /'
+	mon_shown=$(wc -l <"$tmp/monitor.out")
+}
+
+monitor_has()
+{
+	tail -n +$((mon_shown + 1)) "$tmp/monitor.out" | grep -Eq -- "$1"
 }
 
 # registered PID: an entity of process PID is in /proc/net/rtm/entities.
@@ -149,19 +173,37 @@ expect_rc 0
 expect "^0 +inet +rip +$rip_pid +$rip_pid "
 expect "^0 +inet +ospf +$ospf_pid +$ospf_pid "
 
+say "A third rtmctl subscribes to change notification in the IPv4 unicast" \
+    "view: it prints each changed destination with its best route, as the" \
+    "changes happen (its lines are marked monitor| below)."
+echo "\$ rtmctl -4 monitor dests view ucast &"
+"$R" -4 monitor dests view ucast >"$tmp/monitor.out" 2>"$tmp/monitor.err" \
+	3>&- 4<&- 5>&- 6<&- &
+monitor_pid=$!
+pids="$pids $monitor_pid"
+wait_for grep -q "watching dests in table 0 inet" "$tmp/monitor.err"
+wait_for registered "$monitor_pid"
+run show entities
+expect "^0 +inet +netmgmt +$monitor_pid +$monitor_pid +yes "
+
 say "Both learn routes. rip: 10.0.0.0/8 (unicast and multicast views) and" \
     "10.1.0.0/16; ospf: 10.1.0.0/16 too, a more specific 10.1.2.0/24, and" \
     "172.16.0.0/12."
 rip route add 10.0.0.0/8 via 192.0.2.1 pref 120 metric 2 view both
 expect '"new":true'
+monitored "^10\.0\.0\.0/8 view ucast: via 192\.0\.2\.1 proto rip .* \(1 route\)$"
 rip route add 10.1.0.0/16 via 192.0.2.1 pref 120 metric 3
 expect '"new":true,"best_changed":true'
+monitored "^10\.1\.0\.0/16 view ucast: via 192\.0\.2\.1 proto rip .* \(1 route\)$"
 ospf route add 10.1.0.0/16 via 198.51.100.1 pref 110 metric 20
 expect '"new":true,"best_changed":true'
+monitored "^10\.1\.0\.0/16 view ucast: via 198\.51\.100\.1 proto ospf .* \(2 routes\)$"
 ospf route add 10.1.2.0/24 via 198.51.100.1 pref 110 metric 10
 expect '"new":true'
+monitored "^10\.1\.2\.0/24 view ucast: via 198\.51\.100\.1 proto ospf .* \(1 route\)$"
 ospf route add 172.16.0.0/12 via 198.51.100.1 pref 110 metric 30
 expect '"new":true'
+monitored "^172\.16\.0\.0/12 view ucast: via 198\.51\.100\.1 proto ospf .* \(1 route\)$"
 
 say "The best route to 10.1.9.9 is ospf's: preference 110 beats rip's 120" \
     "(lower wins). The multicast view has only rip's 10.0.0.0/8, so there" \
@@ -175,6 +217,7 @@ say "rip lowers its preference to 100 (same prefix and neighbour: its route" \
     "is updated, not added) and its route becomes the best."
 rip route add 10.1.0.0/16 via 192.0.2.1 pref 100 metric 3
 expect '"new":false,"best_changed":true'
+monitored "^10\.1\.0\.0/16 view ucast: via 192\.0\.2\.1 proto rip .*pref 100 metric 3 \(2 routes\)$"
 run lookup 10.1.9.9 view ucast
 expect "view ucast: 10\.1\.0\.0/16 via 192\.0\.2\.1 proto rip .*pref 100 metric 3 \(2 routes\)"
 
@@ -189,6 +232,7 @@ say "ospf withdraws 10.1.2.0/24: 10.1.2.3 falls back to the covering" \
     "10.1.0.0/16, where rip's route is the best."
 ospf route del 10.1.2.0/24
 expect '"action":"del","prefix":"10\.1\.2\.0/24","table":0,"routes":1,'
+monitored "^10\.1\.2\.0/24 view ucast: no route \(0 routes\)$"
 run lookup 10.1.2.3 view ucast
 expect "view ucast: 10\.1\.0\.0/16 via 192\.0\.2\.1 proto rip .*pref 100"
 
@@ -200,6 +244,8 @@ kill -KILL "$ospf_pid"
 wait "$ospf_pid"
 exec 5>&- 6<&-
 wait_for unregistered "$ospf_pid"
+monitored "^10\.1\.0\.0/16 view ucast: via 192\.0\.2\.1 proto rip .* \(1 route\)$" \
+	"^172\.16\.0\.0/12 view ucast: no route \(0 routes\)$"
 run show entities
 expect "^0 +inet +rip +$rip_pid "
 expect_not "ospf"
@@ -213,17 +259,25 @@ expect "ERROR_NOT_FOUND"
 say "Counters, and what each table holds (/proc/net/rtm/stats)."
 run stats
 expect_rc 0
-expect "^entities 1$"
+expect "^entities 2$"
 expect "^table 0 inet: .*routes 2 "
 
 say "rip's fifo closes: its rtmctl reaches the end of its input, deregisters" \
-    "and exits; the table is empty."
+    "and exits; its routes go. Then the monitor is stopped, and the table is" \
+    "empty."
 echo "\$ exec 3>&-    # rip's fifo"
 exec 3>&-
 wait "$rip_pid"
 status=$?
 [ "$status" = 0 ] || fail "rip's rtmctl exited with $status: $(cat "$tmp/rip.err")"
 exec 4<&-
+monitored "^10\.0\.0\.0/8 view ucast: no route \(0 routes\)$" \
+	"^10\.1\.0\.0/16 view ucast: no route \(0 routes\)$"
+echo "\$ kill -TERM $monitor_pid    # the monitor"
+kill -TERM "$monitor_pid"
+wait "$monitor_pid"
+status=$?
+[ "$status" = 0 ] || fail "the monitor exited with $status: $(cat "$tmp/monitor.err")"
 pids=
 run show entities
 expect_rc 0
