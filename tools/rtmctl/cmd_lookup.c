@@ -117,7 +117,7 @@ int cmd_lookup(struct cmd_ctx *c, int argc, char **argv)
 	struct describer dsc;
 	const char *arg, *kw, *v, *why, *call = NULL;
 	RTM_NET_ADDRESS addr;
-	unsigned int family, nres = 0, found = 0, i;
+	unsigned int nres = 0, found = 0, i;
 	char what[PREFIX_STRLEN + 8];
 	struct reg *r;
 	DWORD status = NO_ERROR;
@@ -138,8 +138,6 @@ int cmd_lookup(struct cmd_ctx *c, int argc, char **argv)
 			return err_usage("lookup: view: ucast, mcast or both, not '%s'",
 					 v);
 	}
-	if (cmd_family(c, addr.AddressFamily, 0, &family))
-		return EXIT_USAGE;
 	snprintf(what, sizeof(what), "lookup %s", arg);
 
 	r = session_reg(c->s, c->table, addr.AddressFamily);

@@ -17,19 +17,16 @@
 
 #include "rtmctl.h"
 
-/* Parse PREFIX: the family of the command follows from it and -4/-6. */
+/* Parse PREFIX, of the family of -4/-6 if given: the command's table's. */
 static int parse_dest(struct cmd_ctx *c, struct words *w,
 		      RTM_NET_ADDRESS *dest)
 {
 	const char *p = words_next(w), *why;
-	unsigned int family;
 
 	if (!p)
 		return err_usage("%s: PREFIX expected", w->cmd);
 	if (parse_prefix(p, c->family, false, dest, &why))
 		return err_usage("%s: %s: %s", w->cmd, p, why);
-	if (cmd_family(c, dest->AddressFamily, 0, &family))
-		return EXIT_USAGE;
 	return 0;
 }
 

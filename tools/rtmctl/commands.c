@@ -80,19 +80,6 @@ int run_command(struct cmd_ctx *c, int argc, char **argv)
 	return err_usage("unknown command '%s' (try rtmctl --help)", argv[0]);
 }
 
-int cmd_family(const struct cmd_ctx *c, unsigned int from, unsigned int dflt,
-	       unsigned int *family)
-{
-	if (c->family && from && c->family != from) {
-		err("-%c given, but the address is %s", c->family == AF_INET ? '4'
-									  : '6',
-		    family_name(from));
-		return -1;
-	}
-	*family = c->family ? c->family : from ? from : dflt;
-	return 0;
-}
-
 const char *words_next(struct words *w)
 {
 	return w->i < w->argc ? w->argv[w->i++] : NULL;

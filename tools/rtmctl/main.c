@@ -34,9 +34,8 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name,
 
 	if (strncmp(a, name, len))
 		return NULL;
-	if (a[len] == '=') {
+	if (a[len] == '=')
 		return a + len + 1;
-	}
 	if (a[len])
 		return NULL;
 	if (*i + 1 >= argc) {

@@ -182,13 +182,6 @@ void wait_for_stop_signal(void);
 int run_command(struct cmd_ctx *c, int argc, char **argv);
 void print_usage(FILE *f);
 
-/*
- * The family a command works in: -4/-6, else @from (a parsed address's),
- * else @dflt.  Fails (-1, message printed) if -4/-6 contradict @from.
- */
-int cmd_family(const struct cmd_ctx *c, unsigned int from, unsigned int dflt,
-	       unsigned int *family);
-
 /* Argument words, consumed left to right. */
 struct words {
 	int argc;
