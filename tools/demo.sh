@@ -19,6 +19,8 @@
 
 R=${1:-$(cd "$(dirname "$0")/.." && pwd)/build/tools/rtmctl}
 [ -x "$R" ] || { echo "demo: no rtmctl at $R" >&2; exit 1; }
+FIBSYNC=$(dirname "$R")/rtm-fibsync
+[ -x "$FIBSYNC" ] || { echo "demo: no rtm-fibsync at $FIBSYNC" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/rtm-demo.XXXXXX) || exit 1
 pids=
 cleanup()
@@ -148,6 +150,28 @@ unregistered()
 	! registered "$1"
 }
 
+# fib PATTERN...: wait until `ip route` shows a line matching each PATTERN
+# (grep -E) among the routes rtm-fibsync installed (metric 200), then show
+# them.
+fib()
+{
+	for pattern in "$@"; do
+		wait_for fib_has "$pattern"
+	done
+	echo "\$ ip route | grep 'metric 200'"
+	ip route | grep 'metric 200'
+}
+
+fib_has()
+{
+	ip route | grep 'metric 200' | grep -Eq -- "$1"
+}
+
+fib_lacks()
+{
+	! fib_has "$1"
+}
+
 # wait_for COMMAND...: until it succeeds, 10 s at most.
 wait_for()
 {
@@ -186,6 +210,20 @@ wait_for registered "$monitor_pid"
 run show entities
 expect "^0 +inet +netmgmt +$monitor_pid +$monitor_pid +yes "
 
+say "rtm-fibsync makes rtm the RIB of this VM's router: it keeps the Linux" \
+    "FIB equal to rtm's best unicast routes (its routes have metric 200)." \
+    "The VM has an interface on the protocols' next-hop subnets."
+echo "\$ ip link add d0 type dummy; ip addr add 192.0.2.254/24 dev d0; ..."
+{ ip link add d0 type dummy && ip link set d0 up &&
+  ip addr add 192.0.2.254/24 dev d0 &&
+  ip addr add 198.51.100.254/24 dev d0; } || fail "setting up d0"
+echo "\$ rtm-fibsync -4 &"
+"$FIBSYNC" -4 >"$tmp/fibsync.out" 2>"$tmp/fibsync.err" 3>&- 4<&- 5>&- 6<&- &
+fibsync_pid=$!
+pids="$pids $fibsync_pid"
+wait_for grep -q "in sync" "$tmp/fibsync.out"
+wait_for registered "$fibsync_pid"
+
 say "Both learn routes. rip: 10.0.0.0/8 (unicast and multicast views) and" \
     "10.1.0.0/16; ospf: 10.1.0.0/16 too, a more specific 10.1.2.0/24, and" \
     "172.16.0.0/12."
@@ -221,6 +259,13 @@ monitored "^10\.1\.0\.0/16 view ucast: via 192\.0\.2\.1 proto rip .*pref 100 met
 run lookup 10.1.9.9 view ucast
 expect "view ucast: 10\.1\.0\.0/16 via 192\.0\.2\.1 proto rip .*pref 100 metric 3 \(2 routes\)"
 
+say "Meanwhile rtm-fibsync put every best unicast route into the kernel's" \
+    "FIB, and followed the change of 10.1.0.0/16 from ospf to rip."
+fib "^10\.0\.0\.0/8 via 192\.0\.2\.1 " \
+    "^10\.1\.0\.0/16 via 192\.0\.2\.1 " \
+    "^10\.1\.2\.0/24 via 198\.51\.100\.1 " \
+    "^172\.16\.0\.0/12 via 198\.51\.100\.1 "
+
 say "Longest-prefix match: 10.1.2.3 is in ospf's 10.1.2.0/24, 10.200.0.1" \
     "only in rip's 10.0.0.0/8."
 run lookup 10.1.2.3 view ucast
@@ -255,11 +300,14 @@ run lookup 172.16.5.5 view ucast
 expect_rc 1
 expect "view ucast: no route"
 expect "ERROR_NOT_FOUND"
+wait_for fib_lacks "^172\.16\.0\.0/12 "
+wait_for fib_lacks "^10\.1\.2\.0/24 "
+fib "^10\.1\.0\.0/16 via 192\.0\.2\.1 "
 
 say "Counters, and what each table holds (/proc/net/rtm/stats)."
 run stats
 expect_rc 0
-expect "^entities 2$"
+expect "^entities 3$"
 expect "^table 0 inet: .*routes 2 "
 
 say "rip's fifo closes: its rtmctl reaches the end of its input, deregisters" \
@@ -278,6 +326,12 @@ kill -TERM "$monitor_pid"
 wait "$monitor_pid"
 status=$?
 [ "$status" = 0 ] || fail "the monitor exited with $status: $(cat "$tmp/monitor.err")"
+wait_for fib_lacks "^10\."
+echo "\$ kill -TERM $fibsync_pid    # rtm-fibsync"
+kill -TERM "$fibsync_pid"
+wait "$fibsync_pid"
+status=$?
+[ "$status" = 0 ] || fail "rtm-fibsync exited with $status: $(cat "$tmp/fibsync.err")"
 pids=
 run show entities
 expect_rc 0
