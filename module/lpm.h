@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rtm: longest-prefix-match table (lpm.c).
+ *
+ * A multibit trie with a stride of 8 bits and popcount-compressed nodes,
+ * keyed by (address bytes in network order, prefix length), for 4-byte
+ * (IPv4) or 16-byte (IPv6) keys.  It maps each prefix to an opaque value
+ * pointer.
+ *
+ * Writers are serialised by the lock given at init (asserted with lockdep);
+ * readers run under rcu_read_lock() and never block.  Nodes are replaced
+ * copy-on-write and freed after a grace period, so a reader always sees a
+ * node whose bitmaps and slots agree.  Walks are iterative.
+ *
+ * Keys: bits beyond the prefix length must be zero; callers mask them.
+ * Order: entries ascend by address (as a big-endian bit string), then by
+ * length: 0/0 < 10/8 < 10.0/16 < 10.1/16 < 11/8.
+ */
+#ifndef _RTM_LPM_H
+#define _RTM_LPM_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+
+#define RTM_LPM_MAX_KEYLEN	16	/* bytes */
+#define RTM_LPM_MAX_DEPTH	RTM_LPM_MAX_KEYLEN
+
+struct rtm_lpm_node;
+
+struct rtm_lpm {
+	struct rtm_lpm_node __rcu *root;
+	struct mutex *lock;	/* the writers' lock */
+	u8 keylen;		/* 4 or 16 */
+	unsigned long count;	/* prefixes stored */
+	size_t bytes;		/* memory held by nodes */
+};
+
+void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock);
+void rtm_lpm_destroy(struct rtm_lpm *lpm);
+
+int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value);
+void *rtm_lpm_remove(struct rtm_lpm *lpm, const u8 *key, u8 plen);
+
+void *rtm_lpm_exact(const struct rtm_lpm *lpm, const u8 *key, u8 plen);
+void *rtm_lpm_longest(const struct rtm_lpm *lpm, const u8 *key, u8 maxlen,
+		      bool (*accept)(void *value, void *arg), void *arg);
+
+/*
+ * An ordered walk.  It lives inside one RCU read-side critical section (or
+ * under the writers' lock); to resume later, start a new walk after the
+ * last key returned.
+ */
+struct rtm_lpm_iter {
+	const struct rtm_lpm *lpm;
+	u8 key[RTM_LPM_MAX_KEYLEN];	/* key of the entry last returned */
+	u8 plen;			/* its prefix length */
+	/* private: the node entered at each depth and where to go on in it */
+	int depth;
+	const struct rtm_lpm_node *node[RTM_LPM_MAX_DEPTH];
+	u16 pos[RTM_LPM_MAX_DEPTH];
+};
+
+void rtm_lpm_iter_start(struct rtm_lpm_iter *it, const struct rtm_lpm *lpm,
+			const u8 *key, u8 plen, bool inclusive);
+void *rtm_lpm_iter_next(struct rtm_lpm_iter *it);
+
+#endif /* _RTM_LPM_H */
