@@ -44,7 +44,7 @@ if [ -z "${RTM_KO:-}" ]; then
 		[ -r "$ko" ] && RTM_KO=$ko && break
 	done
 fi
-export RTM_KO=${RTM_KO:-}
+export RTM_KO="${RTM_KO:-}"
 kunit_ko=${RTM_KUNIT_KO:-${RTM_KO:+${RTM_KO%/*}/rtm_kunit.ko}}
 
 tmp=$(mktemp -d /tmp/vm-tests.XXXXXX) || exit 1
@@ -125,7 +125,7 @@ run_kunit()
 	d=$kunit_dir
 	[ -d "$d" ] || [ "$d" != /sys/kernel/debug/kunit ] ||
 		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-	if [ ! -d $d ]; then
+	if [ ! -d "$d" ]; then
 		echo "# KUnit: not in this kernel (no $d)"
 		return
 	fi
@@ -153,6 +153,10 @@ run_kunit()
 	if [ $found = 0 ]; then
 		# On a KUnit kernel rtm's suites must have run.
 		result "not ok" "kunit: no suite matching '$suites' in $d"
+		if dmesg 2>/dev/null | grep -q 'kunit: disabled'; then
+			echo "# KUnit is disabled: boot with kunit.enable=1," \
+				"or build with CONFIG_KUNIT_DEFAULT_ENABLED=y"
+		fi
 	fi
 
 	if [ -n "$loaded_kunit" ]; then
@@ -247,7 +251,7 @@ else
 	progs=
 	later=
 	for p in "$bindir"/*; do
-		[ -f "$p" ] && [ -x "$p" ] || continue
+		{ [ -f "$p" ] && [ -x "$p" ]; } || continue
 		case " $last " in
 		*" ${p##*/} "*)	later="$later $p" ;;
 		*)		progs="$progs $p" ;;
