@@ -88,7 +88,7 @@ int rtm_bench_ioctl(struct rtm_reg *reg, void *data)
 	u64 start, ns = 0;
 	int err;
 
-	if (arg->reserved || arg->ns || arg->hits)
+	if (arg->reserved)
 		return -EINVAL;
 	if (arg->target > RTM_BENCH_FIB || !arg->count ||
 	    arg->count > RTM_MAX_BATCH || !arg->loops ||

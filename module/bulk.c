@@ -193,8 +193,9 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 	u32 i, n;
 	int err;
 
-	if (arg->flags || arg->reserved || arg->done)
+	if (arg->flags || arg->reserved)
 		return -EINVAL;
+	arg->done = 0;
 	if (!arg->count || arg->count > RTM_MAX_BATCH)
 		return -EINVAL;
 	if (!add && (arg->nexthops || arg->nexthop_count))

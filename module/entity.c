@@ -120,7 +120,7 @@ static int rtm_register_check(const struct rtm_register *arg)
 
 	if (arg->flags & ~(RTM_REGISTER_EVENTS | RTM_REGISTER_OPAQUE))
 		return -EINVAL;
-	if (arg->reserved || info->reserved || arg->handle)
+	if (arg->reserved || info->reserved)
 		return -EINVAL;
 	if (arg->num_methods > 32)
 		return -EINVAL;
@@ -296,7 +296,7 @@ int rtm_entity_list(struct rtm_reg *reg, void *data)
 	u64 *handles = NULL;
 	int err = 0;
 
-	if (arg->flags || arg->total)
+	if (arg->flags)
 		return -EINVAL;
 	self = rtm_reg_entity(reg);
 	if (!self)

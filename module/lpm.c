@@ -579,22 +579,41 @@ static unsigned int octet_first(const struct rtm_lpm_node *node,
 	return POS_END;
 }
 
+/*
+ * The first set bit of a 256-bit @map in [@start, @end), or @end: inline,
+ * as the ranges span one or two words.
+ */
+static inline unsigned int next_bit(const unsigned long *map,
+				    unsigned int start, unsigned int end)
+{
+	unsigned int i = start / BITS_PER_LONG;
+	unsigned long w;
+
+	if (start >= end)
+		return end;
+	w = map[i] & (~0UL << (start % BITS_PER_LONG));
+	while (!w) {
+		if (++i >= DIV_ROUND_UP(end, BITS_PER_LONG))
+			return end;
+		w = map[i];
+	}
+	return min(i * BITS_PER_LONG + (unsigned int)__ffs(w), end);
+}
+
 /* The smallest byte value >= @b (> 0) with a position in @node, or 256 */
 static unsigned int octet_next(const struct rtm_lpm_node *node,
 			       unsigned int b)
 {
 	unsigned int best, l, shift, v;
 
-	best = find_next_bit(node->child, MAP_BITS, b);
-	v = find_next_bit(node->pfx8, MAP_BITS, b);
+	best = next_bit(node->child, b, MAP_BITS);
+	v = next_bit(node->pfx8, b, MAP_BITS);
 	best = min(best, v);
 	/* Length 0 sits at byte value 0, which is below b */
 	for (l = 1; l < 8; l++) {
 		shift = 8 - l;
-		v = DIV_ROUND_UP(b, 1U << shift);
-		if (v >= 1U << l)
-			continue;
-		v = find_next_bit(node->pfx, 2U << l, (1U << l) + v);
+		v = next_bit(node->pfx, (1U << l) + DIV_ROUND_UP(b, 1U << shift),
+			     2U << l);
 		if (v < 2U << l)
 			best = min(best, (v - (1U << l)) << shift);
 	}

@@ -182,7 +182,7 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 	struct rtm_table *t;
 	int err;
 
-	if (arg->flags & ~RTM_WANT_HANDLE || arg->reserved || arg->change_flags)
+	if (arg->flags & ~RTM_WANT_HANDLE || arg->reserved)
 		return -EINVAL;
 	self = rtm_reg_entity(reg);
 	if (!self)
@@ -270,7 +270,7 @@ int rtm_nexthop_find_ioctl(struct rtm_reg *reg, void *data)
 	u64 handle;
 	int err;
 
-	if (arg->flags || arg->handle)
+	if (arg->flags)
 		return -EINVAL;
 	self = rtm_reg_entity(reg);
 	if (!self)

@@ -250,7 +250,7 @@ int rtm_notify_register_ioctl(struct rtm_reg *reg, void *data)
 	struct rtm_table *t;
 	int err;
 
-	if (arg->reserved || arg->handle)
+	if (arg->reserved)
 		return -EINVAL;
 	if (arg->flags & ~(RTM_NOTIFY_TYPES | RTM_NOTIFY_ONLY_MARKED_DESTS) ||
 	    !(arg->flags & RTM_NOTIFY_TYPES))
@@ -479,8 +479,9 @@ int rtm_notify_dest_ioctl(struct rtm_reg *reg, void *data)
 	void *old;
 	int err = 0;
 
-	if (arg->reserved || arg->result)
+	if (arg->reserved)
 		return -EINVAL;
+	arg->result = 0;
 	if (arg->op < RTM_NOTIFY_STATUS || arg->op > RTM_NOTIFY_IS_MARKED)
 		return -EINVAL;
 	self = rtm_reg_entity(reg);

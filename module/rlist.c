@@ -144,7 +144,7 @@ int rtm_list_create_ioctl(struct rtm_reg *reg, void *data)
 	struct rtm_entity *self;
 	int err;
 
-	if (arg->flags || arg->handle)
+	if (arg->flags)
 		return -EINVAL;
 	self = rtm_reg_entity(reg);
 	if (!self)

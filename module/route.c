@@ -832,7 +832,7 @@ int rtm_route_info_ioctl(struct rtm_reg *reg, void *data)
 	struct rtm_route *r;
 	int err = 0;
 
-	if (arg->flags & ~RTM_INFO_DIRECT || arg->views)
+	if (arg->flags & ~RTM_INFO_DIRECT)
 		return -EINVAL;
 	self = rtm_reg_entity(reg);
 	if (!self)
@@ -926,6 +926,7 @@ int rtm_route_exact_ioctl(struct rtm_reg *reg, void *data)
 		return -EOPNOTSUPP;
 	if (copy_from_user(&c, uinfo, sizeof(c)))
 		return -EFAULT;
+	arg->handle = 0;
 	if (arg->match_flags & RTM_MATCH_NEXTHOP) {
 		if (c.num_nexthops > rtm_max_nexthops_in_route)
 			return -EINVAL;

@@ -6,9 +6,10 @@
  * operation is an ioctl whose argument starts with its own size, read with
  * copy_struct_from_user() semantics: an older, shorter structure is
  * zero-extended, a newer, longer one must have a zero tail.  Unknown flag
- * bits and non-zero reserved fields are rejected with -EINVAL.  Handles are
- * opaque 64-bit values, never kernel addresses; user pointers travel as
- * __u64.
+ * bits and non-zero reserved fields are rejected with -EINVAL; fields that
+ * are only outputs are ignored on input, so a structure can be reused.
+ * Handles are opaque 64-bit values, never kernel addresses; user pointers
+ * travel as __u64.
  *
  * Errors are negative errno values; the library turns them into Win32 codes
  * (see lib/).
@@ -221,8 +222,9 @@ struct rtm_get_entity_info {
  * release is all or nothing: if any handle is not held by the caller as
  * many times as it appears, nothing is released and the ioctl fails with
  * -EBADF.  The dest handles RtmGetChangedDests hands out are released only
- * with RTM_HANDLES_CHANGED (RtmReleaseChangedDests), and others only
- * without it.
+ * with RTM_HANDLES_CHANGED (RtmReleaseChangedDests), and other dest handles
+ * only without it; handles of other kinds are released the same either way
+ * (a changed dest info also holds route and entity handles).
  */
 #define RTM_HANDLES_CHANGED	(1U << 0)	/* release only */
 
