@@ -600,29 +600,31 @@ static inline unsigned int next_bit(const unsigned long *map,
 	return min(i * BITS_PER_LONG + (unsigned int)__ffs(w), end);
 }
 
-/* The smallest byte value >= @b (> 0) with a position in @node, or 256 */
-static unsigned int octet_next(const struct rtm_lpm_node *node,
-			       unsigned int b)
+/*
+ * The byte values at which @node has a position: its children, its length-8
+ * prefixes, and each shorter prefix at its left-aligned value.  The walk
+ * keeps this for the node it is in, to skip to the next position.
+ */
+static void node_occupancy(const struct rtm_lpm_node *node,
+			   unsigned long *occ)
 {
-	unsigned int best, l, shift, v;
+	unsigned int i, idx, l;
+	unsigned long w;
 
-	best = next_bit(node->child, b, MAP_BITS);
-	v = next_bit(node->pfx8, b, MAP_BITS);
-	best = min(best, v);
-	/* Length 0 sits at byte value 0, which is below b */
-	for (l = 1; l < 8; l++) {
-		shift = 8 - l;
-		v = next_bit(node->pfx, (1U << l) + DIV_ROUND_UP(b, 1U << shift),
-			     2U << l);
-		if (v < 2U << l)
-			best = min(best, (v - (1U << l)) << shift);
+	for (i = 0; i < MAP_LONGS; i++)
+		occ[i] = node->child[i] | node->pfx8[i];
+	for (i = 0; i < MAP_LONGS; i++) {
+		for (w = node->pfx[i]; w; w &= w - 1) {
+			idx = i * BITS_PER_LONG + __ffs(w);
+			l = __fls(idx);
+			__set_bit((idx - (1U << l)) << (8 - l), occ);
+		}
 	}
-	return best;
 }
 
-/* The first position of @node at or after @pos, or POS_END */
+/* The first position of @node (occupancy @occ) at or after @pos, or POS_END */
 static unsigned int node_next(const struct rtm_lpm_node *node,
-			      unsigned int pos)
+			      const unsigned long *occ, unsigned int pos)
 {
 	unsigned int a = POS_OCTET(pos);
 
@@ -631,8 +633,8 @@ static unsigned int node_next(const struct rtm_lpm_node *node,
 	pos = octet_first(node, a, POS_K(pos));
 	if (pos != POS_END)
 		return pos;
-	a = octet_next(node, a + 1);
-	if (a >= 256)
+	a = next_bit(occ, a + 1, MAP_BITS);
+	if (a >= MAP_BITS)
 		return POS_END;
 	return octet_first(node, a, 0);
 }
@@ -660,14 +662,16 @@ void rtm_lpm_iter_start(struct rtm_lpm_iter *it, const struct rtm_lpm *lpm,
 	}
 	depth = pfx_depth(plen);
 	node = lpm_deref(lpm, lpm->root);
-	for (d = 0; node; d++) {
+	if (!node)
+		return;
+	for (d = 0;; d++) {
 		it->node[d] = node;
 		it->depth = d;
 		if (d == depth) {
 			l = plen - d * 8;
 			it->pos[d] = POS(key[d] & (0xff00 >> l) & 0xff, l) +
 				     !inclusive;
-			return;
+			break;
 		}
 		/*
 		 * Everything at key[d] but the child is shorter than the key;
@@ -675,9 +679,10 @@ void rtm_lpm_iter_start(struct rtm_lpm_iter *it, const struct rtm_lpm *lpm,
 		 */
 		it->pos[d] = POS(key[d], POS_CHILD + 1);
 		if (!has(node->child, key[d]))
-			return;
+			break;
 		node = child(lpm, node, key[d]);
 	}
+	node_occupancy(node, it->occ);
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_iter_start);
 
@@ -694,18 +699,21 @@ void *rtm_lpm_iter_next(struct rtm_lpm_iter *it)
 	while (it->depth >= 0) {
 		d = it->depth;
 		node = it->node[d];
-		pos = node_next(node, it->pos[d]);
+		pos = node_next(node, it->occ, it->pos[d]);
 		if (pos == POS_END) {
-			it->depth--;
+			if (--it->depth >= 0)
+				node_occupancy(it->node[d - 1], it->occ);
 			continue;
 		}
 		it->pos[d] = pos + 1;
 		a = POS_OCTET(pos);
 		k = POS_K(pos);
 		if (k == POS_CHILD) {
-			it->node[d + 1] = child(it->lpm, node, a);
+			node = child(it->lpm, node, a);
+			it->node[d + 1] = node;
 			it->pos[d + 1] = 0;
 			it->depth++;
+			node_occupancy(node, it->occ);
 			continue;
 		}
 		for (i = 0; i < d; i++)

@@ -19,6 +19,7 @@
 #ifndef _RTM_LPM_H
 #define _RTM_LPM_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -59,6 +60,7 @@ struct rtm_lpm_iter {
 	int depth;
 	const struct rtm_lpm_node *node[RTM_LPM_MAX_DEPTH];
 	u16 pos[RTM_LPM_MAX_DEPTH];
+	unsigned long occ[256 / BITS_PER_LONG];	/* of node[depth] */
 };
 
 void rtm_lpm_iter_start(struct rtm_lpm_iter *it, const struct rtm_lpm *lpm,
