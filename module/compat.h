@@ -13,7 +13,7 @@
 #error "rtm needs a 64-bit kernel: handle ids index an XArray"
 #endif
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#if KERNEL_VERSION(6, 1, 0) > LINUX_VERSION_CODE
 #error "rtm needs Linux 6.1 or later"
 #endif
 

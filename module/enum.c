@@ -564,9 +564,8 @@ static int rtm_enum_routes(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 		rtm_enum_walk_start(en, &it);
 		while (got < n && (d = rtm_enum_walk_next(en, &it))) {
 			after = NULL;
-			if (en->started && !memcmp(it.key, en->key,
-						    sizeof(en->key)) &&
-			    it.plen == en->plen) {
+			if (en->started && it.plen == en->plen &&
+			    !memcmp(it.key, en->key, sizeof(en->key))) {
 				/* Where the last batch stopped. */
 				if (!en->in_dest)
 					continue;

@@ -134,7 +134,9 @@ static void hold_and_release(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, reg->nholds, 1UL);
 
 	/* Three releases of a handle held twice: all or nothing. */
-	v[0] = v[1] = v[2] = h;
+	v[0] = h;
+	v[1] = h;
+	v[2] = h;
 	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 3, RTM_KIND_ENTITY),
 			-EBADF);
 	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, h), 2UL);
@@ -155,7 +157,8 @@ static void hold_and_release(struct kunit *test)
 			-EBADF);
 	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, h), 2UL);
 
-	v[0] = v[1] = h;
+	v[0] = h;
+	v[1] = h;
 	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 2, RTM_KIND_ENTITY), 0);
 	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, h), 0UL);
 	KUNIT_EXPECT_EQ(test, reg->nholds, 0UL);

@@ -21,13 +21,13 @@ module_param_named(max_handles_in_enum, rtm_max_handles_in_enum, uint, 0444);
 MODULE_PARM_DESC(max_handles_in_enum, "Largest batch of an enumeration (MaxHandlesInEnum)");
 
 unsigned int rtm_max_holds = 1U << 20;
-module_param_named(max_holds, rtm_max_holds, uint, 0444);
 EXPORT_SYMBOL_IF_KUNIT(rtm_max_holds);
+module_param_named(max_holds, rtm_max_holds, uint, 0444);
 MODULE_PARM_DESC(max_holds, "Distinct objects one registration may hold handles to");
 
 unsigned int rtm_max_instances = 16;
-module_param_named(max_instances, rtm_max_instances, uint, 0444);
 EXPORT_SYMBOL_IF_KUNIT(rtm_max_instances);
+module_param_named(max_instances, rtm_max_instances, uint, 0444);
 MODULE_PARM_DESC(max_instances, "RTM instances per network namespace (ids 0..N-1)");
 
 unsigned int rtm_event_queue_len = 1024;

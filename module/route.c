@@ -307,9 +307,10 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		if (self->nroutes >= rtm_max_routes)
 			goto out;
 		err = -ENOMEM;
-		r = fresh = rtm_route_create(self, d);
+		fresh = rtm_route_create(self, d);
 		if (!fresh)
 			goto out;
+		r = fresh;
 	}
 	if (req->ttl != RTM_TTL_INFINITE || req->list) {
 		err = rtm_route_ext_prepare(r, &prep);
@@ -867,9 +868,9 @@ out:
 }
 
 /* Whether a route matches criteria (RtmGetExactMatchRoute, route enums). */
-bool rtm_route_matches(struct rtm_route *r, struct rtm_attr *a,
-			      u32 match, const struct rtm_route_info *c,
-			      const u64 *cnh, u32 ifindex)
+bool rtm_route_matches(struct rtm_route *r, struct rtm_attr *a, u32 match,
+		       const struct rtm_route_info *c, const u64 *cnh,
+		       u32 ifindex)
 {
 	unsigned int i, j;
 
