@@ -29,6 +29,8 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 uint64_t now_ns(void);
 void pin_cpu(int cpu);
+void perf_setup(const char *ctl, const char *ack, const char *phase);
+void perf_mark(const char *phase, bool on);
 int ncpus(void);
 
 /* A seeded generator (splitmix64): the same seed, the same benchmark. */

@@ -120,6 +120,7 @@ static double rtm_churn(struct bench *b)
 	size_t changed = 0;
 	int fi;
 
+	perf_mark("churn-rtm", true);
 	do {
 		for (fi = 0; fi < NFAM; fi++)
 			rb_unload(&b->rs, &b->t.fam[fi], fi, b->churn[fi],
@@ -131,28 +132,32 @@ static double rtm_churn(struct bench *b)
 			changed += 2 * b->nchurn[fi];
 		dt = now_ns() - t0;
 	} while (dt < MIN_CHURN_NS);
+	perf_mark("churn-rtm", false);
 	return (double)changed * 1e9 / (double)dt;
 }
 
 /* The same through netlink into the FIB. */
 static double fib_churn(struct bench *b)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = now_ns(), dt;
 	size_t changed = 0, errors = b->nl.errors;
 	int fi;
 
+	perf_mark("churn-fib", true);
 	for (fi = 0; fi < NFAM; fi++)
 		nl_routes(&b->nl, RTM_DELROUTE, &b->t.fam[fi], b->churn[fi],
 			  b->nchurn[fi]);
 	for (fi = 0; fi < NFAM; fi++)
 		nl_routes(&b->nl, RTM_NEWROUTE, &b->t.fam[fi], b->churn[fi],
 			  b->nchurn[fi]);
+	dt = now_ns() - t0;
+	perf_mark("churn-fib", false);
 	for (fi = 0; fi < NFAM; fi++)
 		changed += 2 * b->nchurn[fi];
 	if (b->nl.errors != errors)
 		warnx("FIB churn: %zu route changes refused (first: %s)",
 		      b->nl.errors - errors, strerror(b->nl.first_error));
-	return (double)changed * 1e9 / (double)(now_ns() - t0);
+	return (double)changed * 1e9 / (double)dt;
 }
 
 void churn_prepare(struct bench *b)

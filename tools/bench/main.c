@@ -83,6 +83,12 @@ static void usage(FILE *f)
 "      --nl-batch BYTES   netlink bytes per sendmsg() (default 65536)\n"
 "      --churn-share X    share of the table churned (default 0.1)\n"
 "      --skip LIST        leave out: klookup,ulookup,enum,churn,notify\n"
+"      --perf-ctl CTL,ACK --perf-phase PHASE\n"
+"                         enable a `perf record --control=fifo:CTL,ACK -D -1`\n"
+"                         during PHASE only (tools/bench/profile does this):\n"
+"                         load-rtm, load-fib, unload-rtm, klookup-rtm,\n"
+"                         klookup-fib, ulookup-rtm, ulookup-nl, enum-rtm,\n"
+"                         enum-fib, churn-rtm, churn-fib, notify-drain\n"
 "  -q, --quiet            no progress on stderr\n"
 "Runs as root in a scratch network namespace of its own, with rtm.ko\n"
 "and the dummy driver loaded.\n");
@@ -146,7 +152,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	enum {
 		OPT_LOAD_RUNS = 256, OPT_CHURN_RUNS, OPT_PASSES,
 		OPT_LOOKUP_BATCH, OPT_NL_LOOKUPS, OPT_LOAD_BATCH, OPT_NL_BATCH,
-		OPT_CHURN_SHARE, OPT_SKIP,
+		OPT_CHURN_SHARE, OPT_SKIP, OPT_PERF_CTL, OPT_PERF_PHASE,
 	};
 	static const struct option lopts[] = {
 		{ "file", required_argument, NULL, 'f' },
@@ -165,11 +171,15 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		{ "nl-batch", required_argument, NULL, OPT_NL_BATCH },
 		{ "churn-share", required_argument, NULL, OPT_CHURN_SHARE },
 		{ "skip", required_argument, NULL, OPT_SKIP },
+		{ "perf-ctl", required_argument, NULL, OPT_PERF_CTL },
+		{ "perf-phase", required_argument, NULL, OPT_PERF_PHASE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *perf_ctl = NULL, *perf_phase = NULL;
 	bool generate = false;
+	char *ack;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -247,6 +257,12 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		case OPT_SKIP:
 			o->skip = parse_skip(optarg);
 			break;
+		case OPT_PERF_CTL:
+			perf_ctl = optarg;
+			break;
+		case OPT_PERF_PHASE:
+			perf_phase = optarg;
+			break;
 		case 'q':
 			verbose = false;
 			break;
@@ -261,6 +277,13 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	if (optind < argc) {
 		usage(stderr);
 		exit(2);
+	}
+	if (perf_ctl && perf_phase) {
+		ack = strchr(perf_ctl, ',');
+		if (!ack)
+			die("--perf-ctl: expected CTL-FIFO,ACK-FIFO");
+		*ack++ = '\0';
+		perf_setup(perf_ctl, ack, perf_phase);
 	}
 	if (generate)
 		o->file = NULL;
@@ -296,6 +319,7 @@ static void load_phase(struct bench *b, struct figs *g)
 			progress("load run %d: %s", run + 1,
 				 rtm ? "rtm (rtm_bulk_add_routes)" :
 				       "FIB (netlink)");
+			perf_mark(rtm ? "load-rtm" : "load-fib", true);
 			t0 = now_ns();
 			for (fi = 0; fi < NFAM; fi++) {
 				const struct family *f = &b->t.fam[fi];
@@ -307,6 +331,7 @@ static void load_phase(struct bench *b, struct figs *g)
 						  f->p, f->n);
 			}
 			rate[rtm] = (double)n * 1e9 / (double)(now_ns() - t0);
+			perf_mark(rtm ? "load-rtm" : "load-fib", false);
 			progress("  %.0f routes/s", rate[rtm]);
 			if (!rtm && b->nl.errors)
 				die("the FIB refused %zu routes (first: %s)",
@@ -337,9 +362,11 @@ static void load_phase(struct bench *b, struct figs *g)
 		if (run + 1 == b->o.load_runs)
 			break;
 		progress("load run %d: emptying both", run + 1);
+		perf_mark("unload-rtm", true);
 		for (fi = 0; fi < NFAM; fi++)
 			rb_unload(&b->rs, &b->t.fam[fi], fi, b->t.fam[fi].p,
 				  b->t.fam[fi].n);
+		perf_mark("unload-rtm", false);
 		nl_link_delete(&b->nl);
 	}
 	sample_ratio(&g->mem_free_ratio, &g->mem_rtm_free, &g->mem_fib_free);
@@ -416,10 +443,14 @@ static void klookup_phase(struct bench *b, struct figs *g)
 					uint64_t ns;
 
 					side = (int)(pass + (unsigned int)run) % 2;
+					perf_mark(side ? "klookup-fib" :
+							 "klookup-rtm", true);
 					ns = rb_bench_lookup(&b->rs, fi, tr,
 						side ? RTM_BENCH_FIB :
 						       RTM_BENCH_RTM,
 						1, &hits[side]);
+					perf_mark(side ? "klookup-fib" :
+							 "klookup-rtm", false);
 					if (ns < best[side])
 						best[side] = ns;
 				}
@@ -457,15 +488,19 @@ static void ulookup_phase(struct bench *b, struct figs *g)
 
 				if (!tr->n)
 					continue;
+				perf_mark("ulookup-rtm", true);
 				t0 = now_ns();
 				rb_lookup(&b->rs, fi, tr, b->o.lookup_batch);
 				r[fi] = (double)tr->n * 1e9 /
 					(double)(now_ns() - t0);
+				perf_mark("ulookup-rtm", false);
+				perf_mark("ulookup-nl", true);
 				t0 = now_ns();
 				for (i = 0; i < m; i++)
 					nl_route_get(&b->nl, &tr->a[i]);
 				f[fi] = (double)m * 1e9 /
 					(double)(now_ns() - t0);
+				perf_mark("ulookup-nl", false);
 				sample_add(&g->u_rtm[fi][k], r[fi]);
 				sample_add(&g->u_nl[fi][k], f[fi]);
 				sample_add(&g->u_ratio[fi][k], r[fi] / f[fi]);
@@ -487,16 +522,20 @@ static void enum_phase(struct bench *b, struct figs *g)
 
 	progress("enumeration: %d runs", b->o.runs);
 	for (run = 0; run < b->o.runs; run++) {
+		perf_mark("enum-rtm", true);
 		t0 = now_ns();
 		for (fi = 0, seen = 0; fi < NFAM; fi++)
 			seen += rb_enumerate(&b->rs, fi);
 		r = (double)seen * 1e9 / (double)(now_ns() - t0);
+		perf_mark("enum-rtm", false);
 		if (seen != n)
 			warnx("rtm enumerated %zu dests, not %zu", seen, n);
+		perf_mark("enum-fib", true);
 		t0 = now_ns();
 		for (fi = 0, seen = 0; fi < NFAM; fi++)
 			seen += nl_route_dump(&b->nl, b->t.fam[fi].af);
 		f = (double)seen * 1e9 / (double)(now_ns() - t0);
+		perf_mark("enum-fib", false);
 		if (seen != n)
 			warnx("the FIB dumped %zu routes, not %zu", seen, n);
 		sample_add(&g->enum_rtm, r);
@@ -540,11 +579,13 @@ static void notify_phase(struct bench *b, struct figs *g)
 			rb_load(&b->rs, &b->t.fam[fi], fi, b->churn[fi],
 				b->nchurn[fi], ++metric);
 		with = (double)n * 1e9 / (double)(now_ns() - t0);
+		perf_mark("notify-drain", true);
 		t0 = now_ns();
 		for (fi = 0, drained = 0; fi < NFAM; fi++)
 			drained += rb_sub_drain(&sub[fi]);
 		sample_add(&g->drain, (double)drained * 1e9 /
 				      (double)(now_ns() - t0));
+		perf_mark("notify-drain", false);
 		if (drained != n)
 			warnx("the subscribers drained %zu dests, not %zu",
 			      drained, n);

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -181,4 +182,33 @@ void sample_ratio(struct samples *r, const struct samples *a,
 	for (i = 0; i < a->n && i < b->n; i++)
 		if (b->v[i] > 0)
 			sample_add(r, a->v[i] / b->v[i]);
+}
+
+/*
+ * Profiling one phase: perf record started with its events disabled and a
+ * control FIFO (--control=fifo:CTL,ACK -D -1) is told to enable them while
+ * the phase named by --perf-phase runs (tools/bench/profile does this).
+ */
+static int perf_ctl = -1, perf_ack = -1;
+static const char *perf_phase;
+
+void perf_setup(const char *ctl, const char *ack, const char *phase)
+{
+	perf_ctl = open(ctl, O_WRONLY | O_CLOEXEC);
+	perf_ack = open(ack, O_RDONLY | O_CLOEXEC);
+	if (perf_ctl < 0 || perf_ack < 0)
+		die("perf control FIFOs %s, %s: %s", ctl, ack, strerror(errno));
+	perf_phase = phase;
+}
+
+void perf_mark(const char *phase, bool on)
+{
+	const char *cmd = on ? "enable\n" : "disable\n";
+	char ack[16];
+
+	if (perf_ctl < 0 || strcmp(phase, perf_phase))
+		return;
+	if (write(perf_ctl, cmd, strlen(cmd)) < 0 ||
+	    read(perf_ack, ack, sizeof(ack)) <= 0)
+		die("perf control: %s", strerror(errno));
 }
