@@ -7,6 +7,8 @@
 #   make check        build everything and run every test in QEMU
 #   make vm           a shell in a VM with rtm.ko, the library and the tools
 #   make bench        the benchmark, in a VM, against the kernel's own FIB
+#   make kernel       the debug test kernel (cached under build/kernel/)
+#   make module-debug|module-6.1|module-6.12   rtm.ko for a test kernel
 #   make install      library, headers and tools (PREFIX, DESTDIR)
 #   make module-install / dkms-install
 #
@@ -22,7 +24,8 @@ VERSION := 0.1.0
 DKMS_SOURCES := Kbuild dkms.conf module uapi
 
 .PHONY: all module lib tools selftests check demo vm bench install \
-	module-install dkms-install clean
+	module-install dkms-install clean kernel module-debug module-6.1 \
+	module-6.12
 
 all: module lib tools
 
@@ -49,6 +52,13 @@ vm:
 
 bench:
 	tools/vm/bench
+
+# The test kernels: the debug kernel, and rtm.ko built for a test kernel.
+kernel:
+	tools/vm/kernel
+
+module-debug module-6.1 module-6.12:
+	tools/vm/module $(@:module-%=%)
 
 install: lib tools
 	$(MAKE) -C lib install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
