@@ -491,8 +491,6 @@ static void random_test(struct kunit *test, unsigned int keylen,
 					-EEXIST);
 		}
 		check_all(test, lpm);
-		kunit_info(test, "phase %u: %u prefixes, %zu bytes\n", ph,
-			   ref->n, lpm->bytes);
 	}
 
 	while (ref->n) {
@@ -781,7 +779,8 @@ static void real_family(struct kunit *test, struct pfx *p, unsigned int n,
 	struct rtm_lpm_iter it;
 	u8 addr[RTM_LPM_MAX_KEYLEN];
 	unsigned int i, j, bad = 0;
-	u64 start, ns;
+	u64 start, ns, inserts, walk, lookup;
+	size_t bytes;
 	void *value;
 
 	for (i = 0; i < n; i++)
@@ -799,11 +798,9 @@ static void real_family(struct kunit *test, struct pfx *p, unsigned int n,
 	ns = ktime_get_ns() - start;
 	KUNIT_EXPECT_EQ(test, bad, 0);
 	KUNIT_EXPECT_EQ(test, lpm->count, n);
-	kunit_info(test,
-		   "IPv%u: %u prefixes, %zu bytes (%zu.%02zu per prefix), %llu inserts/s\n",
-		   keylen == 4 ? 4 : 6, n, lpm->bytes, lpm->bytes / n,
-		   lpm->bytes % n * 100 / n,
-		   div64_u64((u64)n * NSEC_PER_SEC, ns + 1));
+	/* One line per family at the end: a case's log holds 512 bytes. */
+	bytes = lpm->bytes;
+	inserts = div64_u64((u64)n * NSEC_PER_SEC, ns + 1);
 
 	for (i = 0; i < n; i++) {
 		rcu_read_lock();
@@ -830,8 +827,7 @@ static void real_family(struct kunit *test, struct pfx *p, unsigned int n,
 	ns = ktime_get_ns() - start;
 	KUNIT_EXPECT_EQ(test, i, n);
 	KUNIT_EXPECT_EQ(test, bad, 0);
-	kunit_info(test, "IPv%u: walk %llu ns per prefix\n",
-		   keylen == 4 ? 4 : 6, div64_u64(ns, n));
+	walk = div64_u64(ns, n);
 
 	/* Random lookups, half of them through accept() */
 	for (i = 0; i < 10000; i++) {
@@ -866,8 +862,7 @@ static void real_family(struct kunit *test, struct pfx *p, unsigned int n,
 	}
 	ns = ktime_get_ns() - start;
 	KUNIT_EXPECT_EQ(test, bad, 0);
-	kunit_info(test, "IPv%u: lookup %llu ns\n", keylen == 4 ? 4 : 6,
-		   div64_u64(ns, 100000));
+	lookup = div64_u64(ns, 100000);
 
 	/* Seeks */
 	for (i = 0; i < 1000; i++) {
@@ -895,8 +890,11 @@ static void real_family(struct kunit *test, struct pfx *p, unsigned int n,
 	KUNIT_EXPECT_EQ(test, bad, 0);
 	KUNIT_EXPECT_EQ(test, lpm->count, 0);
 	KUNIT_EXPECT_EQ(test, lpm->bytes, 0);
-	kunit_info(test, "IPv%u: %llu removes/s\n", keylen == 4 ? 4 : 6,
-		   div64_u64((u64)n * NSEC_PER_SEC, ns + 1));
+	kunit_info(test,
+		   "IPv%u: %u prefixes, %zu.%02zu B each; %llu inserts/s, %llu removes/s; walk %llu ns, lookup %llu ns\n",
+		   keylen == 4 ? 4 : 6, n, bytes / n, bytes % n * 100 / n,
+		   inserts, div64_u64((u64)n * NSEC_PER_SEC, ns + 1), walk,
+		   lookup);
 }
 
 static void lpm_real_table(struct kunit *test)
