@@ -19,121 +19,33 @@
  * unlock that finds it changed fails with ERROR_INVALID_PARAMETER and keeps
  * the lock, so that the holder can put the key back and unlock again.
  *
- * The shadows of a registration sit in a hash table keyed by handle value,
- * under one mutex that is also held across the few ioctls that fill or
- * write back a shadow, so that a shadow is never written while a holder of
- * its lock reads it.
+ * The shadows (shadow.c) are under one mutex of the registration, also
+ * held across the few ioctls that fill or write back a shadow, so that a
+ * shadow is never written while a holder of its lock reads it.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "convert.h"
 #include "registry.h"
+#include "shadow.h"
 
-struct librtm_nh_shadow {
-	struct librtm_nh_shadow *next;	/* in its hash bucket */
-	__u64 handle;
+/* What a next hop's shadow holds. */
+struct nh_shadow {
 	RTM_NEXTHOP_INFO info;		/* what the pointer calls return */
-
-	/* Lock state, under the registration's shadow_lock. */
-	unsigned int readers;
-	bool writer;
-	pthread_cond_t unlocked;	/* signalled when a holder leaves */
 	RTM_NEXTHOP_INFO locked;	/* the shadow as the exclusive lock found it */
 };
 
-#define SHADOW_MIN_BUCKETS	16
-
-static size_t shadow_hash(__u64 handle, size_t buckets)
+static struct nh_shadow *nh_data(struct librtm_shadow *sh)
 {
-	/* Handle ids are sequential: Fibonacci hashing spreads them. */
-	return (size_t)((handle * 0x9E3779B97F4A7C15ULL) >> 32) & (buckets - 1);
+	void *data = sh->data;
+
+	return data;
 }
 
-/* The shadow of @handle, or NULL.  shadow_lock held. */
-static struct librtm_nh_shadow *shadow_find(struct librtm_reg *reg,
-					    __u64 handle)
+static struct librtm_shadow *shadow_get(struct librtm_reg *reg, __u64 handle)
 {
-	struct librtm_nh_shadow *sh;
-
-	if (!reg->shadow_buckets)
-		return NULL;
-	for (sh = reg->shadows[shadow_hash(handle, reg->shadow_buckets)]; sh;
-	     sh = sh->next)
-		if (sh->handle == handle)
-			return sh;
-	return NULL;
-}
-
-/* Double the table; on failure the old one stays, only longer chains. */
-static void shadow_grow(struct librtm_reg *reg)
-{
-	size_t buckets = reg->shadow_buckets ? reg->shadow_buckets * 2
-					     : SHADOW_MIN_BUCKETS;
-	struct librtm_nh_shadow **table, *sh, *next;
-	size_t i;
-
-	table = calloc(buckets, sizeof(*table));
-	if (!table)
-		return;
-	for (i = 0; i < reg->shadow_buckets; i++) {
-		for (sh = reg->shadows[i]; sh; sh = next) {
-			size_t b = shadow_hash(sh->handle, buckets);
-
-			next = sh->next;
-			sh->next = table[b];
-			table[b] = sh;
-		}
-	}
-	free(reg->shadows);
-	reg->shadows = table;
-	reg->shadow_buckets = buckets;
-}
-
-/* The shadow of @handle, made if need be; NULL if out of memory. */
-static struct librtm_nh_shadow *shadow_get(struct librtm_reg *reg,
-					   __u64 handle)
-{
-	struct librtm_nh_shadow *sh = shadow_find(reg, handle);
-	size_t b;
-
-	if (sh)
-		return sh;
-	if (reg->shadow_count >= reg->shadow_buckets)
-		shadow_grow(reg);
-	if (!reg->shadow_buckets)
-		return NULL;
-	sh = calloc(1, sizeof(*sh));
-	if (!sh)
-		return NULL;
-	if (pthread_cond_init(&sh->unlocked, NULL)) {
-		free(sh);
-		return NULL;
-	}
-	sh->handle = handle;
-	b = shadow_hash(handle, reg->shadow_buckets);
-	sh->next = reg->shadows[b];
-	reg->shadows[b] = sh;
-	reg->shadow_count++;
-	return sh;
-}
-
-void librtm_nh_shadows_free(struct librtm_reg *reg)
-{
-	struct librtm_nh_shadow *sh, *next;
-	size_t i;
-
-	for (i = 0; i < reg->shadow_buckets; i++) {
-		for (sh = reg->shadows[i]; sh; sh = next) {
-			next = sh->next;
-			pthread_cond_destroy(&sh->unlocked);
-			free(sh);
-		}
-	}
-	free(reg->shadows);
-	reg->shadows = NULL;
-	reg->shadow_buckets = 0;
-	reg->shadow_count = 0;
+	return librtm_shadow_get(reg, handle, sizeof(struct nh_shadow));
 }
 
 /* RTM_IOC_GET_NEXTHOP_INFO into @info; 0 or -errno. */
@@ -157,7 +69,7 @@ static int nexthop_fetch(struct librtm_reg *reg, __u64 handle, __u32 flags,
 static DWORD nexthop_pointer(struct librtm_reg *reg, __u64 handle,
 			     PRTM_NEXTHOP_INFO *pointer)
 {
-	struct librtm_nh_shadow *sh;
+	struct librtm_shadow *sh;
 	RTM_NEXTHOP_INFO fresh;
 	DWORD status = NO_ERROR;
 	int ret;
@@ -175,8 +87,8 @@ static DWORD nexthop_pointer(struct librtm_reg *reg, __u64 handle,
 		goto out;
 	}
 	if (!sh->readers && !sh->writer)
-		sh->info = fresh;
-	*pointer = &sh->info;
+		nh_data(sh)->info = fresh;
+	*pointer = &nh_data(sh)->info;
 out:
 	pthread_mutex_unlock(&reg->shadow_lock);
 	return status;
@@ -382,7 +294,7 @@ static bool nexthop_key_changed(const RTM_NEXTHOP_INFO *a,
 static DWORD nexthop_lock(struct librtm_reg *reg, __u64 handle, bool exclusive,
 			  PRTM_NEXTHOP_INFO *pointer)
 {
-	struct librtm_nh_shadow *sh = NULL;
+	struct librtm_shadow *sh = NULL;
 	RTM_NEXTHOP_INFO fresh;
 	bool waited = false;
 	int ret;
@@ -409,15 +321,15 @@ static DWORD nexthop_lock(struct librtm_reg *reg, __u64 handle, bool exclusive,
 
 	/* Readers joining others leave the shadow they are reading alone. */
 	if (exclusive || !sh->readers)
-		sh->info = fresh;
+		nh_data(sh)->info = fresh;
 	if (exclusive) {
 		sh->writer = true;
-		sh->locked = fresh;
+		nh_data(sh)->locked = fresh;
 	} else {
 		sh->readers++;
 	}
 	if (pointer)
-		*pointer = &sh->info;
+		*pointer = &nh_data(sh)->info;
 	return NO_ERROR;
 }
 
@@ -425,7 +337,7 @@ static DWORD nexthop_lock(struct librtm_reg *reg, __u64 handle, bool exclusive,
 static DWORD nexthop_unlock(struct librtm_reg *reg, __u64 handle,
 			    bool exclusive)
 {
-	struct librtm_nh_shadow *sh = shadow_find(reg, handle);
+	struct librtm_shadow *sh = librtm_shadow_find(reg, handle);
 	struct rtm_add_nexthop req;
 	int ret;
 
@@ -438,15 +350,15 @@ static DWORD nexthop_unlock(struct librtm_reg *reg, __u64 handle,
 		return NO_ERROR;
 	}
 
-	if (nexthop_key_changed(&sh->info, &sh->locked))
+	if (nexthop_key_changed(&nh_data(sh)->info, &nh_data(sh)->locked))
 		return ERROR_INVALID_PARAMETER;
 	/* Unchanged fields are not written back over a newer RtmAddNextHop. */
-	if (sh->info.Flags != sh->locked.Flags ||
-	    sh->info.EntitySpecificInfo != sh->locked.EntitySpecificInfo) {
+	if (nh_data(sh)->info.Flags != nh_data(sh)->locked.Flags ||
+	    nh_data(sh)->info.EntitySpecificInfo != nh_data(sh)->locked.EntitySpecificInfo) {
 		memset(&req, 0, sizeof(req));
 		req.size = sizeof(req);
 		req.handle = handle;
-		req.info = librtm_u64(&sh->info);
+		req.info = librtm_u64(&nh_data(sh)->info);
 		ret = librtm_ioctl(reg->fd, RTM_IOC_ADD_NEXTHOP, &req);
 		/* A field the kernel refuses can still be put right. */
 		if (ret == -EINVAL)

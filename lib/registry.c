@@ -24,6 +24,7 @@
 
 #include "dispatch.h"
 #include "registry.h"
+#include "shadow.h"
 
 #define CACHE_LINE	64
 
@@ -273,7 +274,7 @@ void librtm_reg_unref(struct librtm_reg *reg)
 		return;
 
 	close(reg->fd);
-	librtm_nh_shadows_free(reg);
+	librtm_shadows_free(reg);
 	pthread_mutex_destroy(&reg->shadow_lock);
 	free(reg->expired_route);
 	free(reg);

@@ -23,7 +23,7 @@
 
 #define LIBRTM_MAX_METHODS	32	/* one per bit of a method type */
 
-struct librtm_nh_shadow;
+struct librtm_shadow;
 
 struct librtm_reg {
 	/* Set before librtm_reg_publish(), read-only afterwards. */
@@ -40,9 +40,9 @@ struct librtm_reg {
 	 */
 	RTM_ROUTE_INFO *expired_route;
 
-	/* Next-hop shadows (nexthop.c), a hash table keyed by handle value. */
+	/* Shadows (shadow.c), a hash table keyed by handle value. */
 	pthread_mutex_t shadow_lock;
-	struct librtm_nh_shadow **shadows;
+	struct librtm_shadow **shadows;
 	size_t shadow_buckets;		/* a power of two, or 0 */
 	size_t shadow_count;
 
@@ -93,8 +93,6 @@ struct librtm_reg *librtm_reg_claim(RTM_ENTITY_HANDLE handle);
 void librtm_reg_unclaim(struct librtm_reg *reg);
 void librtm_reg_retire(struct librtm_reg *reg);
 
-/* Free the next-hop shadows of an entry nobody uses any more (nexthop.c). */
-void librtm_nh_shadows_free(struct librtm_reg *reg);
 
 /*
  * RTM_IOC_GET_ROUTE_INFO for @reg (route.c): @info (room for the profile's

@@ -101,6 +101,7 @@ static void rtm_dest_release(struct rtm_dest *d)
 	ext = rtm_dest_ext(d);
 	if (ext) {
 		xa_erase(&t->dest_ext, d->obj.id);
+		kfree(ext->opaque);
 		kfree_rcu(ext, rcu);
 	}
 	rtm_obj_unpublish(t->rn, &d->obj);
@@ -517,7 +518,13 @@ out:
 
 static void rtm_dest_hold_work(struct work_struct *work);
 
-static struct rtm_dest_ext *rtm_dest_ext_get(struct rtm_dest *d)
+/**
+ * rtm_dest_ext_get - a dest's extension, made if need be
+ * @d: the dest; the table lock is held
+ *
+ * Return: the extension, or an ERR_PTR.
+ */
+struct rtm_dest_ext *rtm_dest_ext_get(struct rtm_dest *d)
 {
 	struct rtm_table *t = d->table;
 	struct rtm_dest_ext *ext;

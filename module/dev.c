@@ -46,6 +46,7 @@ union rtm_ioctl_arg {
 	struct rtm_notify_get notify_get;
 	struct rtm_notify_dest notify_dest;
 	struct rtm_bench_lookup bench;
+	struct rtm_lock lock;
 };
 
 /*
@@ -134,6 +135,7 @@ static const struct rtm_ioctl_desc rtm_ioctls[] = {
 		  rtm_object, RTM_OBJECT_SIZE_VER0),
 	RTM_IOCTL(RTM_IOC_BENCH_LOOKUP, rtm_bench_ioctl,
 		  rtm_bench_lookup, RTM_BENCH_LOOKUP_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_LOCK, rtm_lock_ioctl, rtm_lock, RTM_LOCK_SIZE_VER0),
 };
 
 static long rtm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)

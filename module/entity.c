@@ -98,6 +98,7 @@ static void rtm_entity_unlink(struct rtm_entity *e)
 	struct rtm_table *t = e->table;
 
 	lockdep_assert_held(&t->lock);
+	rtm_locks_flush(e);
 	rtm_notify_flush(e);
 	rtm_enums_flush(e);
 	rtm_lists_flush(e);
@@ -180,6 +181,7 @@ int rtm_entity_register(struct rtm_reg *reg, void *data)
 	INIT_LIST_HEAD(&e->expired);
 	INIT_LIST_HEAD(&e->enums);
 	INIT_LIST_HEAD(&e->subs);
+	INIT_LIST_HEAD(&e->locks);
 	INIT_LIST_HEAD(&e->lists);
 
 	if (arg->flags & RTM_REGISTER_EVENTS) {

@@ -153,6 +153,7 @@ struct rtm_table {
 	struct rb_root expiry;		/* armed route_ext by expiry time */
 	struct delayed_work expiry_work;
 
+	wait_queue_head_t lock_wait;	/* for client locks (lock.c) */
 	struct rtm_notify *subs[RTM_MAX_SUBS];	/* change subscriptions */
 	u32 subs_used;
 
@@ -219,6 +220,8 @@ struct rtm_entity {
 	unsigned int nenums;
 	struct list_head lists;		/* its route lists */
 	unsigned int nlists;
+	struct list_head locks;		/* its client locks (lock.c) */
+	unsigned int nlocks;
 	struct rcu_head rcu;
 };
 
@@ -340,6 +343,9 @@ struct rtm_dest_ext {
 	struct rtm_route *hold[RTM_NUM_VIEWS];	/* held-down routes (held) */
 	unsigned long hold_until;	/* jiffies */
 	struct delayed_work hold_work;	/* ends the hold-down */
+	unsigned int readers;		/* client locks (lock.c) */
+	struct rtm_entity *writer;
+	u64 *opaque;			/* opaque pointer slots, or NULL */
 	struct rcu_head rcu;
 };
 
@@ -361,6 +367,7 @@ int rtm_dest_key(const struct rtm_table *t, const struct rtm_net_address *a,
 void rtm_dest_touch(struct rtm_dest *d);
 void rtm_dest_hold_route(struct rtm_dest *d, struct rtm_route *r, u32 views);
 struct rtm_dest_ext *rtm_dest_ext(struct rtm_dest *d);
+struct rtm_dest_ext *rtm_dest_ext_get(struct rtm_dest *d);
 void rtm_dests_flush_holds(struct rtm_table *t);
 u64 rtm_filetime_now(void);
 /*
@@ -564,6 +571,10 @@ struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
 int rtm_routes_add_ioctl(struct rtm_reg *reg, void *data);
 int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data);
 int rtm_lookup_ioctl(struct rtm_reg *reg, void *data);
+
+/* Client locks and opaque slots (lock.c). */
+void rtm_locks_flush(struct rtm_entity *e);
+int rtm_lock_ioctl(struct rtm_reg *reg, void *data);
 
 /* Lookup timing for the benchmark (bench.c). */
 int rtm_bench_ioctl(struct rtm_reg *reg, void *data);

@@ -31,6 +31,7 @@ static struct rtm_table *rtm_table_create(struct rtm_net *rn, u16 instance,
 	t->family = family;
 	t->addr_len = family == AF_INET ? 4 : 16;
 	mutex_init(&t->lock);
+	init_waitqueue_head(&t->lock_wait);
 	INIT_LIST_HEAD(&t->entities);
 	rtm_lpm_init(&t->dests, t->addr_len, &t->lock);
 	xa_init(&t->dest_ext);

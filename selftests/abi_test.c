@@ -541,6 +541,16 @@ static int fill_bench_lookup(struct ctx *c, void *req)
 }
 #endif
 
+#ifdef RTM_IOC_LOCK
+static int fill_lock(struct ctx *c, void *req)
+{
+	struct rtm_lock *r = req;
+
+	r->handle = c->dest;	/* a shared lock: taken again each time */
+	return 0;
+}
+#endif
+
 /* ------------------------------------------------------------------ */
 /* The table: one row per ioctl                                         */
 /* ------------------------------------------------------------------ */
@@ -758,6 +768,15 @@ ABI(bench_lookup, RTM_IOC_BENCH_LOOKUP, rtm_bench_lookup,
     BAD(rtm_bench_lookup, count, RTM_MAX_BATCH + 1, EINVAL),
     BAD(rtm_bench_lookup, loops, 0, EINVAL),
     BAD(rtm_bench_lookup, loops, 1001, EINVAL));
+#ifdef RTM_IOC_LOCK
+ABI(lock, RTM_IOC_LOCK, rtm_lock, RTM_LOCK_SIZE_VER0, S_ROUTE, fill_lock,
+    FLAGS(rtm_lock, flags, RTM_LOCK_EXCLUSIVE | RTM_LOCK_UNLOCK |
+	  RTM_LOCK_SET_OPAQUE | RTM_LOCK_GET_OPAQUE),
+    BAD(rtm_lock, flags, RTM_LOCK_SET_OPAQUE, EINVAL),
+    BAD(rtm_lock, flags, RTM_LOCK_GET_OPAQUE | RTM_LOCK_EXCLUSIVE, EINVAL),
+    BAD(rtm_lock, flags, RTM_LOCK_UNLOCK | RTM_LOCK_EXCLUSIVE, EINVAL),
+    IGNORED(rtm_lock, opaque, 1));
+#endif
 #endif
 
 /* ------------------------------------------------------------------ */

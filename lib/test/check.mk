@@ -31,21 +31,21 @@ EXPORTS := RtmAddNextHop RtmAddRouteToDest \
 	   RtmGetEnumNextHops RtmGetEnumRoutes RtmGetExactMatchDestination \
 	   RtmGetExactMatchRoute RtmGetLessSpecificDestination RtmGetListEnumRoutes \
 	   RtmGetMostSpecificDestination RtmGetNextHopInfo RtmGetNextHopPointer \
-	   RtmGetRegisteredEntities RtmGetRouteInfo RtmHoldDestination \
+	   RtmGetOpaqueInformationPointer RtmGetRegisteredEntities \
+	   RtmGetRouteInfo RtmGetRoutePointer RtmHoldDestination \
 	   RtmIgnoreChangedDests RtmInsertInRouteList RtmIsBestRoute \
-	   RtmIsMarkedForChangeNotification RtmLockNextHop \
+	   RtmIsMarkedForChangeNotification RtmLockDestination RtmLockNextHop \
+	   RtmLockRoute \
 	   RtmMarkDestForChangeNotification RtmReferenceHandles RtmRegisterEntity \
 	   RtmRegisterForChangeNotification RtmReleaseChangedDests \
 	   RtmReleaseDestInfo RtmReleaseDests RtmReleaseEntities \
 	   RtmReleaseEntityInfo RtmReleaseNextHopInfo RtmReleaseNextHops \
-	   RtmReleaseRouteInfo RtmReleaseRoutes rtm_bulk_add_routes \
+	   RtmReleaseRouteInfo RtmReleaseRoutes RtmUpdateAndUnlockRoute \
+	   rtm_bulk_add_routes \
 	   rtm_bulk_delete_routes rtm_bulk_lookup
 
 # The RTMv2 functions not implemented yet: a program using one must not link.
-UNIMPLEMENTED := RtmBlockMethods RtmGetEntityMethods \
-		 RtmGetOpaqueInformationPointer RtmGetRoutePointer \
-		 RtmInvokeMethod RtmLockDestination RtmLockRoute \
-		 RtmUpdateAndUnlockRoute
+UNIMPLEMENTED := RtmBlockMethods RtmGetEntityMethods RtmInvokeMethod
 
 MACRO_BINS := $(TOUT)/macros-c99 $(TOUT)/macros-gnu11 $(TOUT)/macros-cxx \
 	      $(TOUT)/macros-static

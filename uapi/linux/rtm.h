@@ -482,6 +482,38 @@ struct rtm_bench_lookup {
 #define RTM_BENCH_LOOKUP_SIZE_VER0	40
 
 /*
+ * RTM_IOC_LOCK: client locks on a dest (RtmLockDestination, and
+ * RtmLockRoute, which locks the route's dest) and the caller's opaque
+ * pointer slot in it (RtmGetOpaqueInformationPointer).
+ *
+ * A dest has any number of shared holders or one exclusive holder; a lock
+ * waits (interruptibly) for the ones in its way.  Client locks order clients
+ * among themselves: RTM's own updates of the dest go on regardless, and
+ * its readers always see a consistent dest.  Any entity may lock a dest
+ * either way; the exclusive lock of a route is its owner's alone (-EACCES).
+ * An unlock repeats the mode of a lock the caller holds (-EINVAL
+ * otherwise).  Every lock of a registration goes with it.
+ *
+ * The opaque slot holds one 64-bit value per dest for each entity that
+ * reserved a slot at registration (-ENOENT for others).  A lock returns the
+ * caller's value in @opaque; RTM_LOCK_SET_OPAQUE on the exclusive unlock
+ * stores @opaque; RTM_LOCK_GET_OPAQUE alone reads it without locking.
+ */
+#define RTM_LOCK_EXCLUSIVE	(1U << 0)
+#define RTM_LOCK_UNLOCK		(1U << 1)
+#define RTM_LOCK_SET_OPAQUE	(1U << 2)	/* with an exclusive unlock */
+#define RTM_LOCK_GET_OPAQUE	(1U << 3)	/* alone: read the slot */
+#define RTM_LOCK_ROUTE		(1U << 4)	/* @handle is a route */
+
+struct rtm_lock {
+	__u32 size;
+	__u32 flags;			/* RTM_LOCK_* */
+	__aligned_u64 handle;		/* a dest, or a route with RTM_LOCK_ROUTE */
+	__aligned_u64 opaque;		/* in: SET_OPAQUE; out: the slot's value */
+};
+#define RTM_LOCK_SIZE_VER0		24
+
+/*
  * Enumerations.  An enumeration is a cursor, not a snapshot: each batch
  * continues after the last dest (route, next hop) returned, so one that
  * exists for the whole walk is returned exactly once whatever else changes.
@@ -675,5 +707,6 @@ struct rtm_event {
 #define RTM_IOC_NOTIFY_DEST	_IOWR(RTM_IOC_MAGIC, 0x5b, struct rtm_notify_dest)
 #define RTM_IOC_NOTIFY_DEREGISTER _IOWR(RTM_IOC_MAGIC, 0x5c, struct rtm_object)
 #define RTM_IOC_BENCH_LOOKUP	_IOWR(RTM_IOC_MAGIC, 0x5d, struct rtm_bench_lookup)
+#define RTM_IOC_LOCK		_IOWR(RTM_IOC_MAGIC, 0x5e, struct rtm_lock)
 
 #endif /* _UAPI_LINUX_RTM_H */
