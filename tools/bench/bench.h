@@ -138,12 +138,12 @@ struct rb_side {
 	RTM_ENTITY_HANDLE reg[NFAM];
 	RTM_REGN_PROFILE prof[NFAM];
 	RTM_NEXTHOP_HANDLE nh[NFAM];
-	int bench_fd[NFAM];		/* raw registrations for RTM_IOC_BENCH_LOOKUP */
+	int bench_fd[NFAM];		/* raw registrations for RTM_IOC_BENCH_LOOKUP, or -1 */
 	size_t batch;			/* routes per rtm_bulk_add_routes() */
 	struct rtm_route_entry *ent;	/* batch scratch */
 };
 
-void rb_open(struct rb_side *s, size_t batch);
+void rb_open(struct rb_side *s, size_t batch, unsigned int instance);
 void rb_close(struct rb_side *s);
 void rb_load(struct rb_side *s, const struct family *f, int fi,
 	      const struct prefix *p, size_t n, uint32_t metric);
@@ -173,12 +173,13 @@ void rb_sub_close(struct rb_sub *sub);
 
 struct rb_stats {
 	size_t dests, routes, bytes;
+	size_t routes4, bytes4;		/* the IPv4 table's */
 };
 void mem_rtm_stats(struct rb_stats *st);
 long mem_free_kb(void);			/* MemFree, kB */
 /* Objects and bytes (objs * objsize) of a slab cache; false if unseen. */
 bool mem_slab(const char *cache, size_t *objs, size_t *bytes);
-/* Total size of the IPv4 FIB's tries from /proc/net/fib_triestat. */
+/* The IPv4 main table's trie size from /proc/net/fib_triestat. */
 bool mem_fib_triestat(size_t *bytes, size_t *prefixes);
 /* Wait for freed objects to be reclaimed, for steadier MemFree deltas. */
 void mem_settle(void);
@@ -209,6 +210,7 @@ enum {
 	PHASE_ENUM	= 1 << 2,
 	PHASE_CHURN	= 1 << 3,
 	PHASE_NOTIFY	= 1 << 4,
+	PHASE_FIBSYNC	= 1 << 5,
 };
 
 struct bench {
@@ -232,5 +234,14 @@ struct churn_figs {
 
 void churn_prepare(struct bench *b);
 void churn_once(struct bench *b, struct churn_figs *cf);
+
+/* rtm-fibsync convergence figures (fibsync.c), routes/s. */
+struct fibsync_figs {
+	bool ran;
+	struct samples initial, withdraw, announce;
+};
+
+const char *fibsync_path(void);
+void fibsync_once(struct bench *b, const char *path, struct fibsync_figs *ff);
 
 #endif /* RTM_BENCH_H */

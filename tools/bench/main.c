@@ -14,8 +14,10 @@
  *              RTM_GETROUTE dump; dests/s
  *   churn      withdraw and re-announce a share of the table while a reader
  *              on the other CPU looks up (churn.c)
- *   notify     a full-table update with a change subscriber, and how fast it
- *              drains the changed dests (RtmGetChangedDests)
+ *   notify     an update of the churn set with a change subscriber, and how
+ *              fast it drains the changed dests (RtmGetChangedDests)
+ *   fibsync    how fast rtm-fibsync carries the churn set into the FIB, and
+ *              its withdrawal and re-announcement (fibsync.c)
  *
  * Every figure is taken in several runs; the table shows the median with
  * the min and max, and every ratio is computed run by run from the two
@@ -40,8 +42,9 @@
 struct figs {
 	struct samples load_rtm, load_fib, load_ratio;
 	/* memory: one sample (the first load of each side) */
-	struct samples mem_rtm_own, mem_fib_own, mem_rtm_free, mem_fib_free,
-		       mem_free_ratio, mem_rtm_slab, mem_fib_slab;
+	struct samples mem_rtm_own, mem_rtm_own4, mem_fib_own4, mem_own4_ratio,
+		       mem_rtm_free, mem_fib_free, mem_free_ratio,
+		       mem_rtm_slab, mem_fib_slab;
 	/* in-kernel lookups, ns per lookup */
 	struct samples k_rtm[NFAM][NTRACE], k_fib[NFAM][NTRACE],
 		       k_ratio[NFAM][NTRACE];
@@ -56,6 +59,8 @@ struct figs {
 	struct churn_figs churn;
 	bool notify;
 	struct samples upd_plain, upd_sub, upd_ratio, drain;
+	struct fibsync_figs fibsync;
+	const char *fibsync_path;	/* rtm-fibsync, or NULL */
 	int rtm_hits_bad, fib_hits_bad;
 	uint32_t hits_rtm[NFAM][NTRACE], hits_fib[NFAM][NTRACE];
 };
@@ -74,15 +79,15 @@ static void usage(FILE *f)
 "  -s, --seed N           generator, samples and traces (default 1)\n"
 "  -r, --runs N           runs of each figure (default 3)\n"
 "      --load-runs N      full-table loads of each side (default 2)\n"
-"      --churn-runs N     churn runs (default 2)\n"
-"  -t, --trace N          addresses per lookup trace (default 65536)\n"
-"      --passes N         in-kernel timing: passes a side per run (default 3)\n"
+"      --churn-runs N     churn and rtm-fibsync runs (default 2)\n"
+"  -t, --trace N          addresses per lookup trace (default 32768)\n"
+"      --passes N         in-kernel timing: passes a side per run (default 5)\n"
 "      --lookup-batch N   addresses per rtm_bulk_lookup() (default 256)\n"
 "      --nl-lookups N     RTM_GETROUTE calls per family and run (default 5000)\n"
 "      --load-batch N     routes per rtm_bulk_add_routes() (default 4096)\n"
 "      --nl-batch BYTES   netlink bytes per sendmsg() (default 65536)\n"
 "      --churn-share X    share of the table churned (default 0.1)\n"
-"      --skip LIST        leave out: klookup,ulookup,enum,churn,notify\n"
+"      --skip LIST        leave out: klookup,ulookup,enum,churn,notify,fibsync\n"
 "      --perf-ctl CTL,ACK --perf-phase PHASE\n"
 "                         enable a `perf record --control=fifo:CTL,ACK -D -1`\n"
 "                         during PHASE only (tools/bench/profile does this):\n"
@@ -128,7 +133,7 @@ static unsigned int parse_skip(const char *s)
 	} names[] = {
 		{ "klookup", PHASE_KLOOKUP }, { "ulookup", PHASE_ULOOKUP },
 		{ "enum", PHASE_ENUM }, { "churn", PHASE_CHURN },
-		{ "notify", PHASE_NOTIFY },
+		{ "notify", PHASE_NOTIFY }, { "fibsync", PHASE_FIBSYNC },
 	};
 	char *dup = strdup(s), *tok, *save = NULL;
 	unsigned int bits = 0;
@@ -189,8 +194,8 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	o->runs = 3;
 	o->load_runs = 2;
 	o->churn_runs = 2;
-	o->trace = 65536;
-	o->passes = 3;
+	o->trace = 32768;
+	o->passes = 5;
 	o->lookup_batch = 256;
 	o->nl_lookups = 5000;
 	o->load_batch = 4096;
@@ -351,6 +356,10 @@ static void load_phase(struct bench *b, struct figs *g)
 					sample_add(&g->mem_rtm_own,
 						   (double)st.bytes /
 						   (double)st.routes);
+				if (st.routes4)
+					sample_add(&g->mem_rtm_own4,
+						   (double)st.bytes4 /
+						   (double)st.routes4);
 			} else {
 				sample_add(&g->mem_fib_free,
 					   (double)(free0 - free1) * 1024 / n);
@@ -368,6 +377,7 @@ static void load_phase(struct bench *b, struct figs *g)
 				  b->t.fam[fi].n);
 		perf_mark("unload-rtm", false);
 		nl_link_delete(&b->nl);
+		mem_settle();
 	}
 	sample_ratio(&g->mem_free_ratio, &g->mem_rtm_free, &g->mem_fib_free);
 
@@ -391,9 +401,10 @@ static void load_phase(struct bench *b, struct figs *g)
 				sum += bytes;
 		if (sum)
 			sample_add(&g->mem_fib_slab, (double)sum / n);
-		if (mem_fib_triestat(&bytes, &o4) && b->t.fam[0].n)
-			sample_add(&g->mem_fib_own,
-				   (double)bytes / (double)b->t.fam[0].n);
+		if (mem_fib_triestat(&bytes, &o4) && o4)
+			sample_add(&g->mem_fib_own4, (double)bytes / (double)o4);
+		sample_ratio(&g->mem_own4_ratio, &g->mem_rtm_own4,
+			     &g->mem_fib_own4);
 	}
 }
 
@@ -696,9 +707,12 @@ static void print_table(const struct bench *b, struct figs *g)
 			   "dests/s", &g->enum_rtm, &g->enum_nl,
 			   &g->enum_ratio, FMT_SI, "5x", 5, false });
 
-	report_row(&(struct row){ "memory, own accounting", "B/route",
-		   &g->mem_rtm_own, &g->mem_fib_own, NULL, FMT_INT, "150 B",
+	report_row(&(struct row){ "memory, own accounting, all routes",
+		   "B/route", &g->mem_rtm_own, NULL, NULL, FMT_INT, "150 B",
 		   150, true });
+	report_row(&(struct row){ "memory, own accounting, IPv4", "B/route",
+		   &g->mem_rtm_own4, &g->mem_fib_own4, &g->mem_own4_ratio,
+		   FMT_INT, NULL, 0, true });
 	report_row(&(struct row){ "memory, MemFree drop over the load",
 		   "B/route", &g->mem_rtm_free, &g->mem_fib_free,
 		   &g->mem_free_ratio, FMT_INT, NULL, 0, true });
@@ -743,7 +757,19 @@ static void print_table(const struct bench *b, struct figs *g)
 		} else {
 			printf("| notification | - | not available | | | |\n");
 		}
-		printf("| rtm-fibsync convergence | - | not measured: no rtm-fibsync yet | | | |\n");
+	}
+	if (!(skip & PHASE_FIBSYNC) && g->fibsync.ran) {
+		report_row(&(struct row){ "rtm-fibsync: churn set into the FIB from start",
+			   "routes/s", &g->fibsync.initial, NULL, NULL, FMT_SI,
+			   NULL, 0, false });
+		report_row(&(struct row){ "rtm-fibsync: withdrawal of the churn set followed",
+			   "routes/s", &g->fibsync.withdraw, NULL, NULL, FMT_SI,
+			   NULL, 0, false });
+		report_row(&(struct row){ "rtm-fibsync: re-announcement followed",
+			   "routes/s", &g->fibsync.announce, NULL, NULL, FMT_SI,
+			   NULL, 0, false });
+	} else if (!(skip & PHASE_FIBSYNC)) {
+		printf("| rtm-fibsync convergence | - | not measured: no rtm-fibsync beside the benchmark | | | |\n");
 	}
 	printf("\n");
 }
@@ -785,10 +811,11 @@ static void print_notes(const struct bench *b, const struct figs *g)
 	       "destination.\n", (unsigned int)b->rs.prof[0].MaxHandlesInEnum);
 	printf("- memory: own accounting is /proc/net/rtm/stats `bytes` "
 	       "(dests, routes, next hops, attributes,\n"
-	       "  trie nodes) per route, and /proc/net/fib_triestat `Total "
-	       "size` (leaves, aliases, tnodes,\n"
-	       "  child pointers) per IPv4 prefix for the FIB (it has no "
-	       "IPv6 figure). The MemFree drop\n"
+	       "  trie nodes) per route, and the main table's "
+	       "/proc/net/fib_triestat `Total size` (leaves,\n"
+	       "  aliases, tnodes, child pointers; not the shared fib_info) "
+	       "per prefix for the FIB, which\n"
+	       "  has no such figure for IPv6. The MemFree drop\n"
 	       "  over the first load of each side counts all kernel memory "
 	       "(slab, vmalloc, pages); slab\n"
 	       "  caches are rtm_dest4+rtm_dest6+rtm_route against "
@@ -801,6 +828,12 @@ static void print_notes(const struct bench *b, const struct figs *g)
 	       "announced traces; rtm's churn\n"
 	       "  repeats for at least 2 s; \"writer idle\" is the reader "
 	       "alone for 2 s.\n", 100 * b->o.churn_share);
+	printf("- rtm-fibsync: the churn set (%zu routes) in RTM instance 1, "
+	       "mirrored by `rtm-fibsync -i 1 -t 100`\n"
+	       "  into FIB table 100; each figure is the set over the time "
+	       "from the change (or the start)\n"
+	       "  until the kernel's route notifications showed the last of "
+	       "it.\n", b->nchurn[0] + b->nchurn[1]);
 	printf("- notification: the churn set's routes updated (new metric) "
 	       "with rtm_bulk_add_routes(),\n"
 	       "  then with a subscriber per family "
@@ -838,6 +871,9 @@ static void print_summary(const struct figs *g)
 	summary_line("churn_kept_rtm", &g->churn.krtm_keep);
 	summary_line("churn_kept_fib", &g->churn.kfib_keep);
 	summary_line("notify_drain_per_s", &g->drain);
+	summary_line("fibsync_initial_per_s", &g->fibsync.initial);
+	summary_line("fibsync_withdraw_per_s", &g->fibsync.withdraw);
+	summary_line("fibsync_announce_per_s", &g->fibsync.announce);
 }
 
 int main(int argc, char **argv)
@@ -876,7 +912,7 @@ int main(int argc, char **argv)
 	nl_open(&b.nl, b.o.nl_batch);
 	nl_setup_netns(&b.nl);
 	nl_link_create(&b.nl);
-	rb_open(&b.rs, b.o.load_batch);
+	rb_open(&b.rs, b.o.load_batch, 0);
 
 	load_phase(&b, &g);
 	if (!(b.o.skip & PHASE_KLOOKUP))
@@ -894,6 +930,13 @@ int main(int argc, char **argv)
 	}
 	if (!(b.o.skip & PHASE_NOTIFY))
 		notify_phase(&b, &g);
+	g.fibsync_path = fibsync_path();
+	if (!(b.o.skip & PHASE_FIBSYNC) && g.fibsync_path) {
+		for (run = 0; run < b.o.churn_runs; run++) {
+			progress("rtm-fibsync run %d", run + 1);
+			fibsync_once(&b, g.fibsync_path, &g.fibsync);
+		}
+	}
 	progress("done");
 
 	print_header(&b);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "bench.h"
 
@@ -30,6 +31,10 @@ void mem_rtm_stats(struct rb_stats *st)
 			st->dests += dests;
 			st->routes += routes;
 			st->bytes += bytes;
+			if (fam == AF_INET) {
+				st->routes4 += routes;
+				st->bytes4 += bytes;
+			}
 		}
 	}
 	fclose(f);
@@ -81,11 +86,16 @@ bool mem_slab(const char *cache, size_t *objs, size_t *bytes)
 	return found;
 }
 
+/*
+ * The main table's section only: without policy rules of its own, the
+ * namespace's local table shares the main table's trie, and the file
+ * shows that trie twice.
+ */
 bool mem_fib_triestat(size_t *bytes, size_t *prefixes)
 {
 	char line[256];
 	unsigned long v;
-	bool found = false;
+	bool found = false, main_table = false;
 	FILE *f;
 
 	*bytes = 0;
@@ -96,6 +106,10 @@ bool mem_fib_triestat(size_t *bytes, size_t *prefixes)
 	while (fgets(line, sizeof(line), f)) {
 		char *s = line + strspn(line, " \t");
 
+		if (s == line && strchr(line, ':') && line[strlen(line) - 2] == ':')
+			main_table = !strcmp(line, "Main:\n");
+		if (!main_table)
+			continue;
 		if (sscanf(s, "Total size: %lu kB", &v) == 1) {
 			*bytes += v * 1024;
 			found = true;
@@ -109,14 +123,10 @@ bool mem_fib_triestat(size_t *bytes, size_t *prefixes)
 
 void mem_settle(void)
 {
-	FILE *f;
-
-	/* RCU callbacks free what the last changes unlinked. */
-	sync();
-	f = fopen("/proc/sys/vm/drop_caches", "w");
-	if (f) {
-		fputs("3\n", f);
-		fclose(f);
-	}
-	usleep(1500 * 1000);
+	/*
+	 * Give RCU callbacks time to free what the last changes unlinked
+	 * (memory figures), and the freeing time to end before the next
+	 * timed phase.
+	 */
+	usleep(2000 * 1000);
 }

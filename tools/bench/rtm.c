@@ -50,13 +50,14 @@ static int af_of(int fi)
 	return fi ? AF_INET6 : AF_INET;
 }
 
-static DWORD register_entity(int af, ULONG protocol, ULONG instance,
+static DWORD register_entity(unsigned int rtm_instance, int af,
+			     ULONG protocol, ULONG instance,
 			     RTM_REGN_PROFILE *prof, RTM_ENTITY_HANDLE *reg)
 {
 	RTM_ENTITY_INFO info;
 
 	memset(&info, 0, sizeof(info));
-	info.RtmInstanceId = 0;
+	info.RtmInstanceId = (USHORT)rtm_instance;
 	info.AddressFamily = (USHORT)af;
 	info.EntityId.EntityProtocolId = protocol;
 	info.EntityId.EntityInstanceId = instance;
@@ -83,7 +84,8 @@ static int register_raw(int af)
 	return fd;
 }
 
-void rb_open(struct rb_side *s, size_t batch)
+/* Entities of RTM instance @instance; only instance 0 gets the timing fds. */
+void rb_open(struct rb_side *s, size_t batch, unsigned int instance)
 {
 	RTM_NEXTHOP_CHANGE_FLAGS change;
 	RTM_NEXTHOP_INFO nhi;
@@ -96,8 +98,8 @@ void rb_open(struct rb_side *s, size_t batch)
 	for (fi = 0; fi < NFAM; fi++) {
 		int af = af_of(fi);
 
-		e = register_entity(af, BENCH_PROTOCOL, 1, &s->prof[fi],
-				    &s->reg[fi]);
+		e = register_entity(instance, af, BENCH_PROTOCOL, 1,
+				    &s->prof[fi], &s->reg[fi]);
 		if (e)
 			die("RtmRegisterEntity: %s", win32(e));
 		memset(&nhi, 0, sizeof(nhi));
@@ -109,7 +111,7 @@ void rb_open(struct rb_side *s, size_t batch)
 		e = RtmAddNextHop(s->reg[fi], &nhi, &s->nh[fi], &change);
 		if (e)
 			die("RtmAddNextHop: %s", win32(e));
-		s->bench_fd[fi] = register_raw(af);
+		s->bench_fd[fi] = instance ? -1 : register_raw(af);
 	}
 }
 
@@ -119,7 +121,8 @@ void rb_close(struct rb_side *s)
 
 	for (fi = 0; fi < NFAM; fi++) {
 		RtmDeregisterEntity(s->reg[fi]);
-		close(s->bench_fd[fi]);
+		if (s->bench_fd[fi] >= 0)
+			close(s->bench_fd[fi]);
 	}
 	free(s->ent);
 }
@@ -268,7 +271,8 @@ bool rb_sub_open(struct rb_sub *sub, const struct family *f)
 	DWORD e;
 
 	memset(sub, 0, sizeof(*sub));
-	e = register_entity(f->af, PROTO_IP_OTHER, 2, &sub->prof, &sub->reg);
+	e = register_entity(0, f->af, PROTO_IP_OTHER, 2, &sub->prof,
+			    &sub->reg);
 	if (e)
 		die("RtmRegisterEntity (subscriber): %s", win32(e));
 	e = RtmRegisterForChangeNotification(sub->reg, RTM_VIEW_MASK_UCAST,
