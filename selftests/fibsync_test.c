@@ -1,0 +1,1059 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtm-fibsync end to end: in a fresh network namespace with a dummy
+ * interface, rtm-fibsync (build/tools/rtm-fibsync) mirrors rtm's best
+ * unicast routes into the kernel FIB while two entities change the table:
+ * adds, preference changes that flip the best route, ECMP routes,
+ * blackholes, deletes, a few thousand routes in one batch.  After each
+ * step the FIB's routes of protocol 190 in table main (an RTM_GETROUTE
+ * dump) must become exactly rtm's best routes (an RtmCreateDestEnum walk)
+ * within a bounded time.  At start it resyncs (stale routes of its
+ * protocol out, rtm's routes in, nobody else's touched); on SIGTERM its
+ * routes go.
+ *
+ * The program is found at $RTM_FIBSYNC, or ../tools/rtm-fibsync beside
+ * this program's directory (build/selftests -> build/tools).
+ */
+#include <libgen.h>
+#include <net/if.h>
+#include <sched.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include "kselftest_harness.h"
+#include "enum_util.h"
+
+#define INST		0		/* rtm-fibsync's default instance */
+#define PROTO_A		0xc100
+#define PROTO_B		0xc200
+#define FIB_PROTO	190		/* rtm-fibsync's route protocol */
+#define FIB_METRIC	200		/* and metric */
+#define SYNC_MS		30000		/* how long the FIB may take to follow */
+#define MAXNH		8
+
+/* ------------------------------------------------------------------ */
+/* rtnetlink                                                            */
+/* ------------------------------------------------------------------ */
+
+struct nlreq {
+	struct nlmsghdr h;
+	union {
+		struct ifinfomsg ifi;
+		struct ifaddrmsg ifa;
+		struct rtmsg rtm;
+	};
+	char attrs[1024];
+};
+
+static void nl_attr(struct nlreq *r, unsigned short type, const void *data,
+		    size_t len)
+{
+	struct nlmsghdr *h = &r->h;
+	struct rtattr *a = (struct rtattr *)((char *)r +
+					     NLMSG_ALIGN(h->nlmsg_len));
+
+	a->rta_type = type;
+	a->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(a), data, len);
+	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+static struct rtattr *nl_nest(struct nlreq *r, unsigned short type)
+{
+	struct rtattr *a = (struct rtattr *)((char *)r +
+					     NLMSG_ALIGN(r->h.nlmsg_len));
+
+	nl_attr(r, type, NULL, 0);
+	return a;
+}
+
+static void nl_nest_end(struct nlreq *r, struct rtattr *a)
+{
+	a->rta_len = (char *)r + r->h.nlmsg_len - (char *)a;
+}
+
+/* Send a request with NLM_F_ACK and wait for its answer: 0 or -errno. */
+static int nl_talk(int fd, struct nlmsghdr *h)
+{
+	static uint32_t seq = 1000;
+	char buf[8192] __attribute__((aligned(8)));
+	ssize_t len;
+
+	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = ++seq;
+	if (send(fd, h, h->nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *r = (struct nlmsghdr *)buf;
+
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0)
+			return -errno;
+		for (; NLMSG_OK(r, (size_t)len); r = NLMSG_NEXT(r, len))
+			if (r->nlmsg_seq == seq && r->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(r))->error;
+	}
+}
+
+static int nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+static int link_up(int fd, int ifindex)
+{
+	struct nlreq r;
+
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifi));
+	r.h.nlmsg_type = RTM_NEWLINK;
+	r.ifi.ifi_family = AF_UNSPEC;
+	r.ifi.ifi_index = ifindex;
+	r.ifi.ifi_flags = IFF_UP;
+	r.ifi.ifi_change = IFF_UP;
+	return nl_talk(fd, &r.h);
+}
+
+static int dummy_add(int fd, const char *name)
+{
+	struct rtattr *info;
+	struct nlreq r;
+
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifi));
+	r.h.nlmsg_type = RTM_NEWLINK;
+	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	r.ifi.ifi_family = AF_UNSPEC;
+	nl_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
+	info = nl_nest(&r, IFLA_LINKINFO);
+	nl_attr(&r, IFLA_INFO_KIND, "dummy", 5);
+	nl_nest_end(&r, info);
+	return nl_talk(fd, &r.h);
+}
+
+static int addr_add(int fd, int family, int ifindex, const void *addr,
+		    unsigned int len)
+{
+	struct nlreq r;
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifa));
+	r.h.nlmsg_type = RTM_NEWADDR;
+	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	r.ifa.ifa_family = family;
+	r.ifa.ifa_prefixlen = len;
+	r.ifa.ifa_index = ifindex;
+	r.ifa.ifa_flags = family == AF_INET6 ? IFA_F_NODAD : 0;
+	nl_attr(&r, IFA_LOCAL, addr, alen);
+	nl_attr(&r, IFA_ADDRESS, addr, alen);
+	return nl_talk(fd, &r.h);
+}
+
+/* A route by hand: via @gw on @ifindex, onlink. */
+static int route_add(int fd, int family, const void *dst, unsigned int len,
+		     const void *gw, int ifindex, unsigned int proto,
+		     unsigned int table, unsigned int metric)
+{
+	struct nlreq r;
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.rtm));
+	r.h.nlmsg_type = RTM_NEWROUTE;
+	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	r.rtm.rtm_family = family;
+	r.rtm.rtm_dst_len = len;
+	r.rtm.rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
+	r.rtm.rtm_protocol = proto;
+	r.rtm.rtm_scope = RT_SCOPE_UNIVERSE;
+	r.rtm.rtm_type = RTN_UNICAST;
+	r.rtm.rtm_flags = RTNH_F_ONLINK;
+	nl_attr(&r, RTA_DST, dst, alen);
+	nl_attr(&r, RTA_TABLE, &table, sizeof(table));
+	nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
+	nl_attr(&r, RTA_GATEWAY, gw, alen);
+	nl_attr(&r, RTA_OIF, &ifindex, sizeof(ifindex));
+	return nl_talk(fd, &r.h);
+}
+
+/* ------------------------------------------------------------------ */
+/* Routes, as the FIB has them and as rtm says they should be           */
+/* ------------------------------------------------------------------ */
+
+struct fnh {
+	uint8_t gw[16];
+	int ifindex;
+	bool onlink;
+};
+
+struct froute {
+	int family;
+	uint8_t dst[16];
+	uint8_t len;
+	uint8_t type;			/* RTN_UNICAST, RTN_BLACKHOLE */
+	uint32_t table, proto, metric;
+	unsigned int nnh;
+	struct fnh nh[MAXNH];
+};
+
+struct rset {
+	struct froute *r;
+	size_t n, cap;
+};
+
+static int fnh_cmp(const void *x, const void *y)
+{
+	const struct fnh *a = x, *b = y;
+	int c = memcmp(a->gw, b->gw, 16);
+
+	return c ? c : a->ifindex - b->ifindex;
+}
+
+static int froute_key_cmp(const void *x, const void *y)
+{
+	const struct froute *a = x, *b = y;
+	int c;
+
+	if (a->family != b->family)
+		return a->family - b->family;
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	c = memcmp(a->dst, b->dst, 16);
+	if (c)
+		return c;
+	return (int)a->len - (int)b->len;
+}
+
+static struct froute *rset_add(struct rset *s)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 256;
+		struct froute *r = realloc(s->r, cap * sizeof(*r));
+
+		if (!r)
+			return NULL;
+		s->r = r;
+		s->cap = cap;
+	}
+	memset(&s->r[s->n], 0, sizeof(s->r[0]));
+	return &s->r[s->n++];
+}
+
+/* Sort, and merge entries of one prefix (IPv6 siblings), nexthops sorted. */
+static void rset_norm(struct rset *s)
+{
+	size_t i, k = 0;
+	unsigned int j, m;
+
+	qsort(s->r, s->n, sizeof(s->r[0]), froute_key_cmp);
+	for (i = 0; i < s->n; i++) {
+		struct froute *r = &s->r[i];
+
+		if (k && !froute_key_cmp(&s->r[k - 1], r) &&
+		    s->r[k - 1].metric == r->metric) {
+			struct froute *into = &s->r[k - 1];
+
+			for (j = 0; j < r->nnh; j++) {
+				for (m = 0; m < into->nnh; m++)
+					if (!fnh_cmp(&into->nh[m], &r->nh[j]))
+						break;
+				if (m == into->nnh && into->nnh < MAXNH)
+					into->nh[into->nnh++] = r->nh[j];
+			}
+			continue;
+		}
+		if (k != i)
+			s->r[k] = *r;
+		k++;
+	}
+	s->n = k;
+	for (i = 0; i < s->n; i++)
+		qsort(s->r[i].nh, s->r[i].nnh, sizeof(s->r[i].nh[0]), fnh_cmp);
+}
+
+/* One RTM_NEWROUTE of a dump into @s, if of @proto (0: any) and IPv4/6. */
+static void parse_route(struct nlmsghdr *h, struct rset *s, unsigned int proto)
+{
+	struct rtmsg *rtm = NLMSG_DATA(h);
+	struct rtattr *a = RTM_RTA(rtm), *tb[RTA_MAX + 1] = { NULL };
+	int alen = RTM_PAYLOAD(h);
+	size_t glen = rtm->rtm_family == AF_INET ? 4 : 16;
+	struct froute *r;
+
+	if (proto && rtm->rtm_protocol != proto)
+		return;
+	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
+		return;
+	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+		if (a->rta_type <= RTA_MAX)
+			tb[a->rta_type] = a;
+	r = rset_add(s);
+	if (!r)
+		return;
+	r->family = rtm->rtm_family;
+	r->len = rtm->rtm_dst_len;
+	r->type = rtm->rtm_type;
+	r->proto = rtm->rtm_protocol;
+	r->table = tb[RTA_TABLE] ? *(uint32_t *)RTA_DATA(tb[RTA_TABLE]) :
+				   rtm->rtm_table;
+	r->metric = tb[RTA_PRIORITY] ? *(uint32_t *)RTA_DATA(tb[RTA_PRIORITY]) :
+				       0;
+	if (tb[RTA_DST])
+		memcpy(r->dst, RTA_DATA(tb[RTA_DST]), glen);
+	/* Only unicast routes have next hops (IPv6 blackholes say dev lo). */
+	if (r->type != RTN_UNICAST)
+		return;
+	if (tb[RTA_MULTIPATH]) {
+		struct rtnexthop *nh = RTA_DATA(tb[RTA_MULTIPATH]);
+		int left = RTA_PAYLOAD(tb[RTA_MULTIPATH]);
+
+		while (RTNH_OK(nh, left) && r->nnh < MAXNH) {
+			struct rtattr *na = RTNH_DATA(nh);
+			int nlen = nh->rtnh_len - sizeof(*nh);
+			struct fnh *f = &r->nh[r->nnh++];
+
+			f->ifindex = nh->rtnh_ifindex;
+			f->onlink = nh->rtnh_flags & RTNH_F_ONLINK;
+			for (; RTA_OK(na, nlen); na = RTA_NEXT(na, nlen))
+				if (na->rta_type == RTA_GATEWAY)
+					memcpy(f->gw, RTA_DATA(na), glen);
+			left -= RTNH_ALIGN(nh->rtnh_len);
+			nh = RTNH_NEXT(nh);
+		}
+	} else if (tb[RTA_GATEWAY] || tb[RTA_OIF]) {
+		struct fnh *f = &r->nh[r->nnh++];
+
+		if (tb[RTA_GATEWAY])
+			memcpy(f->gw, RTA_DATA(tb[RTA_GATEWAY]), glen);
+		if (tb[RTA_OIF])
+			f->ifindex = *(int *)RTA_DATA(tb[RTA_OIF]);
+		f->onlink = rtm->rtm_flags & RTNH_F_ONLINK;
+	}
+}
+
+/* The FIB's routes of @proto (0: all), both families; 0 or -errno. */
+static int fib_dump(int fd, unsigned int proto, struct rset *s)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	static char buf[65536] __attribute__((aligned(8)));
+	unsigned int f;
+
+	s->n = 0;
+	for (f = 0; f < 2; f++) {
+		struct {
+			struct nlmsghdr h;
+			struct rtmsg rtm;
+		} req = {
+			.h.nlmsg_len = sizeof(req),
+			.h.nlmsg_type = RTM_GETROUTE,
+			.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+			.h.nlmsg_seq = 77 + f,
+			.rtm.rtm_family = fams[f],
+		};
+		bool done = false;
+
+		if (send(fd, &req, sizeof(req), 0) < 0)
+			return -errno;
+		while (!done) {
+			struct nlmsghdr *h = (struct nlmsghdr *)buf;
+			ssize_t len = recv(fd, buf, sizeof(buf), 0);
+
+			if (len < 0 && errno == EINTR)
+				continue;
+			if (len < 0)
+				return -errno;
+			for (; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+				if (h->nlmsg_seq != req.h.nlmsg_seq)
+					continue;
+				if (h->nlmsg_type == NLMSG_DONE) {
+					done = true;
+					break;
+				}
+				if (h->nlmsg_type == NLMSG_ERROR)
+					return ((struct nlmsgerr *)
+						NLMSG_DATA(h))->error;
+				if (h->nlmsg_type == RTM_NEWROUTE)
+					parse_route(h, s, proto);
+			}
+		}
+	}
+	rset_norm(s);
+	return 0;
+}
+
+/* Next-hop handles seen, and what they are. */
+struct nhcache {
+	RTM_NEXTHOP_HANDLE h[64];
+	struct fnh nh[64];
+	unsigned int n;
+};
+
+static bool nh_lookup(RTM_ENTITY_HANDLE e, struct nhcache *c,
+		      RTM_NEXTHOP_HANDLE h, struct fnh *out)
+{
+	RTM_NEXTHOP_INFO ni;
+	unsigned int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->h[i] == h) {
+			*out = c->nh[i];
+			return true;
+		}
+	if (RtmGetNextHopInfo(e, h, &ni) != NO_ERROR)
+		return false;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->gw, ni.NextHopAddress.AddrBits,
+	       fam_bytes(ni.NextHopAddress.AddressFamily));
+	out->ifindex = ni.InterfaceIndex;
+	out->onlink = true;
+	RtmReleaseNextHopInfo(e, &ni);
+	if (c->n < 64) {
+		c->h[c->n] = h;
+		c->nh[c->n++] = *out;
+	}
+	return true;
+}
+
+/*
+ * What the FIB should hold of rtm's table of @e: per dest its best
+ * unicast route, a blackhole if it discards, nothing if it is martian or
+ * inactive or has no next hop; every route of table main, FIB_PROTO,
+ * FIB_METRIC.  Appended to @s; NO_ERROR or why not.
+ */
+static DWORD rtm_expected(const struct ent *e, struct rset *s)
+{
+	UINT max = e->prof.MaxHandlesInEnum, num, i, j;
+	size_t risz = RTM_SIZE_OF_ROUTE_INFO(e->prof.MaxNextHopsInRoute);
+	char *buf = malloc(max * di_stride(1));
+	RTM_ROUTE_INFO *ri = calloc(1, risz + sizeof(*ri));
+	struct nhcache *cache = calloc(1, sizeof(*cache));
+	RTM_ENUM_HANDLE en;
+	DWORD st;
+
+	if (!buf || !ri || !cache)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	st = RtmCreateDestEnum(e->h, RTM_VIEW_MASK_UCAST, RTM_ENUM_START, NULL,
+			       RTM_BEST_PROTOCOL, &en);
+	if (st != NO_ERROR)
+		goto out;
+	do {
+		num = max;
+		st = RtmGetEnumDests(e->h, en, &num, (void *)buf);
+		for (i = 0; i < num; i++) {
+			RTM_DEST_INFO *di = di_at(buf, 1, i);
+			DWORD flags = di->ViewInfo[0].DestFlags;
+			RTM_NEXTHOP_HANDLE *nhs;
+			struct froute r;
+
+			if (!di->ViewInfo[0].Route ||
+			    flags & (RTM_ROUTE_FLAGS_MARTIAN |
+				     RTM_ROUTE_FLAGS_INACTIVE))
+				continue;
+			memset(&r, 0, sizeof(r));
+			r.family = di->DestAddress.AddressFamily;
+			r.len = di->DestAddress.NumBits;
+			memcpy(r.dst, di->DestAddress.AddrBits,
+			       fam_bytes(r.family));
+			r.table = RT_TABLE_MAIN;
+			r.proto = FIB_PROTO;
+			r.metric = FIB_METRIC;
+			r.type = RTN_UNICAST;
+			if (flags & (RTM_ROUTE_FLAGS_BLACKHOLE |
+				     RTM_ROUTE_FLAGS_DISCARD)) {
+				r.type = RTN_BLACKHOLE;
+			} else {
+				if (RtmGetRouteInfo(e->h, di->ViewInfo[0].Route,
+						    ri, NULL) != NO_ERROR)
+					continue;
+				nhs = (RTM_NEXTHOP_HANDLE *)
+				      ((char *)ri + offsetof(RTM_ROUTE_INFO,
+						NextHopsList.NextHops));
+				for (j = 0; j < ri->NextHopsList.NumNextHops &&
+					    r.nnh < MAXNH; j++)
+					if (nh_lookup(e->h, cache, nhs[j],
+						      &r.nh[r.nnh]))
+						r.nnh++;
+				RtmReleaseRouteInfo(e->h, ri);
+				if (!r.nnh)
+					continue;
+			}
+			*rset_add(s) = r;
+		}
+		if (num)
+			RtmReleaseDests(e->h, num, (void *)buf);
+	} while (st == NO_ERROR);
+	RtmDeleteEnumHandle(e->h, en);
+	st = st == ERROR_NO_MORE_ITEMS ? NO_ERROR : st;
+out:
+	free(cache);
+	free(ri);
+	free(buf);
+	return st;
+}
+
+static const char *froute_str(const struct froute *r, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
+	int n;
+	unsigned int i;
+
+	inet_ntop(r->family, r->dst, a, sizeof(a));
+	n = snprintf(buf, size, "%s/%u type %u table %u proto %u metric %u",
+		     a, r->len, r->type, r->table, r->proto, r->metric);
+	for (i = 0; i < r->nnh && n > 0 && (size_t)n < size; i++) {
+		inet_ntop(r->family, r->nh[i].gw, g, sizeof(g));
+		n += snprintf(buf + n, size - n, " via %s dev %d%s", g,
+			      r->nh[i].ifindex, r->nh[i].onlink ? " onlink" : "");
+	}
+	return buf;
+}
+
+static bool froute_same(const struct froute *a, const struct froute *b)
+{
+	unsigned int i;
+
+	if (froute_key_cmp(a, b) || a->type != b->type ||
+	    a->proto != b->proto || a->metric != b->metric || a->nnh != b->nnh)
+		return false;
+	for (i = 0; i < a->nnh; i++)
+		if (fnh_cmp(&a->nh[i], &b->nh[i]) ||
+		    a->nh[i].onlink != b->nh[i].onlink)
+			return false;
+	return true;
+}
+
+/* The FIB's routes of FIB_PROTO in table main, only (other tables aside). */
+static void only_main(struct rset *s)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (s->r[i].table == RT_TABLE_MAIN)
+			s->r[k++] = s->r[i];
+	s->n = k;
+}
+
+/* How @want and @got differ, in at most a few lines; true if they do not. */
+static bool rset_diff(struct __test_metadata *_metadata,
+		      const struct rset *want, const struct rset *got, bool log)
+{
+	size_t i = 0, j = 0, shown = 0;
+	char b1[512], b2[512];
+	bool same = true;
+
+	while (i < want->n || j < got->n) {
+		int c = i == want->n ? 1 : j == got->n ? -1 :
+			froute_key_cmp(&want->r[i], &got->r[j]);
+
+		if (!c && froute_same(&want->r[i], &got->r[j])) {
+			i++;
+			j++;
+			continue;
+		}
+		same = false;
+		if (!log || shown++ >= 6)
+			break;
+		if (c < 0)
+			TH_LOG("missing: %s", froute_str(&want->r[i], b1,
+							 sizeof(b1)));
+		else if (c > 0)
+			TH_LOG("extra:   %s", froute_str(&got->r[j], b2,
+							 sizeof(b2)));
+		else
+			TH_LOG("differs: %s\n#     want %s",
+			       froute_str(&got->r[j], b2, sizeof(b2)),
+			       froute_str(&want->r[i], b1, sizeof(b1)));
+		i += c <= 0;
+		j += c >= 0;
+	}
+	if (log && !same)
+		TH_LOG("(FIB %zu routes, rtm %zu)", got->n, want->n);
+	return same;
+}
+
+/* ------------------------------------------------------------------ */
+/* The fixture: a namespace, a dummy interface, rtm-fibsync             */
+/* ------------------------------------------------------------------ */
+
+static const uint8_t my4[4] = { 192, 0, 2, 1 };
+static const uint8_t my6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 0,
+				 0, 0, 0, 0, 0, 0, 0, 1 };
+
+FIXTURE(fib) {
+	int nl;
+	int ifindex;
+	char prog[4096];
+	pid_t pid;
+	int out;		/* its stdout */
+	struct ent a[2], b[2];	/* [0] IPv4, [1] IPv6 */
+	RTM_NEXTHOP_HANDLE nha[2][3], nhb[2][2];
+	struct rset want, got;
+};
+
+/* The program: $RTM_FIBSYNC, or ../tools/rtm-fibsync from here. */
+static bool find_fibsync(char *out, size_t size)
+{
+	const char *env = getenv("RTM_FIBSYNC");
+	char self[4096];
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(out, size, "%s", env);
+		return access(out, X_OK) == 0;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return false;
+	self[n] = 0;
+	snprintf(out, size, "%s/../tools/rtm-fibsync", dirname(self));
+	return access(out, X_OK) == 0;
+}
+
+FIXTURE_SETUP(fib)
+{
+	uint8_t gw[16];
+	unsigned int f, i;
+
+	self->pid = 0;
+	self->out = -1;
+	self->nl = -1;
+	memset(&self->want, 0, sizeof(self->want));
+	memset(&self->got, 0, sizeof(self->got));
+	if (!rtm_present())
+		SKIP(return, RTM_DEV " is not there (rtm.ko not loaded?)");
+	if (cap_effective(CAP_NET_ADMIN) != 1)
+		SKIP(return, "needs CAP_NET_ADMIN");
+	if (!find_fibsync(self->prog, sizeof(self->prog)))
+		SKIP(return, "no rtm-fibsync at %.200s (set RTM_FIBSYNC, or ship build/tools)",
+		     self->prog);
+
+	/* A namespace of our own: nothing outside is touched. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNET)) TH_LOG("unshare: %s",
+						   strerror(errno));
+	self->nl = nl_open();
+	ASSERT_LE(0, self->nl);
+	ASSERT_EQ(0, link_up(self->nl, 1));		/* lo */
+	ASSERT_EQ(0, dummy_add(self->nl, "d0"))
+		TH_LOG("no dummy interface (CONFIG_DUMMY or dummy.ko?)");
+	self->ifindex = if_nametoindex("d0");
+	ASSERT_LT(0, self->ifindex);
+	ASSERT_EQ(0, link_up(self->nl, self->ifindex));
+	ASSERT_EQ(0, addr_add(self->nl, AF_INET, self->ifindex, my4, 24));
+	ASSERT_EQ(0, addr_add(self->nl, AF_INET6, self->ifindex, my6, 64));
+
+	/* Two entities per family; a has three gateways, b two. */
+	for (f = 0; f < 2; f++) {
+		USHORT fam = f ? AF_INET6 : AF_INET;
+
+		ASSERT_WIN(NO_ERROR, ent_reg(&self->a[f], INST, fam, PROTO_A,
+					     1, NULL));
+		ASSERT_WIN(NO_ERROR, ent_reg(&self->b[f], INST, fam, PROTO_B,
+					     1, NULL));
+		for (i = 0; i < 3; i++) {
+			RTM_NET_ADDRESS g;
+
+			memcpy(gw, f ? my6 : my4, fam_bytes(fam));
+			gw[fam_bytes(fam) - 1] = 2 + i;
+			g = pfx_raw(fam, gw, fam_bits(fam));
+			ASSERT_WIN(NO_ERROR, nh_add(self->a[f].h, &g,
+						    self->ifindex,
+						    &self->nha[f][i]));
+			if (i == 2)
+				continue;
+			gw[fam_bytes(fam) - 1] = 10 + i;
+			g = pfx_raw(fam, gw, fam_bits(fam));
+			ASSERT_WIN(NO_ERROR, nh_add(self->b[f].h, &g,
+						    self->ifindex,
+						    &self->nhb[f][i]));
+		}
+	}
+}
+
+FIXTURE_TEARDOWN(fib)
+{
+	if (self->pid > 0) {
+		kill(self->pid, SIGKILL);
+		waitpid(self->pid, NULL, 0);
+	}
+	if (self->out >= 0)
+		close(self->out);
+	if (self->nl >= 0)
+		close(self->nl);
+	free(self->want.r);
+	free(self->got.r);
+}
+
+/* Start rtm-fibsync -4 -6 and wait for its "in sync". */
+static void fibsync_start(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(fib) *self)
+{
+	static const char ready[] = "rtm-fibsync: in sync";
+	char line[256];
+	size_t len = 0;
+	long long end;
+	int p[2];
+
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	fflush(stdout);
+	fflush(stderr);
+	self->pid = fork();
+	ASSERT_LE(0, self->pid);
+	if (!self->pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(p[1], 1);
+		execl(self->prog, self->prog, "-4", "-6", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	self->out = p[0];
+	end = now_ms() + WAIT_MS * 2;
+	for (;;) {
+		struct pollfd pf = { .fd = self->out, .events = POLLIN };
+		long long left = end - now_ms();
+		ssize_t n;
+
+		ASSERT_LT(0, left) TH_LOG("no \"%s\" from rtm-fibsync", ready);
+		if (poll(&pf, 1, left) <= 0)
+			continue;
+		n = read(self->out, line + len, 1);
+		ASSERT_EQ(1, n) TH_LOG("rtm-fibsync exited before it was in sync");
+		if (line[len] == '\n') {
+			line[len] = 0;
+			if (!strcmp(line, ready))
+				return;
+			TH_LOG("rtm-fibsync: %s", line);
+			len = 0;
+		} else if (len < sizeof(line) - 2) {
+			len++;
+		}
+	}
+}
+
+/* SIGTERM: it exits 0 and leaves none of its routes behind. */
+static void fibsync_stop(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(fib) *self)
+{
+	long long end = now_ms() + WAIT_MS * 2;
+	int status = -1;
+	pid_t r;
+
+	ASSERT_EQ(0, kill(self->pid, SIGTERM));
+	while ((r = waitpid(self->pid, &status, WNOHANG)) == 0 &&
+	       now_ms() < end)
+		usleep(10000);
+	ASSERT_EQ(self->pid, r) TH_LOG("rtm-fibsync ignored SIGTERM");
+	self->pid = 0;
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("rtm-fibsync: status %#x", status);
+	ASSERT_EQ(0, fib_dump(self->nl, FIB_PROTO, &self->got));
+	only_main(&self->got);
+	EXPECT_EQ(0U, self->got.n) TH_LOG("its routes stayed in the FIB");
+}
+
+/* rtm's best routes of both families, as the FIB should have them. */
+static void expected(struct __test_metadata *_metadata, FIXTURE_DATA(fib) *self)
+{
+	self->want.n = 0;
+	ASSERT_WIN(NO_ERROR, rtm_expected(&self->a[0], &self->want));
+	ASSERT_WIN(NO_ERROR, rtm_expected(&self->a[1], &self->want));
+	rset_norm(&self->want);
+}
+
+/*
+ * Wait until the FIB's routes of rtm-fibsync in table main are exactly
+ * rtm's best routes; @what says which step.  Returns the wait in ms.
+ */
+static long long wait_synced(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(fib) *self, const char *what)
+{
+	long long start = now_ms(), pause = 20;
+
+	expected(_metadata, self);
+	for (;;) {
+		bool last = now_ms() - start > SYNC_MS;
+
+		ASSERT_EQ(0, fib_dump(self->nl, FIB_PROTO, &self->got));
+		only_main(&self->got);
+		if (rset_diff(_metadata, &self->want, &self->got, last))
+			return now_ms() - start;
+		ASSERT_FALSE(last) TH_LOG("%s: the FIB is not rtm's", what);
+		/* Dumps of thousands of routes are not free: back off. */
+		usleep(pause * 1000);
+		pause = pause * 2 > 1000 ? 1000 : pause * 2;
+	}
+}
+
+/* A prefix of either family: 198.18.i.0/24 or 2001:db8:100:i::/64. */
+static RTM_NET_ADDRESS net(unsigned int f, unsigned int i)
+{
+	if (!f)
+		return pfx(AF_INET, 198, 18, i, 0, 24);
+	return pfx(AF_INET6, 1, 0, 0, i, 32);	/* 2001:db8:100:i::/64 */
+}
+
+static DWORD add(const struct ent *e, unsigned int f, unsigned int i,
+		 ULONG pref, USHORT flags, unsigned int nnh,
+		 const RTM_NEXTHOP_HANDLE *nh)
+{
+	RTM_NET_ADDRESS d = net(f, i);
+	struct rt r = { .pref = pref, .metric = i, .flags = flags,
+			.nnh = nnh };
+	unsigned int k;
+
+	for (k = 0; k < nnh; k++)
+		r.nh[k] = nh[k];
+	return rt_add(e->h, &d, &r, NULL, NULL, NULL);
+}
+
+/*
+ * Adds, preference flips, ECMP, blackholes, deletes and a batch of a few
+ * thousand routes, from two entities, in both families: the FIB follows
+ * each step; SIGTERM takes rtm-fibsync's routes out.
+ */
+TEST_F_TIMEOUT(fib, mirrors_changes, 240)
+{
+	/* A few thousand; a few hundred on a slow kernel. */
+	const unsigned int NBULK4 = slow_kernel() ? 400 : 3000;
+	const unsigned int NBULK6 = slow_kernel() ? 100 : 1000;
+	struct rtm_route_entry *bulk;
+	long long waited;
+	unsigned int f, i;
+	size_t nb;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	fibsync_start(_metadata, self);
+	wait_synced(_metadata, self, "start, empty");
+
+	/* Adds: a everywhere, b better on some; default and host routes. */
+	for (f = 0; f < 2; f++) {
+		const struct ent *a = &self->a[f], *b = &self->b[f];
+		RTM_NET_ADDRESS d;
+		struct rt r = { .pref = 50, .nnh = 1 };
+
+		for (i = 0; i < 20; i++)
+			ASSERT_WIN(NO_ERROR, add(a, f, i, 10, 0, 1,
+						 self->nha[f]));
+		for (i = 0; i < 10; i++)
+			ASSERT_WIN(NO_ERROR, add(b, f, i, 5, 0, 1,
+						 self->nhb[f]));
+		d = pfx(f ? AF_INET6 : AF_INET, 0, 0, 0, 0, 0);
+		r.nh[0] = self->nha[f][1];
+		ASSERT_WIN(NO_ERROR, rt_add(a->h, &d, &r, NULL, NULL, NULL));
+		d = host_of(pfx(f ? AF_INET6 : AF_INET, 203, 0, 113, 7, 32));
+		ASSERT_WIN(NO_ERROR, rt_add(a->h, &d, &r, NULL, NULL, NULL));
+	}
+	wait_synced(_metadata, self, "adds");
+	ASSERT_LE(2 * 22U, self->want.n);
+
+	/* Preferences flip the best route both ways. */
+	for (f = 0; f < 2; f++) {
+		for (i = 0; i < 5; i++)
+			ASSERT_WIN(NO_ERROR, add(&self->b[f], f, i, 20, 0, 1,
+						 self->nhb[f]));
+		for (i = 10; i < 15; i++)
+			ASSERT_WIN(NO_ERROR, add(&self->b[f], f, i, 1, 0, 1,
+						 &self->nhb[f][1]));
+	}
+	wait_synced(_metadata, self, "preference flips");
+
+	/* ECMP routes, then one of them back to one next hop. */
+	for (f = 0; f < 2; f++) {
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 30, 10, 0, 2,
+					 self->nha[f]));
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 31, 10, 0, 3,
+					 self->nha[f]));
+		ASSERT_WIN(NO_ERROR, add(&self->b[f], f, 32, 10, 0, 2,
+					 self->nhb[f]));
+		/* b's ECMP beats a's single path on 3. */
+		ASSERT_WIN(NO_ERROR, add(&self->b[f], f, 3, 2, 0, 2,
+					 self->nhb[f]));
+	}
+	wait_synced(_metadata, self, "ECMP");
+	for (f = 0; f < 2; f++)
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 31, 10, 0, 1,
+					 &self->nha[f][2]));
+	wait_synced(_metadata, self, "ECMP to one next hop");
+
+	/* Blackholes; inactive and martian routes are not forwarded. */
+	for (f = 0; f < 2; f++) {
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 40, 10,
+					 RTM_ROUTE_FLAGS_DISCARD, 0, NULL));
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 41, 10,
+					 RTM_ROUTE_FLAGS_BLACKHOLE, 1,
+					 self->nha[f]));
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 42, 10,
+					 RTM_ROUTE_FLAGS_INACTIVE, 1,
+					 self->nha[f]));
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 43, 10,
+					 RTM_ROUTE_FLAGS_MARTIAN, 1,
+					 self->nha[f]));
+		/* An inactive best route over a good one: not forwarded. */
+		ASSERT_WIN(NO_ERROR, add(&self->b[f], f, 44, 10, 0, 1,
+					 self->nhb[f]));
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 44, 1,
+					 RTM_ROUTE_FLAGS_INACTIVE, 1,
+					 self->nha[f]));
+		/* A route without a next hop: not in the FIB. */
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 45, 10, 0, 0, NULL));
+	}
+	wait_synced(_metadata, self, "flags");
+	for (f = 0; f < 2; f++)		/* and back */
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 40, 10, 0, 1,
+					 &self->nha[f][1]));
+	wait_synced(_metadata, self, "blackhole to unicast");
+
+	/* Deletes: gone where nothing is left, the other route elsewhere. */
+	for (f = 0; f < 2; f++) {
+		for (i = 15; i < 20; i++) {
+			RTM_NET_ADDRESS d = net(f, i);
+
+			ASSERT_WIN(NO_ERROR, rt_del_at(self->a[f].h, &d));
+		}
+		for (i = 5; i < 15; i++) {
+			RTM_NET_ADDRESS d = net(f, i);
+
+			ASSERT_WIN(NO_ERROR, rt_del_at(self->b[f].h, &d));
+		}
+		/* a's route under b's ECMP route on 3 goes: b's stays. */
+		{
+			RTM_NET_ADDRESS d = net(f, 3);
+
+			ASSERT_WIN(NO_ERROR, rt_del_at(self->a[f].h, &d));
+		}
+	}
+	wait_synced(_metadata, self, "deletes");
+
+	/* A few thousand routes in one batch each, then out again. */
+	bulk = calloc(NBULK4 + NBULK6, sizeof(*bulk));
+	ASSERT_NE(NULL, bulk);
+	for (i = 0; i < NBULK4 + NBULK6; i++) {
+		RTM_NET_ADDRESS d = i < NBULK4 ?
+			pfx(AF_INET, 100, 64 + i / 256, i % 256, 0, 24) :
+			pfx(AF_INET6, 2, (i - NBULK4) / 256, (i - NBULK4) % 256,
+			    0, 32);
+
+		memcpy(&bulk[i].dest, &d, sizeof(bulk[i].dest));
+		bulk[i].preference = 10;
+		bulk[i].metric = i;
+		bulk[i].views = RTM_VIEW_MASK_UCAST;
+		bulk[i].nexthop_count = 1;
+		bulk[i].nexthop_first = i % 3;
+	}
+	ASSERT_WIN(NO_ERROR, rtm_bulk_add_routes(self->a[0].h, bulk, NBULK4,
+						 self->nha[0], 3, &nb));
+	ASSERT_WIN(NO_ERROR, rtm_bulk_add_routes(self->a[1].h, bulk + NBULK4,
+						 NBULK6, self->nha[1], 3, &nb));
+	waited = wait_synced(_metadata, self, "a batch of routes");
+	TH_LOG("%u routes in the FIB %lld ms after the batch", NBULK4 + NBULK6,
+	       waited);
+	ASSERT_LE(NBULK4 + NBULK6 + 40U, self->want.n);
+	ASSERT_WIN(NO_ERROR, rtm_bulk_delete_routes(self->a[0].h, bulk, NBULK4,
+						    &nb));
+	ASSERT_WIN(NO_ERROR, rtm_bulk_delete_routes(self->a[1].h, bulk + NBULK4,
+						    NBULK6, &nb));
+	wait_synced(_metadata, self, "the batch deleted");
+	free(bulk);
+
+	fibsync_stop(_metadata, self);
+}
+
+/*
+ * At start: routes of its protocol left in its table by an earlier run go
+ * (or are corrected), rtm's routes come in, before "in sync"; routes of
+ * other protocols and tables are left alone, then and on SIGTERM.
+ */
+TEST_F_TIMEOUT(fib, resync_at_start, 120)
+{
+	static const uint8_t stale4[4] = { 198, 51, 100, 0 };
+	static const uint8_t static4[4] = { 198, 51, 101, 0 };
+	static const uint8_t stale6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xde, 0xad };
+	uint8_t gw4[4] = { 192, 0, 2, 99 }, gw6[16];
+	RTM_NET_ADDRESS d1 = net(0, 1);
+	struct rset all;
+	unsigned int f, i, others = 0;
+	size_t k;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	memcpy(gw6, my6, 16);
+	gw6[15] = 99;
+	/* Left over by "an earlier run". */
+	ASSERT_EQ(0, route_add(self->nl, AF_INET, stale4, 24, gw4,
+			       self->ifindex, FIB_PROTO, RT_TABLE_MAIN,
+			       FIB_METRIC));
+	ASSERT_EQ(0, route_add(self->nl, AF_INET6, stale6, 48, gw6,
+			       self->ifindex, FIB_PROTO, RT_TABLE_MAIN,
+			       FIB_METRIC));
+	/* rtm has 198.18.1.0/24, through another gateway. */
+	ASSERT_EQ(0, route_add(self->nl, AF_INET, d1.AddrBits, 24, gw4,
+			       self->ifindex, FIB_PROTO, RT_TABLE_MAIN,
+			       FIB_METRIC));
+	/* Not its own: another protocol, another table. */
+	ASSERT_EQ(0, route_add(self->nl, AF_INET, static4, 24, gw4,
+			       self->ifindex, RTPROT_STATIC, RT_TABLE_MAIN,
+			       FIB_METRIC));
+	ASSERT_EQ(0, route_add(self->nl, AF_INET, stale4, 24, gw4,
+			       self->ifindex, FIB_PROTO, 100, FIB_METRIC));
+	ASSERT_EQ(0, route_add(self->nl, AF_INET6, stale6, 48, gw6,
+			       self->ifindex, RTPROT_STATIC, RT_TABLE_MAIN,
+			       FIB_METRIC + 1));
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < 5; i++)
+			ASSERT_WIN(NO_ERROR, add(&self->a[f], f, i, 10, 0,
+						 i % 2 + 1, self->nha[f]));
+
+	fibsync_start(_metadata, self);
+	/* In sync means in sync: no waiting. */
+	expected(_metadata, self);
+	ASSERT_EQ(0, fib_dump(self->nl, FIB_PROTO, &self->got));
+	only_main(&self->got);
+	EXPECT_TRUE(rset_diff(_metadata, &self->want, &self->got, true))
+		TH_LOG("not in sync at \"in sync\"");
+	EXPECT_EQ(10U, self->want.n);
+
+	/* Still there: the routes that are not its own. */
+	memset(&all, 0, sizeof(all));
+	ASSERT_EQ(0, fib_dump(self->nl, 0, &all));
+	for (k = 0; k < all.n; k++) {
+		const struct froute *r = &all.r[k];
+
+		if (r->family == AF_INET && r->table == 100 &&
+		    r->proto == FIB_PROTO && !memcmp(r->dst, stale4, 4))
+			others++;
+		if (r->family == AF_INET && r->table == RT_TABLE_MAIN &&
+		    r->proto == RTPROT_STATIC && !memcmp(r->dst, static4, 4))
+			others++;
+		if (r->family == AF_INET6 && r->table == RT_TABLE_MAIN &&
+		    r->proto == RTPROT_STATIC && !memcmp(r->dst, stale6, 16))
+			others++;
+	}
+	EXPECT_EQ(3U, others) TH_LOG("a route not its own was touched");
+
+	fibsync_stop(_metadata, self);
+	others = 0;
+	ASSERT_EQ(0, fib_dump(self->nl, 0, &all));
+	for (k = 0; k < all.n; k++)
+		if (all.r[k].proto == RTPROT_STATIC ||
+		    (all.r[k].proto == FIB_PROTO && all.r[k].table == 100))
+			others++;
+	EXPECT_EQ(3U, others) TH_LOG("a route not its own was removed");
+	free(all.r);
+}
+
+TEST_HARNESS_MAIN
