@@ -26,13 +26,14 @@
 static u32 rtm_bench_rtm(struct rtm_table *t, const u8 (*keys)[16],
 			 const u8 *lens, u32 count)
 {
+	struct rtm_attr *a;
 	struct rtm_dest *d;
 	u32 i, hits = 0;
 
 	for (i = 0; i < count; i++) {
 		rcu_read_lock();
 		hits += !!rtm_lookup_best(t, keys[i], lens[i],
-					  RTM_VIEW_MASK_UCAST, &d);
+					  RTM_VIEW_MASK_UCAST, &d, &a);
 		rcu_read_unlock();
 	}
 	return hits;

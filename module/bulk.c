@@ -265,13 +265,14 @@ int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data)
 struct rtm_lookup_ctx {
 	u32 views;
 	struct rtm_route *best;
+	struct rtm_attr *attr;
 };
 
 static bool rtm_lookup_accept(void *value, void *arg)
 {
 	struct rtm_lookup_ctx *ctx = arg;
 
-	ctx->best = rtm_route_best(value, ctx->views, 0);
+	ctx->best = rtm_route_best_attr(value, ctx->views, 0, &ctx->attr);
 	return ctx->best;
 }
 
@@ -283,15 +284,19 @@ static bool rtm_lookup_accept(void *value, void *arg)
  * @maxlen: the longest prefix length considered
  * @views: RTM_VIEW_MASK_*
  * @d: set to the dest of the route found
+ * @attr: set to the attributes the route was chosen by, which are the ones
+ *	to report: a concurrent update may have replaced them since
  *
  * Return: the route, or NULL.  No reference is taken.
  */
 struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
-				  u8 maxlen, u32 views, struct rtm_dest **d)
+				  u8 maxlen, u32 views, struct rtm_dest **d,
+				  struct rtm_attr **attr)
 {
 	struct rtm_lookup_ctx ctx = { .views = views };
 
 	*d = rtm_lpm_longest(&t->dests, key, maxlen, rtm_lookup_accept, &ctx);
+	*attr = ctx.attr;
 	return *d ? ctx.best : NULL;
 }
 
@@ -310,10 +315,9 @@ static void rtm_lookup_one(struct rtm_table *t, u32 view,
 	res->num_bits = 0xffff;
 	if (rtm_dest_key(t, a, key))
 		return;
-	r = rtm_lookup_best(t, key, a->num_bits, view, &d);
+	r = rtm_lookup_best(t, key, a->num_bits, view, &d, &attr);
 	if (!r)
 		return;
-	attr = rcu_dereference(r->attr);
 	res->num_bits = rtm_dest_plen(d);
 	res->route_flags = attr->flags;
 	res->nexthop_count = attr->nnh;

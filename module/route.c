@@ -37,14 +37,19 @@ static bool rtm_pref_better(const struct rtm_attr *a, const struct rtm_attr *b)
 }
 
 /**
- * rtm_route_best - the best route of a dest in some views
+ * rtm_route_best_attr - the best route of a dest in some views, and the
+ * attributes it was chosen by
  * @d: the dest; under RCU or the table lock
  * @views: RTM_VIEW_MASK_* the route must belong to one of
  * @proto: protocol id its owner must have, or 0 for any
+ * @attr: set to the route's attributes as read when choosing it, which a
+ *	concurrent update may have replaced since; valid as long as the RCU
+ *	read side or the table lock is held
  *
  * Return: the route, or NULL.  No reference is taken.
  */
-struct rtm_route *rtm_route_best(struct rtm_dest *d, u32 views, u32 proto)
+struct rtm_route *rtm_route_best_attr(struct rtm_dest *d, u32 views, u32 proto,
+				      struct rtm_attr **attr)
 {
 	struct rtm_table *t = d->table;
 	struct rtm_route *r, *best = NULL;
@@ -61,7 +66,23 @@ struct rtm_route *rtm_route_best(struct rtm_dest *d, u32 views, u32 proto)
 			ba = a;
 		}
 	}
+	*attr = ba;
 	return best;
+}
+
+/**
+ * rtm_route_best - the best route of a dest in some views
+ * @d: the dest; under RCU or the table lock
+ * @views: RTM_VIEW_MASK_* the route must belong to one of
+ * @proto: protocol id its owner must have, or 0 for any
+ *
+ * Return: the route, or NULL.  No reference is taken.
+ */
+struct rtm_route *rtm_route_best(struct rtm_dest *d, u32 views, u32 proto)
+{
+	struct rtm_attr *a;
+
+	return rtm_route_best_attr(d, views, proto, &a);
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_route_best);
 

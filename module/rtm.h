@@ -467,6 +467,8 @@ struct rtm_route_req {
 struct rtm_route *rtm_route_lookup(struct rtm_reg *reg, struct rtm_entity *self,
 				   u64 handle);
 struct rtm_route *rtm_route_best(struct rtm_dest *d, u32 views, u32 proto);
+struct rtm_route *rtm_route_best_attr(struct rtm_dest *d, u32 views, u32 proto,
+				      struct rtm_attr **attr);
 void rtm_best_save(struct rtm_dest *d, struct rtm_best *b);
 int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req);
 int rtm_route_delete_locked(struct rtm_route *r, u32 *change_flags);
@@ -567,7 +569,8 @@ int rtm_enum_delete_ioctl(struct rtm_reg *reg, void *data);
 
 /* Bulk calls (bulk.c). */
 struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
-				  u8 maxlen, u32 views, struct rtm_dest **d);
+				  u8 maxlen, u32 views, struct rtm_dest **d,
+				  struct rtm_attr **attr);
 int rtm_routes_add_ioctl(struct rtm_reg *reg, void *data);
 int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data);
 int rtm_lookup_ioctl(struct rtm_reg *reg, void *data);
