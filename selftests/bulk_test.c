@@ -136,9 +136,10 @@ static void check_route(struct __test_metadata *_metadata,
 	EXPECT_EQ(e->entity_specific_info,
 		  (uint64_t)(uintptr_t)b.ri.EntitySpecificInfo);
 	ASSERT_EQ(e->nexthop_count, b.ri.NextHopsList.NumNextHops);
-	for (i = 0; i < e->nexthop_count; i++)
+	for (i = 0; i < e->nexthop_count; i++) {
 		EXPECT_EQ(hval(nh[e->nexthop_first + i]),
 			  hval(hops_of(&b.ri)[i]));
+	}
 	EXPECT_WIN(NO_ERROR, RtmReleaseRouteInfo(h, &b.ri));
 }
 
@@ -329,11 +330,12 @@ TEST_F(bulk, add_lookup_update_delete)
 	EXPECT_EQ(0U, done);
 	ASSERT_WIN(NO_ERROR, rtm_bulk_lookup(self->a.h, RTM_VIEW_ID_UCAST,
 					     addrs, res, nlook));
-	for (i = 0; i < nlook; i++)
+	for (i = 0; i < nlook; i++) {
 		EXPECT_EQ(look[i].q.AddressFamily == fam &&
 			  look[i].q.NumBits <= bits && look[i].q.NumBits >= 8 &&
 			  look[i].q.AddrBits[0] == 10 ? 8 : 0xffff,
 			  res[i].num_bits) TH_LOG("lookup %u", i);
+	}
 	/* B's route cannot be deleted by A in bulk either. */
 	eb = entry(pfx(fam, 8, 10, 0, 0, 0), 0, 0, 0, 0, 0, 0, NULL, 0);
 	EXPECT_WIN(ERROR_NOT_FOUND, rtm_bulk_delete_routes(self->a.h,
@@ -500,14 +502,28 @@ TEST_F(bulk, bad_calls)
 
 /*
  * More entries than one system call takes (RTM_MAX_BATCH): the library
- * cuts them, and *done counts across the cuts, failure included.
+ * cuts them, and *done counts across the cuts, failure included.  The
+ * first RTM_MAX_BATCH entries update one route, which is cheap enough for
+ * the debug kernel; the rest add host routes.
  */
-TEST(beyond_one_system_call)
+FIXTURE(big) {
+};
+
+FIXTURE_SETUP(big)
+{
+}
+
+FIXTURE_TEARDOWN(big)
+{
+}
+
+TEST_F_TIMEOUT(big, beyond_one_system_call, 120)
 {
 	const size_t n = RTM_MAX_BATCH + 300, bad = RTM_MAX_BATCH + 100;
 	struct rtm_route_entry *e = calloc(n, sizeof(*e));
 	RTM_NET_ADDRESS *addrs = calloc(n, sizeof(*addrs));
 	struct rtm_lookup_result *res = calloc(n, sizeof(*res));
+	RTM_NET_ADDRESS p24 = pfx(AF_INET, 24, 10, 255, 255, 0);
 	RTM_NEXTHOP_HANDLE nh = NULL;
 	struct rtm_stats base;
 	struct ent a;
@@ -521,35 +537,57 @@ TEST(beyond_one_system_call)
 	ASSERT_WIN(NO_ERROR, ent_register(&a, INST, AF_INET, PROTO_A, 2, NULL));
 	ASSERT_WIN(NO_ERROR, nh_add(a.h, host(AF_INET, 192, 0, 2, 1), 1, &nh));
 	for (i = 0; i < n; i++) {
-		addrs[i] = host(AF_INET, 10, i >> 16, i >> 8, i);
-		e[i] = entry(addrs[i], i, i ^ 0x5555, RTM_VIEW_MASK_UCAST, 0,
-			     0, 1, NULL, i);
+		if (i < RTM_MAX_BATCH) {
+			addrs[i] = host(AF_INET, 10, 255, 255, i);
+			e[i] = entry(p24, 1, 1, RTM_VIEW_MASK_UCAST, 0, 0, 1,
+				     NULL, 0);
+		} else {
+			addrs[i] = host(AF_INET, 10, i >> 16, i >> 8, i);
+			e[i] = entry(addrs[i], i, i ^ 0x5555,
+				     RTM_VIEW_MASK_UCAST, 0, 0, 1, NULL, i);
+		}
 	}
+	/* The last of the first cut leaves its mark. */
+	e[RTM_MAX_BATCH - 1].preference = 7777;
 
 	e[bad].views = 0;
 	done = 0;
 	EXPECT_WIN(ERROR_INVALID_PARAMETER,
 		   rtm_bulk_add_routes(a.h, e, n, &nh, 1, &done));
 	EXPECT_EQ(bad, done);
-	EXPECT_TABLE(INST, AF_INET, bad, bad, 1);
+	EXPECT_TABLE(INST, AF_INET, 1 + bad - RTM_MAX_BATCH,
+		     1 + bad - RTM_MAX_BATCH, 1);
+	/* The rest, from where it stopped. */
 	e[bad].views = RTM_VIEW_MASK_UCAST;
-	ASSERT_WIN(NO_ERROR, rtm_bulk_add_routes(a.h, e, n, &nh, 1, &done));
-	EXPECT_EQ(n, done);
-	EXPECT_TABLE(INST, AF_INET, n, n, 1);
+	i = done;
+	done = 0;
+	ASSERT_WIN(NO_ERROR, rtm_bulk_add_routes(a.h, e + i, n - i, &nh, 1,
+						 &done));
+	EXPECT_EQ(n - bad, done);
+	EXPECT_TABLE(INST, AF_INET, 1 + n - RTM_MAX_BATCH,
+		     1 + n - RTM_MAX_BATCH, 1);
 
 	ASSERT_WIN(NO_ERROR, rtm_bulk_lookup(a.h, RTM_VIEW_ID_UCAST, addrs, res,
 					     n));
-	for (i = 0; i < n; i++)
-		if (res[i].num_bits != 32 || res[i].preference != i ||
-		    res[i].metric != (i ^ 0x5555) || res[i].interface_index != 1)
+	for (i = 0; i < n; i++) {
+		bool ok = i < RTM_MAX_BATCH ?
+			  res[i].num_bits == 24 && res[i].preference == 7777 :
+			  res[i].num_bits == 32 && res[i].preference == i &&
+			  res[i].metric == (i ^ 0x5555);
+
+		if (!ok || res[i].interface_index != 1)
 			wrong++;
+	}
 	EXPECT_EQ(0U, wrong);
 
-	/* Withdraw all but the last 10, which stop the second run. */
+	/* Withdraw the host routes but the last 10, and the /24. */
 	done = 0;
-	ASSERT_WIN(NO_ERROR, rtm_bulk_delete_routes(a.h, e, n - 10, &done));
-	EXPECT_EQ(n - 10, done);
+	ASSERT_WIN(NO_ERROR, rtm_bulk_delete_routes(a.h, e + RTM_MAX_BATCH - 1,
+						    n - RTM_MAX_BATCH - 9,
+						    &done));
+	EXPECT_EQ(n - RTM_MAX_BATCH - 9, done);
 	EXPECT_TABLE(INST, AF_INET, 10, 10, 1);
+	/* An entry naming no route stops the next run at once. */
 	done = 99;
 	EXPECT_WIN(ERROR_NOT_FOUND, rtm_bulk_delete_routes(a.h, e + n - 20, 20,
 							   &done));

@@ -741,8 +741,9 @@ TEST_F(route, next_hop_rules)
 	memset(ri, 0, ri_size(&self->a.prof));
 	ASSERT_WIN(NO_ERROR, RtmGetRouteInfo(self->a.h, h, ri, NULL));
 	ASSERT_EQ(max, ri->NextHopsList.NumNextHops);
-	for (i = 0; i < max; i++)
+	for (i = 0; i < max; i++) {
 		EXPECT_EQ(hval(many[i]), hval(hops_of(ri)[i]));
+	}
 	EXPECT_TRUE(guard_intact(ri, ri_size(&self->a.prof)));
 	EXPECT_WIN(NO_ERROR, RtmReleaseRouteInfo(self->a.h, ri));
 
