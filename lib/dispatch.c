@@ -95,6 +95,10 @@ static void dispatch_event(struct librtm_reg *reg, const struct rtm_event *ev)
 			      librtm_handle(ev->handle),
 			      (PVOID)(uintptr_t)ev->context);
 		break;
+	case RTM_EVENT_METHOD_INVOKE:
+		/* Not an RTMv2 event: the entity's methods, not its callback. */
+		librtm_method_serve(reg, ev);
+		break;
 	default:
 		/* A type this library does not know comes from a newer kernel. */
 		break;

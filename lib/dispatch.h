@@ -17,4 +17,10 @@
  */
 int librtm_dispatch_start(struct librtm_reg *reg);
 
+/*
+ * Serve an RTM_EVENT_METHOD_INVOKE on the dispatcher thread of @reg: take
+ * the call, run the methods it selects, answer it (method.c).
+ */
+void librtm_method_serve(struct librtm_reg *reg, const struct rtm_event *ev);
+
 #endif /* LIBRTM_DISPATCH_H */

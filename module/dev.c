@@ -46,6 +46,9 @@ union rtm_ioctl_arg {
 	struct rtm_notify_get notify_get;
 	struct rtm_notify_dest notify_dest;
 	struct rtm_bench_lookup bench;
+	struct rtm_method_get method_get;
+	struct rtm_method_invoke method_invoke;
+	struct rtm_method_ctl method_ctl;
 	struct rtm_lock lock;
 };
 
@@ -136,6 +139,14 @@ static const struct rtm_ioctl_desc rtm_ioctls[] = {
 	RTM_IOCTL(RTM_IOC_BENCH_LOOKUP, rtm_bench_ioctl,
 		  rtm_bench_lookup, RTM_BENCH_LOOKUP_SIZE_VER0),
 	RTM_IOCTL(RTM_IOC_LOCK, rtm_lock_ioctl, rtm_lock, RTM_LOCK_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_METHOD_GET, rtm_method_get_ioctl,
+		  rtm_method_get, RTM_METHOD_GET_SIZE_VER0),
+	/* Partial: an interrupted call's cookie goes back to the caller. */
+	RTM_IOCTL_FLAGS(RTM_IOC_METHOD_INVOKE, rtm_method_invoke_ioctl,
+			rtm_method_invoke, RTM_METHOD_INVOKE_SIZE_VER0,
+			RTM_IOCTL_PARTIAL),
+	RTM_IOCTL(RTM_IOC_METHOD_CTL, rtm_method_ctl_ioctl,
+		  rtm_method_ctl, RTM_METHOD_CTL_SIZE_VER0),
 };
 
 static long rtm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)

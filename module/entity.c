@@ -26,6 +26,7 @@ static void rtm_entity_free_rcu(struct rcu_head *head)
 void rtm_entity_release(struct rtm_entity *e)
 {
 	rtm_obj_unpublish(e->table->rn, &e->obj);
+	rtm_methods_free(e);
 	call_rcu(&e->rcu, rtm_entity_free_rcu);
 }
 
@@ -111,6 +112,7 @@ static void rtm_entity_unlink(struct rtm_entity *e)
 	if (e->opaque_slot >= 0)
 		__clear_bit(e->opaque_slot, t->opaque_used);
 	WRITE_ONCE(e->obj.state, RTM_ENTITY_GONE);
+	rtm_methods_close(e);
 	rtm_entity_broadcast(e, RTM_EVENT_ENTITY_DEREGISTERED);
 	e->reg = NULL;
 }

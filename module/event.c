@@ -198,6 +198,7 @@ void rtm_events_refill(struct rtm_reg *reg)
 		rtm_notify_refill(e);
 		mutex_unlock(&e->table->lock);
 	}
+	rtm_methods_refill(e);
 	rtm_obj_put(&e->obj);
 }
 

@@ -46,6 +46,7 @@ struct rtm_dest;
 struct rtm_route;
 struct rtm_nexthop;
 struct rtm_attr;
+struct rtm_methods;
 
 /* Object kinds; the uapi mask bit of kind k is 1 << (k - 1). */
 enum rtm_kind {
@@ -222,6 +223,7 @@ struct rtm_entity {
 	unsigned int nlists;
 	struct list_head locks;		/* its client locks (lock.c) */
 	unsigned int nlocks;
+	struct rtm_methods *methods;	/* method.c, made on first use */
 	struct rcu_head rcu;
 };
 
@@ -578,6 +580,14 @@ int rtm_lookup_ioctl(struct rtm_reg *reg, void *data);
 /* Client locks and opaque slots (lock.c). */
 void rtm_locks_flush(struct rtm_entity *e);
 int rtm_lock_ioctl(struct rtm_reg *reg, void *data);
+
+/* Entity methods (method.c). */
+void rtm_methods_close(struct rtm_entity *e);
+void rtm_methods_free(struct rtm_entity *e);
+void rtm_methods_refill(struct rtm_entity *e);
+int rtm_method_get_ioctl(struct rtm_reg *reg, void *data);
+int rtm_method_invoke_ioctl(struct rtm_reg *reg, void *data);
+int rtm_method_ctl_ioctl(struct rtm_reg *reg, void *data);
 
 /* Lookup timing for the benchmark (bench.c). */
 int rtm_bench_ioctl(struct rtm_reg *reg, void *data);

@@ -551,6 +551,34 @@ static int fill_lock(struct ctx *c, void *req)
 }
 #endif
 
+#ifdef RTM_IOC_METHOD_GET
+static int fill_method_get(struct ctx *c, void *req)
+{
+	struct rtm_method_get *r = req;
+
+	r->handle = c->self;
+	return 0;
+}
+
+/* The entity exports no methods: nothing to run, it returns at once. */
+static int fill_method_invoke(struct ctx *c, void *req)
+{
+	struct rtm_method_invoke *r = req;
+
+	r->handle = c->self;
+	r->method_type = 0xFFFFFFFF;
+	return 0;
+}
+
+static int fill_method_ctl(struct ctx *c, void *req)
+{
+	struct rtm_method_ctl *r = req;
+
+	r->op = RTM_METHOD_RESUME;
+	return 0;
+}
+#endif
+
 /* ------------------------------------------------------------------ */
 /* The table: one row per ioctl                                         */
 /* ------------------------------------------------------------------ */
@@ -777,6 +805,35 @@ ABI(lock, RTM_IOC_LOCK, rtm_lock, RTM_LOCK_SIZE_VER0, S_ROUTE, fill_lock,
     BAD(rtm_lock, flags, RTM_LOCK_UNLOCK | RTM_LOCK_EXCLUSIVE, EINVAL),
     IGNORED(rtm_lock, opaque, 1));
 #endif
+#endif
+
+#ifdef RTM_IOC_METHOD_GET
+ABI(method_get, RTM_IOC_METHOD_GET, rtm_method_get, RTM_METHOD_GET_SIZE_VER0,
+    S_REG, fill_method_get,
+    FLAGS(rtm_method_get, flags, 0),
+    BAD(rtm_method_get, reserved, 1, EINVAL),
+    BAD(rtm_method_get, handle, 0, EBADF),
+    IGNORED(rtm_method_get, count, 7));
+
+ABI(method_invoke, RTM_IOC_METHOD_INVOKE, rtm_method_invoke,
+    RTM_METHOD_INVOKE_SIZE_VER0, S_REG, fill_method_invoke,
+    FLAGS(rtm_method_invoke, flags, 0),
+    BAD(rtm_method_invoke, reserved, 1, EINVAL),
+    BAD(rtm_method_invoke, handle, 0, EBADF),
+    BAD(rtm_method_invoke, input_size, 0x7fffffff, E2BIG),
+    BAD(rtm_method_invoke, cookie, 1, EBADF));
+
+ABI(method_ctl, RTM_IOC_METHOD_CTL, rtm_method_ctl, RTM_METHOD_CTL_SIZE_VER0,
+    S_REG, fill_method_ctl,
+    FLAGS(rtm_method_ctl, flags, 0),
+    BAD(rtm_method_ctl, reserved, 1, EINVAL),
+    BAD(rtm_method_ctl, op, 0, EINVAL),
+    BAD(rtm_method_ctl, op, RTM_METHOD_REPLY + 1, EINVAL),
+    BAD(rtm_method_ctl, cookie, 1, EINVAL),
+    BAD(rtm_method_ctl, target, 1, EOPNOTSUPP),
+    BAD(rtm_method_ctl, target_type, 1, EINVAL),
+    IGNORED(rtm_method_ctl, caller, 1),
+    IGNORED(rtm_method_ctl, method_type, 1));
 #endif
 
 /* ------------------------------------------------------------------ */

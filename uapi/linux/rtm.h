@@ -659,6 +659,7 @@ enum rtm_event_type {
 	RTM_EVENT_ENTITY_DEREGISTERED	= 1,
 	RTM_EVENT_ROUTE_EXPIRED		= 2,
 	RTM_EVENT_CHANGE_NOTIFICATION	= 3,
+	RTM_EVENT_METHOD_INVOKE		= 4,	/* see RTM_IOC_METHOD_INVOKE */
 };
 
 /* struct rtm_event flags */
@@ -708,5 +709,122 @@ struct rtm_event {
 #define RTM_IOC_NOTIFY_DEREGISTER _IOWR(RTM_IOC_MAGIC, 0x5c, struct rtm_object)
 #define RTM_IOC_BENCH_LOOKUP	_IOWR(RTM_IOC_MAGIC, 0x5d, struct rtm_bench_lookup)
 #define RTM_IOC_LOCK		_IOWR(RTM_IOC_MAGIC, 0x5e, struct rtm_lock)
+
+/*
+ * Entity methods (RtmGetEntityMethods, RtmInvokeMethod, RtmBlockMethods).
+ *
+ * RTM_IOC_METHOD_GET: how many methods the live entity @handle of the
+ * caller's table (the caller itself, too) exported at registration
+ * (struct rtm_register.num_methods).
+ */
+struct rtm_method_get {
+	__u32 size;
+	__u32 flags;			/* none defined: must be zero */
+	__aligned_u64 handle;		/* the entity */
+	__u32 count;			/* out */
+	__u32 reserved;			/* must be zero */
+};
+#define RTM_METHOD_GET_SIZE_VER0	24
+
+/*
+ * RTM_IOC_METHOD_INVOKE: run methods of the entity @handle, the caller
+ * itself included, and wait for their output.  Bit i of @method_type
+ * selects method i; bits at or beyond the callee's method count are
+ * ignored, and when none is left the call returns at once with no output.
+ * Otherwise the callee must have registered with RTM_REGISTER_EVENTS
+ * (-EOPNOTSUPP): the call is queued on it, it gets an
+ * RTM_EVENT_METHOD_INVOKE event (@handle: the caller's entity, @cookie:
+ * the call, @context: the input's size; never dropped, and not raised
+ * while the callee's methods are blocked), takes the call with
+ * RTM_METHOD_FETCH, runs the methods and answers with RTM_METHOD_REPLY.
+ *
+ * The output is the callee's answer as it gave it, at most @output_size
+ * bytes (and at most the module parameter max_method_output): packed
+ * RTM_ENTITY_METHOD_OUTPUT records, each at a 4-byte aligned offset, as
+ * librtm builds them.  @output_size comes back as the bytes written.
+ * -ENOSPC (the output is there) when the callee said it left methods out
+ * for want of room.  -EBADF when the callee deregisters (or its file
+ * closes) before answering, or the caller's own registration ends;
+ * -EDQUOT past max_method_calls calls of the caller or max_method_pending
+ * calls queued on the callee; -E2BIG for an input above max_method_input.
+ *
+ * Signals: a call the callee has not taken yet is cancelled and the ioctl
+ * fails with -ERESTARTSYS (-EINTR), to be made again.  Once the callee has
+ * taken it the methods are running and must not run twice: the kernel
+ * then stores the call's @cookie in the argument before failing, and the
+ * same request made again with that cookie (an automatic restart, or a
+ * retry after EINTR) waits for that call instead of making a new one.
+ * A new call has @cookie 0.  A call left so stays the caller's, counted in
+ * max_method_calls, until collected or the caller's registration ends; a
+ * caller killed by a signal cancels its call whatever its state.
+ */
+struct rtm_method_invoke {
+	__u32 size;
+	__u32 flags;			/* none defined: must be zero */
+	__aligned_u64 handle;		/* the callee */
+	__u32 method_type;		/* RTM_ENTITY_METHOD_TYPE */
+	__u32 input_size;		/* bytes at @input */
+	__aligned_u64 input;		/* user pointer */
+	__u32 output_size;		/* in: room at @output; out: bytes written */
+	__u32 reserved;			/* must be zero */
+	__aligned_u64 output;		/* user pointer */
+	__aligned_u64 cookie;		/* in/out: 0, or an interrupted call's */
+};
+#define RTM_METHOD_INVOKE_SIZE_VER0	56
+
+/*
+ * RTM_IOC_METHOD_CTL: what an entity does about its own methods.
+ *
+ * RTM_METHOD_BLOCK, RTM_METHOD_RESUME (RtmBlockMethods): while blocked no
+ * call to the caller's methods is signalled or taken; invokers wait.
+ * BLOCK returns once the calls already taken have been answered, except
+ * those taken by the calling thread itself (a method may block its own
+ * entity).  Only @target 0, every method, is supported (-EOPNOTSUPP);
+ * @target_type must then be 0.
+ *
+ * RTM_METHOD_FETCH: take the call @cookie of an RTM_EVENT_METHOD_INVOKE.
+ * Its input goes to @input, which has room for @input_size bytes (when it
+ * is too small: -ENOSPC, @input_size set to the size needed, the call
+ * left queued); @caller, @method_type, @input_size and @output_size (the
+ * room the caller gave) come back.  -EBADF for a call that is not queued
+ * on the caller (unknown, taken already, cancelled by its caller);
+ * -EAGAIN while the methods are blocked: the event comes again on resume.
+ *
+ * RTM_METHOD_REPLY: answer the call @cookie, taken with FETCH, with the
+ * @output_size bytes at @output (at most the @output_size FETCH gave,
+ * -EINVAL otherwise), and wake its caller.  -EBADF for a call that is not
+ * taken by the caller (unknown, answered already, cancelled).
+ */
+enum rtm_method_op {
+	RTM_METHOD_BLOCK	= 1,
+	RTM_METHOD_RESUME	= 2,
+	RTM_METHOD_FETCH	= 3,
+	RTM_METHOD_REPLY	= 4,
+};
+
+/* RTM_METHOD_REPLY flags */
+#define RTM_METHOD_TRUNCATED	(1U << 0)	/* methods were left out: -ENOSPC */
+#define RTM_METHOD_NOMEM	(1U << 1)	/* no output: the caller gets -ENOMEM */
+
+struct rtm_method_ctl {
+	__u32 size;
+	__u32 op;			/* enum rtm_method_op */
+	__aligned_u64 cookie;		/* FETCH, REPLY; otherwise 0 */
+	__aligned_u64 target;		/* BLOCK, RESUME: 0 */
+	__u32 target_type;		/* BLOCK, RESUME: 0 */
+	__u32 flags;			/* REPLY: RTM_METHOD_*; otherwise 0 */
+	__aligned_u64 caller;		/* FETCH out: the caller's entity */
+	__u32 method_type;		/* FETCH out: as the caller gave it */
+	__u32 input_size;		/* FETCH: in, room at @input; out, its size */
+	__aligned_u64 input;		/* FETCH: user pointer */
+	__u32 output_size;		/* FETCH out: the caller's room; REPLY in */
+	__u32 reserved;			/* must be zero */
+	__aligned_u64 output;		/* REPLY: user pointer */
+};
+#define RTM_METHOD_CTL_SIZE_VER0	72
+
+#define RTM_IOC_METHOD_GET	_IOWR(RTM_IOC_MAGIC, 0x60, struct rtm_method_get)
+#define RTM_IOC_METHOD_INVOKE	_IOWR(RTM_IOC_MAGIC, 0x61, struct rtm_method_invoke)
+#define RTM_IOC_METHOD_CTL	_IOWR(RTM_IOC_MAGIC, 0x62, struct rtm_method_ctl)
 
 #endif /* _UAPI_LINUX_RTM_H */
