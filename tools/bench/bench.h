@@ -211,6 +211,7 @@ enum {
 	PHASE_CHURN	= 1 << 3,
 	PHASE_NOTIFY	= 1 << 4,
 	PHASE_FIBSYNC	= 1 << 5,
+	PHASE_FIBLOAD	= 1 << 6,
 };
 
 struct bench {

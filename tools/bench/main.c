@@ -87,7 +87,8 @@ static void usage(FILE *f)
 "      --load-batch N     routes per rtm_bulk_add_routes() (default 4096)\n"
 "      --nl-batch BYTES   netlink bytes per sendmsg() (default 65536)\n"
 "      --churn-share X    share of the table churned (default 0.1)\n"
-"      --skip LIST        leave out: klookup,ulookup,enum,churn,notify,fibsync\n"
+"      --skip LIST        leave out: klookup,ulookup,enum,churn,notify,fibsync;\n"
+"                         fibload leaves the FIB empty (to profile rtm alone)\n"
 "      --perf-ctl CTL,ACK --perf-phase PHASE\n"
 "                         enable a `perf record --control=fifo:CTL,ACK -D -1`\n"
 "                         during PHASE only (tools/bench/profile does this):\n"
@@ -134,6 +135,7 @@ static unsigned int parse_skip(const char *s)
 		{ "klookup", PHASE_KLOOKUP }, { "ulookup", PHASE_ULOOKUP },
 		{ "enum", PHASE_ENUM }, { "churn", PHASE_CHURN },
 		{ "notify", PHASE_NOTIFY }, { "fibsync", PHASE_FIBSYNC },
+		{ "fibload", PHASE_FIBLOAD },
 	};
 	char *dup = strdup(s), *tok, *save = NULL;
 	unsigned int bits = 0;
@@ -307,7 +309,7 @@ static void load_phase(struct bench *b, struct figs *g)
 	int run, fi, side;
 
 	for (run = 0; run < b->o.load_runs; run++) {
-		double rate[2];
+		double rate[2] = { 0, 0 };
 
 		/* Alternate which side goes first. */
 		for (side = 0; side < 2; side++) {
@@ -315,6 +317,8 @@ static void load_phase(struct bench *b, struct figs *g)
 			long free0 = 0, free1;
 			uint64_t t0;
 
+			if (!rtm && (b->o.skip & PHASE_FIBLOAD))
+				continue;
 			if (!rtm && run)
 				nl_link_create(&b->nl);
 			if (!run) {
@@ -366,8 +370,10 @@ static void load_phase(struct bench *b, struct figs *g)
 			}
 		}
 		sample_add(&g->load_rtm, rate[1]);
-		sample_add(&g->load_fib, rate[0]);
-		sample_add(&g->load_ratio, rate[1] / rate[0]);
+		if (!(b->o.skip & PHASE_FIBLOAD)) {
+			sample_add(&g->load_fib, rate[0]);
+			sample_add(&g->load_ratio, rate[1] / rate[0]);
+		}
 		if (run + 1 == b->o.load_runs)
 			break;
 		progress("load run %d: emptying both", run + 1);
