@@ -1111,21 +1111,8 @@ TEST(self_invoke)
 static int raw_reg(int fd, ULONG id, uint32_t flags, uint32_t nmethods,
 		   uint64_t *handle)
 {
-	struct rtm_register r;
-	int err;
-
-	memset(&r, 0, sizeof(r));
-	r.size = sizeof(r);
-	r.flags = flags;
-	r.entity.instance_id = INST;
-	r.entity.family = AF_INET;
-	r.entity.protocol_id = PROTO;
-	r.entity.entity_instance_id = id;
-	r.num_methods = nmethods;
-	err = rtm_ioctl(fd, RTM_IOC_REGISTER, &r);
-	if (!err)
-		*handle = r.handle;
-	return err;
+	return raw_register_methods(fd, INST, AF_INET, PROTO, id, flags,
+				    nmethods, handle);
 }
 
 /*

@@ -615,10 +615,14 @@ static inline int rtm_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
-/* RTM_IOC_REGISTER on @fd; the handle goes to *@handle.  0 or -errno. */
-static inline int raw_register(int fd, USHORT instance, USHORT family,
-			       uint32_t protocol, uint32_t instance_id,
-			       uint32_t flags, uint64_t *handle)
+/*
+ * RTM_IOC_REGISTER on @fd, exporting @num_methods methods; the handle goes
+ * to *@handle.  0 or -errno.
+ */
+static inline int raw_register_methods(int fd, USHORT instance, USHORT family,
+				       uint32_t protocol, uint32_t instance_id,
+				       uint32_t flags, uint32_t num_methods,
+				       uint64_t *handle)
 {
 	struct rtm_register r;
 	int err;
@@ -630,10 +634,20 @@ static inline int raw_register(int fd, USHORT instance, USHORT family,
 	r.entity.family = family;
 	r.entity.protocol_id = protocol;
 	r.entity.entity_instance_id = instance_id;
+	r.num_methods = num_methods;
 	err = rtm_ioctl(fd, RTM_IOC_REGISTER, &r);
 	if (!err && handle)
 		*handle = r.handle;
 	return err;
+}
+
+/* RTM_IOC_REGISTER on @fd; the handle goes to *@handle.  0 or -errno. */
+static inline int raw_register(int fd, USHORT instance, USHORT family,
+			       uint32_t protocol, uint32_t instance_id,
+			       uint32_t flags, uint64_t *handle)
+{
+	return raw_register_methods(fd, instance, family, protocol,
+				    instance_id, flags, 0, handle);
 }
 
 /* Open file descriptors of this process, or -errno. */
