@@ -494,11 +494,22 @@ static unsigned int number(const char *s, const char *what)
 	return v;
 }
 
-static void usage(void)
+static void usage(FILE *f, int status)
 {
-	fprintf(stderr,
-		"usage: rtm-fibsync [-4] [-6] [-t TABLE] [-P PROTO] [-m METRIC] [-i INSTANCE] [-v]\n");
-	exit(2);
+	fprintf(f,
+		"usage: rtm-fibsync [-4] [-6] [-t TABLE] [-P PROTO] [-m METRIC] [-i INSTANCE] [-v]\n"
+		"\n"
+		"Keep this namespace's FIB equal to rtm's best unicast routes until\n"
+		"SIGINT or SIGTERM, then remove the routes it installed.\n"
+		"\n"
+		"  -4, -6       IPv4 or IPv6 only (default: both)\n"
+		"  -t TABLE     FIB table (default 254, main)\n"
+		"  -P PROTO     route protocol of its FIB routes (default 190)\n"
+		"  -m METRIC    their metric (default 200)\n"
+		"  -i INSTANCE  rtm instance (default 0)\n"
+		"  -v           say what it does on stderr\n"
+		"  -h, --help   this text\n");
+	exit(status);
 }
 
 int main(int argc, char **argv)
@@ -508,7 +519,13 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int c, i, sfd;
 
-	while ((c = getopt(argc, argv, "46t:P:m:i:vh")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((c = getopt_long(argc, argv, "46t:P:m:i:vh", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case '4':
 			want[0] = true;
@@ -533,12 +550,15 @@ int main(int argc, char **argv)
 		case 'v':
 			opt.verbose = true;
 			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(stderr, 2);
 	if (!want[0] && !want[1])
 		want[0] = want[1] = true;
 
