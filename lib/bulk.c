@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The batched calls of rtm_bulk.h: RTM_IOC_ADD_ROUTES, RTM_IOC_DELETE_ROUTES
- * and RTM_IOC_LOOKUP over arrays of any length, cut into chunks of
+ * The batched calls of rtm_bulk.h: RTM_IOC_ADD_ROUTES, RTM_IOC_DELETE_ROUTES,
+ * RTM_IOC_LOOKUP and RTM_IOC_DUMP over arrays of any length, cut into chunks of
  * RTM_MAX_BATCH entries, the most the kernel takes in one call.
  */
 #include "convert.h"
@@ -104,4 +104,48 @@ RTM_EXPORT DWORD rtm_bulk_lookup(RTM_ENTITY_HANDLE RtmRegHandle,
 	}
 	librtm_reg_put(reg);
 	return librtm_win32_error(-ret);
+}
+
+RTM_EXPORT DWORD rtm_bulk_dump(RTM_ENTITY_HANDLE RtmRegHandle, RTM_VIEW_ID view,
+			       RTM_NET_ADDRESS *cursor,
+			       struct rtm_dump_entry *entries, size_t *count)
+{
+	struct rtm_dump req;
+	struct librtm_reg *reg;
+	size_t room, got = 0;
+	bool end = false;
+	int ret = 0;
+
+	reg = librtm_reg_get(RtmRegHandle);
+	if (!reg)
+		return ERROR_INVALID_HANDLE;
+	if (!cursor || !count || !*count || !entries) {
+		librtm_reg_put(reg);
+		return ERROR_INVALID_PARAMETER;
+	}
+
+	room = *count;
+	while (got < room && !end) {
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.view_id = (__u32)view;
+		req.count = chunk_of(room - got);
+		req.entries = librtm_u64(entries + got);
+		if (cursor->AddressFamily) {
+			req.flags = RTM_DUMP_CONTINUE;
+			memcpy(&req.cursor, cursor, sizeof(req.cursor));
+		}
+		ret = librtm_ioctl(reg->fd, RTM_IOC_DUMP, &req);
+		if (ret)
+			break;
+		got += req.count;
+		end = req.flags & RTM_DUMP_END;
+		if (req.count)
+			memcpy(cursor, &req.cursor, sizeof(*cursor));
+	}
+	librtm_reg_put(reg);
+	*count = got;
+	if (ret)
+		return librtm_win32_error(-ret);
+	return end ? ERROR_NO_MORE_ITEMS : NO_ERROR;
 }

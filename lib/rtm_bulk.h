@@ -2,8 +2,8 @@
 /*
  * rtm_bulk.h - batched routing-table calls of librtm, beside the RTMv2 API.
  *
- * These are not RTMv2 functions: they load, withdraw and look up many
- * routes in a few system calls, for full-table loads, benchmarks and
+ * These are not RTMv2 functions: they load, withdraw, look up and dump
+ * many routes in a few system calls, for full-table loads, benchmarks and
  * forwarding-plane tools.  They take a registration handle from
  * RtmRegisterEntity() and return Win32 codes like every RTMv2 call.  The
  * entries and results are the kernel's own structures from <linux/rtm.h>
@@ -87,6 +87,32 @@ DWORD rtm_bulk_delete_routes(RTM_ENTITY_HANDLE RtmRegHandle,
 DWORD rtm_bulk_lookup(RTM_ENTITY_HANDLE RtmRegHandle, RTM_VIEW_ID view,
 		      const RTM_NET_ADDRESS *addrs,
 		      struct rtm_lookup_result *results, size_t count);
+
+/*
+ * Copy out the dests that have a route in view @view, in the order of
+ * RtmCreateDestEnum, each with its best route in that view as
+ * rtm_bulk_lookup() reports it (best.num_bits is the dest's prefix length).
+ * No handles are taken: values only, to read a whole table fast.
+ *
+ *   struct rtm_dump_entry {
+ *	struct rtm_net_address dest;	   the dest (RTM_NET_ADDRESS layout)
+ *	__u32 __pad;
+ *	struct rtm_lookup_result best;	   its best route in @view
+ *   };
+ *
+ * *@cursor starts the dump at the first dest when its AddressFamily is 0,
+ * and after the dest it names otherwise (which need not exist any more);
+ * it comes back naming the last dest written, ready for the next call.
+ * *@count is the room at @entries going in and the entries written coming
+ * out.  Returns NO_ERROR with @entries full when more may follow,
+ * ERROR_NO_MORE_ITEMS when the dump reached the end (*@count may be 0),
+ * ERROR_NOT_SUPPORTED for a view the table does not have, or
+ * ERROR_INVALID_PARAMETER (a cursor of another family, for one).  Dests
+ * added or deleted meanwhile may or may not show; none shows twice.
+ */
+DWORD rtm_bulk_dump(RTM_ENTITY_HANDLE RtmRegHandle, RTM_VIEW_ID view,
+		    RTM_NET_ADDRESS *cursor, struct rtm_dump_entry *entries,
+		    size_t *count);
 
 #ifdef __cplusplus
 }

@@ -300,24 +300,12 @@ struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
 	return *d ? ctx.best : NULL;
 }
 
-/* One forwarding lookup, under RCU. */
-static void rtm_lookup_one(struct rtm_table *t, u32 view,
-			   const struct rtm_net_address *a,
-			   struct rtm_lookup_result *res)
+/* What a forwarding lookup reports of route @r of @d, chosen by @attr. */
+static void rtm_lookup_fill(struct rtm_lookup_result *res, struct rtm_dest *d,
+			    struct rtm_route *r, const struct rtm_attr *attr)
 {
-	u8 key[RTM_LPM_MAX_KEYLEN];
 	struct rtm_nexthop *nh;
-	struct rtm_route *r;
-	struct rtm_dest *d;
-	struct rtm_attr *attr;
 
-	memset(res, 0, sizeof(*res));
-	res->num_bits = 0xffff;
-	if (rtm_dest_key(t, a, key))
-		return;
-	r = rtm_lookup_best(t, key, a->num_bits, view, &d, &attr);
-	if (!r)
-		return;
 	res->num_bits = rtm_dest_plen(d);
 	res->route_flags = attr->flags;
 	res->nexthop_count = attr->nnh;
@@ -329,6 +317,25 @@ static void rtm_lookup_one(struct rtm_table *t, u32 view,
 		res->interface_index = nh->ifindex;
 		res->nexthop = nh->addr;
 	}
+}
+
+/* One forwarding lookup, under RCU. */
+static void rtm_lookup_one(struct rtm_table *t, u32 view,
+			   const struct rtm_net_address *a,
+			   struct rtm_lookup_result *res)
+{
+	u8 key[RTM_LPM_MAX_KEYLEN];
+	struct rtm_route *r;
+	struct rtm_dest *d;
+	struct rtm_attr *attr;
+
+	memset(res, 0, sizeof(*res));
+	res->num_bits = 0xffff;
+	if (rtm_dest_key(t, a, key))
+		return;
+	r = rtm_lookup_best(t, key, a->num_bits, view, &d, &attr);
+	if (r)
+		rtm_lookup_fill(res, d, r, attr);
 }
 
 /* RTM_IOC_LOOKUP */
@@ -378,6 +385,107 @@ int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
 out:
 	kvfree(addr);
 	kvfree(res);
+	rtm_obj_put(&self->obj);
+	return err;
+}
+
+/*
+ * One chunk of a dump, under RCU: up to @n entries after the cursor in
+ * @key/@plen (from the start if !@after), which moves to the last one.
+ * Return: the entries written; *@end is set when the walk ended.
+ */
+static u32 rtm_dump_chunk(struct rtm_table *t, u32 view, u8 *key, u8 *plen,
+			  bool after, struct rtm_dump_entry *ent, u32 n,
+			  bool *end)
+{
+	struct rtm_lpm_iter it;
+	struct rtm_attr *attr;
+	struct rtm_route *r;
+	struct rtm_dest *d;
+	u32 got = 0;
+
+	rtm_lpm_iter_start(&it, &t->dests, key, *plen, !after);
+	while (got < n) {
+		d = rtm_lpm_iter_next(&it);
+		if (!d) {
+			*end = true;
+			break;
+		}
+		r = rtm_route_best_attr(d, view, 0, &attr);
+		if (!r)
+			continue;
+		memset(&ent[got], 0, sizeof(ent[got]));
+		ent[got].dest.family = t->family;
+		ent[got].dest.num_bits = rtm_dest_plen(d);
+		memcpy(ent[got].dest.addr, d->addr, t->addr_len);
+		rtm_lookup_fill(&ent[got].best, d, r, attr);
+		got++;
+		memcpy(key, it.key, t->addr_len);
+		*plen = it.plen;
+	}
+	return got;
+}
+
+/* RTM_IOC_DUMP */
+int rtm_dump_ioctl(struct rtm_reg *reg, void *data)
+{
+	struct rtm_dump *arg = data;
+	struct rtm_dump_entry __user *uent = u64_to_user_ptr(arg->entries);
+	bool after = arg->flags & RTM_DUMP_CONTINUE, end = false;
+	u8 key[RTM_LPM_MAX_KEYLEN] = { 0 };
+	struct rtm_dump_entry *ent;
+	struct rtm_entity *self;
+	u32 done, n, view, room;
+	struct rtm_table *t;
+	u8 plen = 0;
+	int err = 0;
+
+	if (arg->flags & ~RTM_DUMP_CONTINUE || arg->__pad)
+		return -EINVAL;
+	if (!arg->count || arg->count > RTM_MAX_BATCH)
+		return -EINVAL;
+	if (arg->view_id >= RTM_NUM_VIEWS)
+		return -EOPNOTSUPP;
+	view = BIT(arg->view_id);
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return -EBADF;
+	t = self->table;
+	if (after) {
+		err = rtm_dest_key(t, &arg->cursor, key);
+		if (err)
+			goto out;
+		plen = arg->cursor.num_bits;
+	}
+
+	ent = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*ent), GFP_KERNEL);
+	if (!ent) {
+		err = -ENOMEM;
+		goto out;
+	}
+	room = arg->count;
+	for (done = 0; done < room && !end; done += n) {
+		rcu_read_lock();
+		n = rtm_dump_chunk(t, view, key, &plen, after || done, ent,
+				   min_t(u32, room - done, RTM_BULK_CHUNK),
+				   &end);
+		rcu_read_unlock();
+		if (copy_to_user(uent + done, ent, n * sizeof(*ent))) {
+			err = -EFAULT;
+			break;
+		}
+		if (n) {
+			after = true;
+			arg->cursor = ent[n - 1].dest;
+		}
+		cond_resched();
+	}
+	kvfree(ent);
+	if (!err) {
+		arg->count = done;
+		arg->flags = end ? RTM_DUMP_END : 0;
+	}
+out:
 	rtm_obj_put(&self->obj);
 	return err;
 }

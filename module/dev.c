@@ -50,6 +50,7 @@ union rtm_ioctl_arg {
 	struct rtm_method_invoke method_invoke;
 	struct rtm_method_ctl method_ctl;
 	struct rtm_lock lock;
+	struct rtm_dump dump;
 };
 
 /*
@@ -139,6 +140,7 @@ static const struct rtm_ioctl_desc rtm_ioctls[] = {
 	RTM_IOCTL(RTM_IOC_BENCH_LOOKUP, rtm_bench_ioctl,
 		  rtm_bench_lookup, RTM_BENCH_LOOKUP_SIZE_VER0),
 	RTM_IOCTL(RTM_IOC_LOCK, rtm_lock_ioctl, rtm_lock, RTM_LOCK_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_DUMP, rtm_dump_ioctl, rtm_dump, RTM_DUMP_SIZE_VER0),
 	RTM_IOCTL(RTM_IOC_METHOD_GET, rtm_method_get_ioctl,
 		  rtm_method_get, RTM_METHOD_GET_SIZE_VER0),
 	/* Partial: an interrupted call's cookie goes back to the caller. */

@@ -576,6 +576,7 @@ struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
 int rtm_routes_add_ioctl(struct rtm_reg *reg, void *data);
 int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data);
 int rtm_lookup_ioctl(struct rtm_reg *reg, void *data);
+int rtm_dump_ioctl(struct rtm_reg *reg, void *data);
 
 /* Client locks and opaque slots (lock.c). */
 void rtm_locks_flush(struct rtm_entity *e);

@@ -70,6 +70,7 @@ struct ctx {
 	struct rtm_route_entry entry;
 	uint64_t nexthops[1];
 	struct rtm_lookup_result result;
+	struct rtm_dump_entry dump_entry;
 };
 
 /* A field set to a value the kernel must refuse (or, for flags, every
@@ -394,6 +395,16 @@ static int fill_lookup(struct ctx *c, void *req)
 	return 0;
 }
 
+static int fill_dump(struct ctx *c, void *req)
+{
+	struct rtm_dump *r = req;
+
+	r->count = 1;
+	r->entries = ptr(&c->dump_entry);
+	ipv4(&r->cursor, 10, 1, 2, 3, 32);
+	return 0;
+}
+
 #ifdef RTM_IOC_ENUM_CREATE
 static int fill_enum_create(struct ctx *c, void *req)
 {
@@ -712,6 +723,13 @@ ABI(lookup, RTM_IOC_LOOKUP, rtm_lookup, RTM_LOOKUP_SIZE_VER0,
     BAD(rtm_lookup, count, 0, EINVAL),
     BAD(rtm_lookup, count, RTM_MAX_BATCH + 1, EINVAL),
     BAD(rtm_lookup, view_id, NUM_VIEWS, EOPNOTSUPP));
+
+ABI(dump, RTM_IOC_DUMP, rtm_dump, RTM_DUMP_SIZE_VER0, S_REG, fill_dump,
+    FLAGS(rtm_dump, flags, RTM_DUMP_CONTINUE),
+    BAD(rtm_dump, count, 0, EINVAL),
+    BAD(rtm_dump, count, RTM_MAX_BATCH + 1, EINVAL),
+    BAD(rtm_dump, view_id, NUM_VIEWS, EOPNOTSUPP),
+    BAD(rtm_dump, __pad, 1, EINVAL));
 
 #ifdef RTM_IOC_ENUM_CREATE
 ABI(enum_create, RTM_IOC_ENUM_CREATE, rtm_enum_create,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The bulk helpers of rtm_bulk.h: rtm_bulk_add_routes,
- * rtm_bulk_delete_routes and rtm_bulk_lookup.  Routes added in bulk are
+ * rtm_bulk_delete_routes, rtm_bulk_lookup and rtm_bulk_dump.  Routes added in bulk are
  * the routes RtmAddRouteToDest makes (matched by dest and neighbour, read
  * back with the RTMv2 calls), a failing entry stops the batch with what
  * came before it applied and *done saying how far it got, lookups are
@@ -498,6 +498,165 @@ TEST_F(bulk, bad_calls)
 	EXPECT_EQ(16, res.num_bits);
 	EXPECT_WIN(NO_ERROR, rtm_bulk_delete_routes(self->a.h, &e, 1, NULL));
 	EXPECT_STATS(&self->regd);
+}
+
+/* (address, prefix length) order: a dump's and a dest enumeration's. */
+static int addr_cmp(const struct rtm_net_address *a,
+		    const struct rtm_net_address *b)
+{
+	int c = memcmp(a->addr, b->addr, sizeof(a->addr));
+
+	return c ? c : (int)a->num_bits - (int)b->num_bits;
+}
+
+#define NDUMP	300		/* dests: more than one kernel chunk */
+
+/*
+ * rtm_bulk_dump: every dest with a route in the view, once, in order, with
+ * the best route a forwarding lookup of the dest reports; resumable from
+ * any cursor, a deleted dest's too; no handle taken.
+ */
+TEST_F(bulk, dump)
+{
+	struct rtm_dump_entry *all = calloc(NDUMP + 8, sizeof(*all));
+	struct rtm_dump_entry *part = calloc(NDUMP + 8, sizeof(*part));
+	struct rtm_route_entry *e = calloc(NDUMP + 8, sizeof(*e));
+	RTM_NET_ADDRESS cur, *addrs = calloc(NDUMP + 8, sizeof(*addrs));
+	struct rtm_lookup_result *res = calloc(NDUMP + 8, sizeof(*res));
+	unsigned int i, ucast = 0, mcast = 0, got = 0, bad = 0;
+	struct rtm_stats before, after;
+	struct rtm_route_entry eb;
+	size_t n, done;
+	DWORD st;
+
+	REQUIRE_RTM();
+	ASSERT_TRUE(all && part && e && addrs && res);
+	/* Every 7th dest is in the multicast view only; the rest unicast. */
+	for (i = 0; i < NDUMP; i++) {
+		bool mc = !(i % 7);
+
+		e[i] = entry(pfx(self->fam, 24, 10, 1 + i / 256, i % 256, 0),
+			     100 + i, i, mc ? RTM_VIEW_MASK_MCAST :
+			     RTM_VIEW_MASK_UCAST, 0, i % NNH, 1, NULL, 0);
+		mc ? mcast++ : ucast++;
+	}
+	/* A covering /8 and a /16 under it, to check the order. */
+	e[i++] = entry(pfx(self->fam, 8, 10, 0, 0, 0), 5, 5,
+		       RTM_VIEW_MASK_UCAST, 0, 0, 1, NULL, 0);
+	e[i++] = entry(pfx(self->fam, 16, 10, 1, 0, 0), 6, 6,
+		       RTM_VIEW_MASK_UCAST, 0, 1, 1, NULL, 0);
+	ucast += 2;
+	ASSERT_WIN(NO_ERROR, rtm_bulk_add_routes(self->a.h, e, i, self->nh,
+						 NNH, &done));
+	/* B's better route on one dest: B's is the one dumped there. */
+	eb = entry(pfx(self->fam, 24, 10, 1, 1, 0), 1, 1, RTM_VIEW_MASK_UCAST,
+		   0, 0, 1, NULL, 0);
+	ASSERT_WIN(NO_ERROR, rtm_bulk_add_routes(self->b.h, &eb, 1, &self->nb,
+						 1, NULL));
+	ASSERT_EQ(0, read_stats(&before));
+
+	/* All at once. */
+	memset(&cur, 0, sizeof(cur));
+	n = NDUMP + 8;
+	EXPECT_WIN(ERROR_NO_MORE_ITEMS, rtm_bulk_dump(self->a.h,
+				RTM_VIEW_ID_UCAST, &cur, all, &n));
+	ASSERT_EQ(ucast, n);
+	for (i = 0; i < n; i++) {
+		if (i && addr_cmp(&all[i - 1].dest, &all[i].dest) >= 0)
+			bad++;
+		memcpy(&addrs[i], &all[i].dest, sizeof(addrs[i]));
+		EXPECT_EQ(all[i].dest.num_bits, all[i].best.num_bits);
+	}
+	EXPECT_EQ(0U, bad) TH_LOG("dump out of order");
+	EXPECT_EQ(8, all[0].dest.num_bits);
+	EXPECT_EQ(16, all[1].dest.num_bits);
+	EXPECT_TRUE(same_addr((RTM_NET_ADDRESS *)&all[n - 1].dest, &cur));
+	/* Each as a forwarding lookup of its own dest reports it. */
+	ASSERT_WIN(NO_ERROR, rtm_bulk_lookup(self->a.h, RTM_VIEW_ID_UCAST,
+					     addrs, res, n));
+	for (i = 0; i < n; i++)
+		if (memcmp(&res[i], &all[i].best, sizeof(res[i])))
+			bad++;
+	EXPECT_EQ(0U, bad) TH_LOG("dump and lookup disagree");
+	for (i = 0; i < n; i++)
+		if (all[i].dest.num_bits == 24 && all[i].dest.addr[2] == 1)
+			break;
+	ASSERT_LT(i, n);
+	EXPECT_EQ((unsigned int)PROTO_B, all[i].best.protocol_id);
+	EXPECT_EQ(1U, all[i].best.preference);
+	EXPECT_EQ(9U, all[i].best.interface_index);
+
+	/* In pieces of 7, resumed from the cursor: the same. */
+	memset(&cur, 0, sizeof(cur));
+	do {
+		n = 7;
+		st = rtm_bulk_dump(self->a.h, RTM_VIEW_ID_UCAST, &cur,
+				   part + got, &n);
+		got += n;
+	} while (st == NO_ERROR && got <= ucast);
+	EXPECT_WIN(ERROR_NO_MORE_ITEMS, st);
+	ASSERT_EQ(ucast, got);
+	EXPECT_EQ(0, memcmp(all, part, got * sizeof(*all)));
+
+	/* The multicast view has the others. */
+	memset(&cur, 0, sizeof(cur));
+	n = NDUMP + 8;
+	EXPECT_WIN(ERROR_NO_MORE_ITEMS, rtm_bulk_dump(self->a.h,
+				RTM_VIEW_ID_MCAST, &cur, part, &n));
+	EXPECT_EQ(mcast, n);
+
+	/* No handle was taken. */
+	ASSERT_EQ(0, read_stats(&after));
+	EXPECT_EQ(before.holds, after.holds);
+	EXPECT_EQ(before.handles, after.handles);
+
+	/* From a cursor whose dest is gone: on with the next one. */
+	memcpy(&cur, &all[10].dest, sizeof(cur));
+	for (i = 0; i < NDUMP; i++)
+		if (!memcmp(&e[i].dest, &all[10].dest, sizeof(e[i].dest)))
+			break;
+	ASSERT_LT(i, (unsigned int)NDUMP);
+	ASSERT_WIN(NO_ERROR, rtm_bulk_delete_routes(self->a.h, &e[i], 1, NULL));
+	n = 1;
+	EXPECT_WIN(NO_ERROR, rtm_bulk_dump(self->a.h, RTM_VIEW_ID_UCAST, &cur,
+					   part, &n));
+	ASSERT_EQ(1U, n);
+	EXPECT_EQ(0, memcmp(&all[11], &part[0], sizeof(part[0])));
+
+	/* Bad calls. */
+	n = 1;
+	EXPECT_WIN(ERROR_NOT_SUPPORTED, rtm_bulk_dump(self->a.h, 5, &cur,
+						      part, &n));
+	n = 0;
+	EXPECT_WIN(ERROR_INVALID_PARAMETER, rtm_bulk_dump(self->a.h,
+				RTM_VIEW_ID_UCAST, &cur, part, &n));
+	n = 1;
+	EXPECT_WIN(ERROR_INVALID_PARAMETER, rtm_bulk_dump(self->a.h,
+				RTM_VIEW_ID_UCAST, NULL, part, &n));
+	cur = host(self->fam == AF_INET ? AF_INET6 : AF_INET, 10, 0, 0, 1);
+	EXPECT_WIN(ERROR_INVALID_PARAMETER, rtm_bulk_dump(self->a.h,
+				RTM_VIEW_ID_UCAST, &cur, part, &n));
+	cur = host(self->fam, 10, 0, 0, 1);
+	cur.NumBits = fam_bits(self->fam) + 1;
+	EXPECT_WIN(ERROR_INVALID_PARAMETER, rtm_bulk_dump(self->a.h,
+				RTM_VIEW_ID_UCAST, &cur, part, &n));
+	EXPECT_WIN(ERROR_INVALID_HANDLE, rtm_bulk_dump(NULL, RTM_VIEW_ID_UCAST,
+						       &cur, part, &n));
+
+	/* A cursor past the last dest: the end at once. */
+	cur = host(self->fam, 255, 255, 255, 255);
+	if (self->fam == AF_INET6)
+		memset(cur.AddrBits, 0xff, sizeof(cur.AddrBits));
+	n = 4;
+	EXPECT_WIN(ERROR_NO_MORE_ITEMS, rtm_bulk_dump(self->a.h,
+				RTM_VIEW_ID_UCAST, &cur, part, &n));
+	EXPECT_EQ(0U, n);
+
+	free(all);
+	free(part);
+	free(e);
+	free(addrs);
+	free(res);
 }
 
 /*

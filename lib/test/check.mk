@@ -43,7 +43,7 @@ EXPORTS := RtmAddNextHop RtmAddRouteToDest RtmBlockMethods \
 	   RtmReleaseEntityInfo RtmReleaseNextHopInfo RtmReleaseNextHops \
 	   RtmReleaseRouteInfo RtmReleaseRoutes RtmUpdateAndUnlockRoute \
 	   rtm_bulk_add_routes \
-	   rtm_bulk_delete_routes rtm_bulk_lookup
+	   rtm_bulk_delete_routes rtm_bulk_dump rtm_bulk_lookup
 
 MACRO_BINS := $(TOUT)/macros-c99 $(TOUT)/macros-gnu11 $(TOUT)/macros-cxx \
 	      $(TOUT)/macros-static

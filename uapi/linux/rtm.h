@@ -457,6 +457,40 @@ struct rtm_lookup {
 #define RTM_LOOKUP_SIZE_VER0		32
 
 /*
+ * RTM_IOC_DUMP: the dests of the caller's table that have a route in view
+ * @view_id, in the order of a dest enumeration, each with its best route in
+ * that view as RTM_IOC_LOOKUP reports it (@best.num_bits is the dest's
+ * prefix length).  No handles are taken: values only, to copy the whole
+ * table out fast.
+ *
+ * @count is the room at @entries going in (1..RTM_MAX_BATCH) and the
+ * entries written coming out.  With RTM_DUMP_CONTINUE the dump resumes
+ * after the dest @cursor (which need not exist any more); without it it
+ * starts at the first dest.  @cursor comes back as the last dest written,
+ * and RTM_DUMP_END is set in @flags when the walk reached the end.  Dests
+ * added or deleted meanwhile may or may not show; none shows twice.
+ */
+struct rtm_dump_entry {
+	struct rtm_net_address dest;
+	__u32 __pad;
+	struct rtm_lookup_result best;
+};
+
+#define RTM_DUMP_CONTINUE	(1U << 0)	/* in: resume after @cursor */
+#define RTM_DUMP_END		(1U << 1)	/* out: nothing after these */
+
+struct rtm_dump {
+	__u32 size;
+	__u32 flags;			/* RTM_DUMP_* */
+	__u32 view_id;
+	__u32 count;			/* in: room at @entries; out: written */
+	__aligned_u64 entries;		/* user pointer to struct rtm_dump_entry[count] */
+	struct rtm_net_address cursor;	/* in/out */
+	__u32 __pad;
+};
+#define RTM_DUMP_SIZE_VER0		48
+
+/*
  * RTM_IOC_BENCH_LOOKUP: time in-kernel longest-prefix lookups, for the
  * benchmark: @loops passes over the @count addresses, either through rtm's
  * table of the caller (the unicast best route of the longest match, as
@@ -709,6 +743,7 @@ struct rtm_event {
 #define RTM_IOC_NOTIFY_DEREGISTER _IOWR(RTM_IOC_MAGIC, 0x5c, struct rtm_object)
 #define RTM_IOC_BENCH_LOOKUP	_IOWR(RTM_IOC_MAGIC, 0x5d, struct rtm_bench_lookup)
 #define RTM_IOC_LOCK		_IOWR(RTM_IOC_MAGIC, 0x5e, struct rtm_lock)
+#define RTM_IOC_DUMP		_IOWR(RTM_IOC_MAGIC, 0x5f, struct rtm_dump)
 
 /*
  * Entity methods (RtmGetEntityMethods, RtmInvokeMethod, RtmBlockMethods).
