@@ -158,6 +158,7 @@ uint64_t rb_bench_lookup(struct rb_side *s, int fi, const struct trace *tr,
 			  uint32_t *hits);
 /* Enumerate a family's dests; how many. */
 size_t rb_enumerate(struct rb_side *s, int fi);
+size_t rb_dump(struct rb_side *s, int fi);
 
 /* A change subscriber: a second entity per family. */
 struct rb_sub {

@@ -56,6 +56,7 @@ struct figs {
 	struct samples u_mix_rtm[NTRACE], u_mix_nl[NTRACE],
 		       u_mix_ratio[NTRACE];
 	struct samples enum_rtm, enum_nl, enum_ratio;
+	struct samples dump_rtm, dump_ratio;
 	struct churn_figs churn;
 	bool notify;
 	struct samples upd_plain, upd_sub, upd_ratio, drain;
@@ -94,7 +95,8 @@ static void usage(FILE *f)
 "                         during PHASE only (tools/bench/profile does this):\n"
 "                         load-rtm, load-fib, unload-rtm, klookup-rtm,\n"
 "                         klookup-fib, ulookup-rtm, ulookup-nl, enum-rtm,\n"
-"                         enum-fib, churn-rtm, churn-fib, notify-drain\n"
+"                         dump-rtm, enum-fib, churn-rtm, churn-fib,\n"
+"                         notify-drain\n"
 "  -q, --quiet            no progress on stderr\n"
 "Runs as root in a scratch network namespace of its own, with rtm.ko\n"
 "and the dummy driver loaded.\n");
@@ -535,7 +537,7 @@ static void enum_phase(struct bench *b, struct figs *g)
 	size_t n = table_size(&b->t), seen;
 	int run, fi;
 	uint64_t t0;
-	double r, f;
+	double r, d, f;
 
 	progress("enumeration: %d runs", b->o.runs);
 	for (run = 0; run < b->o.runs; run++) {
@@ -547,6 +549,14 @@ static void enum_phase(struct bench *b, struct figs *g)
 		perf_mark("enum-rtm", false);
 		if (seen != n)
 			warnx("rtm enumerated %zu dests, not %zu", seen, n);
+		perf_mark("dump-rtm", true);
+		t0 = now_ns();
+		for (fi = 0, seen = 0; fi < NFAM; fi++)
+			seen += rb_dump(&b->rs, fi);
+		d = (double)seen * 1e9 / (double)(now_ns() - t0);
+		perf_mark("dump-rtm", false);
+		if (seen != n)
+			warnx("rtm dumped %zu dests, not %zu", seen, n);
 		perf_mark("enum-fib", true);
 		t0 = now_ns();
 		for (fi = 0, seen = 0; fi < NFAM; fi++)
@@ -558,6 +568,8 @@ static void enum_phase(struct bench *b, struct figs *g)
 		sample_add(&g->enum_rtm, r);
 		sample_add(&g->enum_nl, f);
 		sample_add(&g->enum_ratio, r / f);
+		sample_add(&g->dump_rtm, d);
+		sample_add(&g->dump_ratio, d / f);
 	}
 }
 
@@ -708,10 +720,14 @@ static void print_table(const struct bench *b, struct figs *g)
 			}
 		}
 	}
-	if (!(skip & PHASE_ENUM))
-		report_row(&(struct row){ "enumeration vs route dump",
+	if (!(skip & PHASE_ENUM)) {
+		report_row(&(struct row){ "enumeration (RtmGetEnumDests) vs route dump",
 			   "dests/s", &g->enum_rtm, &g->enum_nl,
 			   &g->enum_ratio, FMT_SI, "5x", 5, false });
+		report_row(&(struct row){ "dump (rtm_bulk_dump) vs route dump",
+			   "dests/s", &g->dump_rtm, &g->enum_nl,
+			   &g->dump_ratio, FMT_SI, "5x", 5, false });
+	}
 
 	report_row(&(struct row){ "memory, own accounting, all routes",
 		   "B/route", &g->mem_rtm_own, NULL, NULL, FMT_INT, "150 B",
@@ -814,7 +830,12 @@ static void print_notes(const struct bench *b, const struct figs *g)
 	       "  route, each batch released with RtmReleaseDests, against "
 	       "an RTM_GETROUTE dump (main and\n"
 	       "  local tables) whose routes are parsed for their "
-	       "destination.\n", (unsigned int)b->rs.prof[0].MaxHandlesInEnum);
+	       "destination. Each dest's handle, its best\n"
+	       "  route's and the route owner's are held and then released. "
+	       "The dump: rtm_bulk_dump()\n"
+	       "  batches of 4096 dests with their best unicast route, "
+	       "values only, no handles.\n",
+	       (unsigned int)b->rs.prof[0].MaxHandlesInEnum);
 	printf("- memory: own accounting is /proc/net/rtm/stats `bytes` "
 	       "(dests, routes, next hops, attributes,\n"
 	       "  trie nodes) per route, and the main table's "
@@ -869,6 +890,7 @@ static void print_summary(const struct figs *g)
 	summary_line("kernel_lookup_ratio", &g->k_mix_ratio[TRACE_ANN]);
 	summary_line("user_lookup_ratio", &g->u_mix_ratio[TRACE_ANN]);
 	summary_line("enum_ratio", &g->enum_ratio);
+	summary_line("dump_ratio", &g->dump_ratio);
 	summary_line("bytes_per_route", &g->mem_rtm_own);
 	summary_line("kernel_lookup_ratio_rnd", &g->k_mix_ratio[TRACE_RND]);
 	summary_line("user_lookup_ratio_rnd", &g->u_mix_ratio[TRACE_RND]);

@@ -266,6 +266,32 @@ size_t rb_enumerate(struct rb_side *s, int fi)
 	return count;
 }
 
+/* The same dests copied out by rtm_bulk_dump(), which takes no handle. */
+size_t rb_dump(struct rb_side *s, int fi)
+{
+	const size_t room = 4096;
+	struct rtm_dump_entry *ent = xcalloc(room, sizeof(*ent));
+	RTM_NET_ADDRESS cursor;
+	size_t count = 0, num, i;
+	unsigned int sum = 0;
+	DWORD e;
+
+	memset(&cursor, 0, sizeof(cursor));
+	do {
+		num = room;
+		e = rtm_bulk_dump(s->reg[fi], RTM_VIEW_ID_UCAST, &cursor, ent,
+				  &num);
+		if (e && e != ERROR_NO_MORE_ITEMS)
+			die("rtm_bulk_dump: %s", win32(e));
+		for (i = 0; i < num; i++)
+			sum += ent[i].dest.addr[0] + ent[i].dest.num_bits;
+		count += num;
+	} while (!e);
+	enum_sink = sum;
+	free(ent);
+	return count;
+}
+
 bool rb_sub_open(struct rb_sub *sub, const struct family *f)
 {
 	DWORD e;
