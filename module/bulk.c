@@ -338,6 +338,17 @@ static void rtm_lookup_one(struct rtm_table *t, u32 view,
 		rtm_lookup_fill(res, d, r, attr);
 }
 
+/* A batch of @count answers from view @view_id, whose mask goes to *@view. */
+static int rtm_bulk_view(u32 count, u32 view_id, u32 *view)
+{
+	if (!count || count > RTM_MAX_BATCH)
+		return -EINVAL;
+	if (view_id >= RTM_NUM_VIEWS)
+		return -EOPNOTSUPP;
+	*view = BIT(view_id);
+	return 0;
+}
+
 /* RTM_IOC_LOOKUP */
 int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
 {
@@ -352,11 +363,9 @@ int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
 
 	if (arg->flags)
 		return -EINVAL;
-	if (!arg->count || arg->count > RTM_MAX_BATCH)
-		return -EINVAL;
-	if (arg->view_id >= RTM_NUM_VIEWS)
-		return -EOPNOTSUPP;
-	view = BIT(arg->view_id);
+	err = rtm_bulk_view(arg->count, arg->view_id, &view);
+	if (err)
+		return err;
 	self = rtm_reg_entity(reg);
 	if (!self)
 		return -EBADF;
@@ -442,11 +451,9 @@ int rtm_dump_ioctl(struct rtm_reg *reg, void *data)
 
 	if (arg->flags & ~RTM_DUMP_CONTINUE || arg->__pad)
 		return -EINVAL;
-	if (!arg->count || arg->count > RTM_MAX_BATCH)
-		return -EINVAL;
-	if (arg->view_id >= RTM_NUM_VIEWS)
-		return -EOPNOTSUPP;
-	view = BIT(arg->view_id);
+	err = rtm_bulk_view(arg->count, arg->view_id, &view);
+	if (err)
+		return err;
 	self = rtm_reg_entity(reg);
 	if (!self)
 		return -EBADF;
