@@ -49,7 +49,7 @@ FIXTURE_SETUP(bulk)
 	self->fam = variant->fam;
 	if (!rtm_present() || cap_effective(CAP_NET_ADMIN) != 1)
 		return;
-	ASSERT_EQ(0, read_stats(&self->base));
+	ASSERT_EQ(0, read_stats_steady(&self->base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, ent_register(&self->a, INST, self->fam, PROTO_A,
 					  1, NULL));
 	ASSERT_WIN(NO_ERROR, ent_register(&self->b, INST, self->fam, PROTO_B,
@@ -692,7 +692,7 @@ TEST_F_TIMEOUT(big, beyond_one_system_call, 120)
 	ASSERT_NE(NULL, e);
 	ASSERT_NE(NULL, addrs);
 	ASSERT_NE(NULL, res);
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, ent_register(&a, INST, AF_INET, PROTO_A, 2, NULL));
 	ASSERT_WIN(NO_ERROR, nh_add(a.h, host(AF_INET, 192, 0, 2, 1), 1, &nh));
 	for (i = 0; i < n; i++) {

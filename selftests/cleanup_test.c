@@ -63,7 +63,7 @@ TEST(fd_close)
 	int fd;
 
 	REQUIRE_RTM();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, reg(&ia, ev_callback, &a));
 	ASSERT_EQ(0, read_stats(&with_a));
 
@@ -181,7 +181,7 @@ static void check_peer_end(struct __test_metadata *_metadata,
 	UINT n;
 	int status;
 
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	/* The peer first: see peer_start(). */
 	ASSERT_EQ(0, peer_start(&p, peer_hold_and_end, &a));
 	ASSERT_WIN(NO_ERROR, reg(&ia, ev_callback, &h));
@@ -330,7 +330,7 @@ TEST(raw_deregister_drops_references)
 	fd2 = rtm_open();
 	ASSERT_LE(0, fd2);
 	ASSERT_ERRNO(0, raw_register(fd2, INST, AF_INET, PROTO, 1, 0, NULL));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 
 	fd = rtm_open();
 	ASSERT_LE(0, fd);
@@ -380,7 +380,7 @@ TEST(failed_list_holds_nothing)
 	fd = rtm_open();
 	ASSERT_LE(0, fd);
 	ASSERT_ERRNO(0, raw_register(fd, INST, AF_INET, PROTO, 1, 0, NULL));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro);
 

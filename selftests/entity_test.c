@@ -595,7 +595,7 @@ TEST_F(entity, list_full_buffer)
 
 	REQUIRE_RTM();
 	ASSERT_WIN(NO_ERROR, group_register(&g, self->family, PROTO));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 
 	for (cap = NENT; cap <= NENT + 3; cap++) {
 		fill_sentinels(h, info, ARRAY_SIZE(h));
@@ -628,7 +628,7 @@ TEST_F(entity, list_short_buffer)
 
 	REQUIRE_RTM();
 	ASSERT_WIN(NO_ERROR, group_register(&g, self->family, PROTO));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 
 	/* mode: 1 handles only, 2 infos only, 3 both */
 	for (mode = 1; mode <= 3; mode++) {
@@ -673,7 +673,7 @@ TEST_F(entity, list_arrays)
 
 	REQUIRE_RTM();
 	ASSERT_WIN(NO_ERROR, group_register(&g, self->family, PROTO));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 
 	/* Handles only. */
 	fill_sentinels(h, NULL, NENT);
@@ -729,7 +729,7 @@ TEST_F(entity, release_all_or_nothing)
 
 	REQUIRE_RTM();
 	ASSERT_WIN(NO_ERROR, group_register(&g, self->family, PROTO));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, RtmGetRegisteredEntities(g.h[0], &n, h, NULL));
 	ASSERT_EQ((UINT)NENT, n);
 
@@ -772,7 +772,7 @@ TEST(release_by_another_registration)
 
 	REQUIRE_RTM();
 	ASSERT_WIN(NO_ERROR, group_register(&g, AF_INET, PROTO));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, RtmGetRegisteredEntities(g.h[0], &n, h, NULL));
 
 	/* References belong to the registration that got them. */
@@ -804,7 +804,7 @@ TEST_F(entity, entity_info)
 	ASSERT_EQ(0, msg_expect(p.rd, 1, &m));
 	ASSERT_WIN(NO_ERROR, m.status);
 	ASSERT_WIN(NO_ERROR, reg(&a.theirs, NULL, &h));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 
 	/* Another process's entity. */
 	memset(&info, 0xa5, sizeof(info));
@@ -840,7 +840,7 @@ TEST_F(entity, reference_handles)
 
 	REQUIRE_RTM();
 	ASSERT_WIN(NO_ERROR, group_register(&g, self->family, PROTO));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, RtmGetRegisteredEntities(g.h[0], &n, h, NULL));
 	ASSERT_EQ((UINT)NENT, n);
 
@@ -986,7 +986,7 @@ TEST(stale_handle)
 
 	REQUIRE_RTM();
 	ASSERT_WIN(NO_ERROR, reg(&ia, NULL, &a));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, reg(&ib, NULL, &b));
 	ASSERT_WIN(NO_ERROR, RtmReferenceHandles(a, 1, &b));
 	ASSERT_WIN(NO_ERROR, RtmDeregisterEntity(b));

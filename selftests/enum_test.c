@@ -276,7 +276,7 @@ TEST_F(fam, dest_order_every_batch)
 	unsigned int i, j, n, nsizes;
 
 	REQUIRE_RTM();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_EQ(0, read_table(INST, self->family, &tbase));
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, self->family, PROTO_A, 1, NULL));
 	max = a.prof.MaxHandlesInEnum;
@@ -628,7 +628,7 @@ TEST_F(fam, dest_enum_bad_arguments)
 	REQUIRE_RTM();
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, f, PROTO_A, 1, NULL));
 	ASSERT_WIN(NO_ERROR, rt_add_simple(a.h, &at, 1, 1, NULL));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 
 	for (i = 0; i < ARRAY_SIZE(badflags); i++) {
 		tmp = at;
@@ -1000,7 +1000,7 @@ TEST(release_dests)
 	char *buf;
 
 	REQUIRE_RTM();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_EQ(0, read_table(INST, AF_INET, &tbase));
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
 	ASSERT_WIN(NO_ERROR, ent_reg(&b, INST, AF_INET, PROTO_B, 1, NULL));
@@ -1976,7 +1976,7 @@ TEST(delete_every_kind)
 							 RTM_BEST_PROTOCOL,
 							 RTM_VIEW_MASK_UCAST,
 							 di));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 
 	ASSERT_WIN(NO_ERROR, RtmCreateDestEnum(a.h, RTM_VIEW_MASK_UCAST,
 					       RTM_ENUM_START, NULL,
@@ -2074,7 +2074,7 @@ TEST(enum_cap)
 	REQUIRE_RTM();
 	if (cap <= 0 || cap > 4096)
 		SKIP(return, "max_enums parameter unreadable or above 4096");
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
 	ASSERT_WIN(NO_ERROR, ent_reg(&b, INST, AF_INET, PROTO_B, 1, NULL));
 	ASSERT_WIN(NO_ERROR, rt_add_simple(a.h, &d, 1, 1, NULL));
@@ -2241,7 +2241,7 @@ static void check_enums_die(struct __test_metadata *_metadata, bool kill_it)
 	EXPECT_EQ(1U, dest_walk(_metadata, a.h, RTM_VIEW_MASK_ALL,
 				RTM_ENUM_START, NULL, RTM_BEST_PROTOCOL, 4, 2,
 				got, 4));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_EQ(0, read_table(INST, AF_INET, &tbase));
 
 	ASSERT_EQ(0, msg_send(p.wr, 0, 0, 0));
@@ -2577,7 +2577,7 @@ TEST_F_TIMEOUT(churn, walks_under_churn, 90)
 	char *buf;
 
 	REQUIRE_RTM();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	churn_start(_metadata, self, args, f);
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, f, PROTO_A, 1, NULL));
 	max = a.prof.MaxHandlesInEnum;

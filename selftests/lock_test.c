@@ -83,7 +83,7 @@ FIXTURE_SETUP(lock)
 
 	if (!rtm_present() || cap_effective(CAP_NET_ADMIN) != 1)
 		return;
-	ASSERT_EQ(0, read_stats(&self->base));
+	ASSERT_EQ(0, read_stats_steady(&self->base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, reg_opaque(PROTO_A, TRUE, &self->profile,
 					&self->a));
 	ASSERT_WIN(NO_ERROR, reg_opaque(PROTO_B, FALSE, &self->profile,

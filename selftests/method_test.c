@@ -440,7 +440,7 @@ TEST(get_entity_methods)
 
 	REQUIRE_RTM();
 	shared_init();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	info = entity_info(INST, AF_INET, PROTO, 1);
 	ASSERT_WIN(NO_ERROR, reg_methods(&info, NMETH, false, &h));
 	plain = caller_reg(2);
@@ -541,7 +541,7 @@ FIXTURE_SETUP(cross)
 	if (!rtm_present() || cap_effective(CAP_NET_ADMIN) != 1)
 		return;
 	shared_init();
-	ASSERT_EQ(0, read_stats(&self->base));
+	ASSERT_EQ(0, read_stats_steady(&self->base, WAIT_MS));
 	/* The peer first: a fork must not copy a registration's locks. */
 	self->callee = callee_start(&self->p, &self->a, 1, NMETH, true);
 	ASSERT_NE(NULL, self->callee);
@@ -949,7 +949,7 @@ TEST(block_arguments)
 	struct rtm_stats base, now;
 
 	REQUIRE_RTM();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	h = caller_reg(20);
 	ASSERT_NE(NULL, h);
 	EXPECT_WIN(NO_ERROR, RtmBlockMethods(h, NULL, 0, RTM_BLOCK_METHODS));
@@ -1081,7 +1081,7 @@ TEST(self_invoke)
 
 	REQUIRE_RTM();
 	shared_init();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	info = entity_info(INST, AF_INET, PROTO, 30);
 	ASSERT_WIN(NO_ERROR, reg_methods(&info, NMETH, true, &h));
 
@@ -1181,7 +1181,7 @@ FIXTURE_SETUP(raw)
 	self->up = false;
 	if (!rtm_present() || cap_effective(CAP_NET_ADMIN) != 1)
 		return;
-	ASSERT_EQ(0, read_stats(&self->base));
+	ASSERT_EQ(0, read_stats_steady(&self->base, WAIT_MS));
 	self->fd = rtm_open();
 	ASSERT_LE(0, self->fd);
 	ASSERT_ERRNO(0, raw_reg(self->fd, 40, RTM_REGISTER_EVENTS, 3,
@@ -1200,7 +1200,11 @@ FIXTURE_TEARDOWN(raw)
 	if (self->fd >= 0)
 		close(self->fd);
 	if (self->up)
-		EXPECT_TRUE(stats_settle(&self->base, &now, WAIT_MS));
+		EXPECT_TRUE(stats_settle(&self->base, &now, WAIT_MS))
+			TH_LOG("entities %ld handles %ld holds %ld, want %ld %ld %ld",
+			       now.entities, now.handles, now.holds,
+			       self->base.entities, self->base.handles,
+			       self->base.holds);
 }
 
 TEST_F(raw, protocol)

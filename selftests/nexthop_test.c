@@ -47,7 +47,7 @@ FIXTURE_SETUP(nh)
 	self->fam = variant->fam;
 	if (!rtm_present() || cap_effective(CAP_NET_ADMIN) != 1)
 		return;
-	ASSERT_EQ(0, read_stats(&self->base));
+	ASSERT_EQ(0, read_stats_steady(&self->base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, ent_register(&self->a, INST, self->fam, PROTO_A,
 					  1, NULL));
 	ASSERT_WIN(NO_ERROR, ent_register(&self->b, INST, self->fam, PROTO_B,

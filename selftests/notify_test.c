@@ -264,7 +264,7 @@ TEST(register_arguments)
 
 	REQUIRE_RTM();
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		EXPECT_WIN(ERROR_INVALID_PARAMETER,
 			   RtmRegisterForChangeNotification(a.h,
@@ -321,7 +321,7 @@ TEST(subscription_cap)
 	unsigned int i;
 
 	REQUIRE_RTM();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
 	ASSERT_WIN(NO_ERROR, ent_reg(&b, INST, AF_INET, PROTO_B, 1, NULL));
 	ASSERT_WIN(NO_ERROR, ent_reg(&c, INST, AF_INET, PROTO_C, 1, NULL));
@@ -1002,7 +1002,7 @@ TEST(release_rules)
 		d[i] = pfx(AF_INET, 10, 40 + i, 0, 0, 16);
 		ASSERT_WIN(NO_ERROR, rt_add_simple(b.h, &d[i], 1, 1, NULL));
 	}
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 
 	/*
 	 * Enumerated dests are no changed dests.  (First, while a holds no
@@ -1436,7 +1436,7 @@ static void check_pending_dropped(struct __test_metadata *_metadata,
 	unsigned int i;
 
 	ASSERT_EQ(0, peer_start(&p, peer_pending, &arg));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_EQ(0, read_table(INST, AF_INET, &tbase));
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
 	memset(e, 0, sizeof(e));
@@ -1533,7 +1533,7 @@ TEST(deregister_frees_queue_and_marks)
 	UINT num;
 
 	REQUIRE_RTM();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_EQ(0, read_table(INST, AF_INET, &tbase));
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
 	ASSERT_WIN(NO_ERROR, ent_reg(&b, INST, AF_INET, PROTO_B, 1, NULL));
@@ -1761,7 +1761,7 @@ TEST_F_TIMEOUT(churn, final_state_never_lost, 90)
 	REQUIRE_RTM();
 	ASSERT_NE(NULL, all);
 	ASSERT_NE(NULL, fwd);
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	for (i = 0; i < 2; i++) {
 		args[i].id = i;
 		args[i].sh = self->sh;

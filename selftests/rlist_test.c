@@ -137,7 +137,7 @@ TEST(insertion_order_every_batch)
 	UINT b, max, *sizes;
 
 	REQUIRE_RTM();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_EQ(0, read_table(INST, AF_INET, &tbase));
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
 	max = a.prof.MaxHandlesInEnum;
@@ -523,7 +523,7 @@ TEST(list_cap)
 	REQUIRE_RTM();
 	if (cap <= 0 || cap > 4096)
 		SKIP(return, "max_lists parameter unreadable or above 4096");
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
 	ASSERT_WIN(NO_ERROR, ent_reg(&b, INST, AF_INET, PROTO_B, 1, NULL));
 	l = calloc(cap, sizeof(*l));
@@ -605,7 +605,7 @@ static void check_lists_gone(struct __test_metadata *_metadata,
 	struct msg m;
 
 	ASSERT_EQ(0, peer_start(&p, peer_lists, &arg));
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_EQ(0, read_table(INST, AF_INET, &tbase));
 	ASSERT_EQ(0, msg_send(p.wr, 0, 0, 0));
 	ASSERT_EQ(0, msg_expect(p.rd, 1, &m));

@@ -714,7 +714,7 @@ TEST_F_TIMEOUT(stress, writers_and_readers, 180)
 	unsigned int i;
 
 	REQUIRE_RTM();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	for (i = 0; i < 3; i++) {
 		args[i].fam = self->fam;
 		args[i].w = i;
@@ -853,7 +853,7 @@ TEST_F_TIMEOUT(stress, lookup_while_views_flip, 120)
 	unsigned int i;
 
 	REQUIRE_RTM();
-	ASSERT_EQ(0, read_stats(&base));
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
 	ASSERT_EQ(0, peer_start(&peer, flipper_main, &arg));
 	ASSERT_WIN(NO_ERROR, ent_register(&e, INST, self->fam, PROTO_R, 3,
 					  NULL));

@@ -221,6 +221,28 @@ static inline bool stats_settle(const struct rtm_stats *want,
 	}
 }
 
+/*
+ * The counters once they have stopped moving: the same in three reads 20 ms
+ * apart (or whatever they are after @timeout_ms).  What a previous test
+ * left to RCU callbacks and deferred work must not count in a baseline.
+ * 0 or -errno.
+ */
+static inline int read_stats_steady(struct rtm_stats *s, int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms;
+	struct rtm_stats next;
+	int same = 0, err;
+
+	err = read_stats(s);
+	while (!err && same < 2 && now_ms() < end) {
+		usleep(20000);
+		err = read_stats(&next);
+		same = memcmp(&next, s, sizeof(next)) ? 0 : same + 1;
+		*s = next;
+	}
+	return err;
+}
+
 /* A module parameter of rtm.ko as a number, or -1. */
 static inline long module_param(const char *name)
 {
