@@ -465,7 +465,7 @@ struct rtm_lookup {
  *
  * @count is the room at @entries going in (1..RTM_MAX_BATCH) and the
  * entries written coming out.  With RTM_DUMP_CONTINUE the dump resumes
- * after the dest @cursor (which need not exist any more); without it it
+ * after the dest @cursor (which need not exist any more); otherwise it
  * starts at the first dest.  @cursor comes back as the last dest written,
  * and RTM_DUMP_END is set in @flags when the walk reached the end.  Dests
  * added or deleted meanwhile may or may not show; none shows twice.
