@@ -278,6 +278,27 @@ struct rtm_entity *rtm_entity_lookup(struct rtm_reg *reg,
 EXPORT_SYMBOL_IF_KUNIT(rtm_entity_lookup);
 
 /**
+ * rtm_reg_entity_lookup - the live entity a handle names, in the table of
+ * the caller's registration
+ * @reg: the caller's registration
+ * @handle: the handle
+ *
+ * Return: the entity with a reference taken, or ERR_PTR(-EBADF) (the
+ * caller is not registered, or the handle names no such entity).
+ */
+struct rtm_entity *rtm_reg_entity_lookup(struct rtm_reg *reg, u64 handle)
+{
+	struct rtm_entity *self, *e;
+
+	self = rtm_reg_entity(reg);
+	if (!self)
+		return ERR_PTR(-EBADF);
+	e = rtm_entity_lookup(reg, self, handle);
+	rtm_obj_put(&self->obj);
+	return e;
+}
+
+/**
  * rtm_entity_list - RtmGetRegisteredEntities (RTM_IOC_GET_ENTITIES)
  * @reg: the caller's registration
  * @data: the struct rtm_get_entities
@@ -381,15 +402,11 @@ int rtm_entity_deregister_ioctl(struct rtm_reg *reg, void *data)
 int rtm_entity_info(struct rtm_reg *reg, void *data)
 {
 	struct rtm_get_entity_info *arg = data;
-	struct rtm_entity *self, *e;
+	struct rtm_entity *e;
 
 	if (arg->flags)
 		return -EINVAL;
-	self = rtm_reg_entity(reg);
-	if (!self)
-		return -EBADF;
-	e = rtm_entity_lookup(reg, self, arg->handle);
-	rtm_obj_put(&self->obj);
+	e = rtm_reg_entity_lookup(reg, arg->handle);
 	if (IS_ERR(e))
 		return PTR_ERR(e);
 	arg->info = e->info;

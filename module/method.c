@@ -357,15 +357,11 @@ static u32 rtm_methods_mask(const struct rtm_entity *e)
 int rtm_method_get_ioctl(struct rtm_reg *reg, void *data)
 {
 	struct rtm_method_get *arg = data;
-	struct rtm_entity *self, *e;
+	struct rtm_entity *e;
 
 	if (arg->flags || arg->reserved)
 		return -EINVAL;
-	self = rtm_reg_entity(reg);
-	if (!self)
-		return -EBADF;
-	e = rtm_entity_lookup(reg, self, arg->handle);
-	rtm_obj_put(&self->obj);
+	e = rtm_reg_entity_lookup(reg, arg->handle);
 	if (IS_ERR(e))
 		return PTR_ERR(e);
 	arg->count = e->num_methods;

@@ -240,6 +240,7 @@ static inline bool rtm_entity_alive(const struct rtm_entity *e)
 int rtm_entity_deregister(struct rtm_reg *reg);
 struct rtm_entity *rtm_entity_lookup(struct rtm_reg *reg,
 				     struct rtm_entity *self, u64 handle);
+struct rtm_entity *rtm_reg_entity_lookup(struct rtm_reg *reg, u64 handle);
 void rtm_entity_release(struct rtm_entity *e);
 
 /*
