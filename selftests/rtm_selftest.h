@@ -222,10 +222,12 @@ static inline bool stats_settle(const struct rtm_stats *want,
 }
 
 /*
- * The counters once they have stopped moving: the same in three reads 20 ms
- * apart (or whatever they are after @timeout_ms).  What a previous test
- * left to RCU callbacks and deferred work must not count in a baseline.
- * 0 or -errno.
+ * The counters once what earlier tests left has gone: objects freed after
+ * RCU grace periods and deferred work stay counted a while after their
+ * process exits, and must not count in a baseline.  With no entity
+ * registered every handle and hold is such a leftover, so that waits for
+ * them all to go; otherwise for the counters to stay the same over 200 ms.
+ * Either way for at most @timeout_ms.  0 or -errno.
  */
 static inline int read_stats_steady(struct rtm_stats *s, int timeout_ms)
 {
@@ -234,8 +236,10 @@ static inline int read_stats_steady(struct rtm_stats *s, int timeout_ms)
 	int same = 0, err;
 
 	err = read_stats(s);
-	while (!err && same < 2 && now_ms() < end) {
-		usleep(20000);
+	while (!err && now_ms() < end) {
+		if (!s->entities ? !s->handles && !s->holds : same >= 4)
+			break;
+		usleep(50000);
 		err = read_stats(&next);
 		same = memcmp(&next, s, sizeof(next)) ? 0 : same + 1;
 		*s = next;
