@@ -12,8 +12,9 @@
  * on while the table changes, and a walk while two processes churn it.
  *
  * Every test uses RTM instance INST, which no other test program uses, so
- * its tables hold only what the test put there; the one that leaves a
- * dest in hold-down behind (for 30 s) uses INST_HOLD.
+ * its tables hold only what the test put there; the one with a dest in
+ * hold-down uses INST_HOLD, and waits for the hold-down to end before it
+ * ends, so that nothing of it outlives it.
  */
 #include <sched.h>
 #include <sys/mman.h>
@@ -22,7 +23,8 @@
 #include "enum_util.h"
 
 #define INST		12
-#define INST_HOLD	15		/* a dest in hold-down outlives its test */
+#define INST_HOLD	15		/* a dest in hold-down */
+#define HOLD_MS		5000		/* long enough for the test's checks */
 #define PROTO_A		0x9100
 #define PROTO_B		0x9200
 #define PROTO_W		0x9300		/* churn writers */
@@ -395,7 +397,7 @@ TEST_F(fam, dest_views_and_hold_down)
 							 RTM_VIEW_MASK_UCAST,
 							 di));
 	ASSERT_WIN(NO_ERROR, RtmHoldDestination(a.h, di[0].DestHandle,
-						RTM_VIEW_MASK_UCAST, 30000));
+						RTM_VIEW_MASK_UCAST, HOLD_MS));
 	EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(a.h, di));
 	ASSERT_WIN(NO_ERROR, rt_del(a.h, rh));
 	/* It is in hold-down for real, or the checks below prove nothing. */
@@ -492,6 +494,20 @@ TEST_F(fam, dest_views_and_hold_down)
 					      &en))
 			TH_LOG("views %#x", bad[i]);
 	}
+
+	/* The hold-down ends, and dh with it. */
+	for (i = 0; i < 6U * HOLD_MS / 100; i++) {
+		DWORD st = RtmGetExactMatchDestination(a.h, &dh,
+						       RTM_BEST_PROTOCOL,
+						       RTM_VIEW_MASK_ANY, di);
+
+		if (st == ERROR_NOT_FOUND)
+			break;
+		EXPECT_WIN(NO_ERROR, st);
+		EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(a.h, di));
+		usleep(100000);
+	}
+	EXPECT_GT(6U * HOLD_MS / 100, i) TH_LOG("still in hold-down");
 }
 
 /* The dests of @all (sorted) at or after @at (NEXT), or inside it (RANGE). */
