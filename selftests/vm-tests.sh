@@ -168,74 +168,80 @@ run_kunit()
 # --- test programs -------------------------------------------------------
 
 # run_program PATH: run a kselftest program and re-emit its results.
+#
+# The program and the loop that reads it are the two sides of a pipe, so
+# that the shell that prints has no child: a child's SIGCHLD arriving while
+# a write to a slow console waits would fail that write, and lose its line.
+# The reading side hands its counts back through a file.
 run_program()
 {
 	prog=$1
 	name=${prog##*/}
-	fifo=$tmp/fifo
-	rm -f "$fifo"
-	mkfifo "$fifo" || {
-		result "not ok" "$name: cannot make a fifo"
-		return
-	}
 
 	echo "# running $name"
-	if command -v timeout >/dev/null 2>&1; then
-		timeout -s KILL "$prog_timeout" "$prog" >"$fifo" 2>&1 &
-	else
-		"$prog" >"$fifo" 2>&1 &
-	fi
-	pid=$!
-
+	rm -f "$tmp/status" "$tmp/state"
+	{
+		if command -v timeout >/dev/null 2>&1; then
+			timeout -s KILL "$prog_timeout" "$prog" 2>&1
+		else
+			"$prog" 2>&1
+		fi
+		echo $? >"$tmp/status"
+	} | {
+		plan=
+		count=0
+		fails=0
+		current=
+		while IFS= read -r line; do
+			case $line in
+			"ok "[0-9]*|"not ok "[0-9]*)
+				case $line in
+				ok*)	res=ok; rest=${line#ok } ;;
+				*)	res="not ok"; rest=${line#not ok } ;;
+				esac
+				rest=${rest#"${rest%%[!0-9]*}"}
+				rest=${rest# }
+				# The 6.1 harness says "ok N # SKIP reason", nameless.
+				case $rest in
+				"#"*)	rest="${current:-?} $rest" ;;
+				"")	rest=${current:-?} ;;
+				esac
+				count=$((count + 1))
+				[ "$res" = ok ] || fails=$((fails + 1))
+				result "$res" "$name: $rest"
+				current=
+				;;
+			"1.."[0-9]*)
+				plan=${line#1..}
+				plan=${plan%% *}
+				echo "# $name: $line"
+				;;
+			"#  RUN "*)
+				current=${line#\#  RUN}
+				current=${current#"${current%%[! ]*}"}
+				current=${current% ...}
+				printf '%s\n' "$line"
+				;;
+			"#"*)
+				printf '%s\n' "$line"
+				;;
+			*)
+				printf '# %s\n' "$line"
+				;;
+			esac
+		done
+		echo "n=$n failed=$failed skipped=$skipped plan=$plan count=$count fails=$fails" \
+			>"$tmp/state"
+	}
 	plan=
 	count=0
 	fails=0
-	current=
-	while IFS= read -r line; do
-		case $line in
-		"ok "[0-9]*|"not ok "[0-9]*)
-			case $line in
-			ok*)	res=ok; rest=${line#ok } ;;
-			*)	res="not ok"; rest=${line#not ok } ;;
-			esac
-			rest=${rest#"${rest%%[!0-9]*}"}
-			rest=${rest# }
-			# The 6.1 harness says "ok N # SKIP reason", nameless.
-			case $rest in
-			"#"*)	rest="${current:-?} $rest" ;;
-			"")	rest=${current:-?} ;;
-			esac
-			count=$((count + 1))
-			[ "$res" = ok ] || fails=$((fails + 1))
-			result "$res" "$name: $rest"
-			current=
-			;;
-		"1.."[0-9]*)
-			plan=${line#1..}
-			plan=${plan%% *}
-			echo "# $name: $line"
-			;;
-		"#  RUN "*)
-			current=${line#\#  RUN}
-			current=${current#"${current%%[! ]*}"}
-			current=${current% ...}
-			printf '%s\n' "$line"
-			;;
-		"#"*)
-			printf '%s\n' "$line"
-			;;
-		*)
-			printf '# %s\n' "$line"
-			;;
-		esac
-	done <"$fifo"
-	wait $pid
-	status=$?
-	rm -f "$fifo"
+	[ -r "$tmp/state" ] && . "$tmp/state"
+	status=$(cat "$tmp/status" 2>/dev/null || echo 255)
 
 	if [ -z "$plan" ] || [ "$count" != "$plan" ]; then
 		result "not ok" "$name: reported $count of ${plan:-?} planned results (exit status $status)"
-	elif [ $status != 0 ] && [ $status != 4 ] && [ $fails = 0 ]; then
+	elif [ "$status" != 0 ] && [ "$status" != 4 ] && [ $fails = 0 ]; then
 		result "not ok" "$name: exit status $status without a failed test"
 	fi
 }
