@@ -28,7 +28,6 @@
 #define PROTO_A		0x9100
 #define PROTO_B		0x9200
 #define PROTO_W		0x9300		/* churn writers */
-#define MAXV		2		/* views a dest info of these tests has */
 
 FIXTURE(fam) {
 	USHORT family;
@@ -60,39 +59,6 @@ FIXTURE_TEARDOWN(fam)
 /* ------------------------------------------------------------------ */
 
 /* What a test keeps of one dest info (its handles are released). */
-struct dent {
-	RTM_NET_ADDRESS addr;
-	RTM_DEST_HANDLE dest;
-	RTM_VIEW_SET belongs;
-	UINT nviews;
-	struct {
-		RTM_VIEW_ID id;
-		UINT nroutes;
-		RTM_ROUTE_HANDLE route, hold;
-		RTM_ENTITY_HANDLE owner;
-		DWORD flags;
-	} v[MAXV];
-};
-
-static void dent_of(struct dent *d, const RTM_DEST_INFO *di)
-{
-	UINT i;
-
-	memset(d, 0, sizeof(*d));
-	d->addr = di->DestAddress;
-	d->dest = di->DestHandle;
-	d->belongs = di->BelongsToViews;
-	d->nviews = di->NumberOfViews;
-	for (i = 0; i < di->NumberOfViews && i < MAXV; i++) {
-		d->v[i].id = di->ViewInfo[i].ViewId;
-		d->v[i].nroutes = di->ViewInfo[i].NumRoutes;
-		d->v[i].route = di->ViewInfo[i].Route;
-		d->v[i].hold = di->ViewInfo[i].HoldRoute;
-		d->v[i].owner = di->ViewInfo[i].Owner;
-		d->v[i].flags = di->ViewInfo[i].DestFlags;
-	}
-}
-
 /*
  * Read a dest enumeration to its end in batches of @batch, checking the
  * batch protocol: NO_ERROR with 1..@batch infos of @nviews views each,

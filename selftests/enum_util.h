@@ -296,6 +296,42 @@ static inline DWORD rt_read(RTM_ENTITY_HANDLE h, const RTM_REGN_PROFILE *prof,
 /* Packed dest infos                                                    */
 /* ------------------------------------------------------------------ */
 
+/* What a dest info says, with its view records as fields (at most two). */
+#define DENT_VIEWS	2
+
+struct dent {
+	RTM_NET_ADDRESS addr;
+	RTM_DEST_HANDLE dest;
+	RTM_VIEW_SET belongs;
+	UINT nviews;
+	struct {
+		RTM_VIEW_ID id;
+		UINT nroutes;
+		RTM_ROUTE_HANDLE route, hold;
+		RTM_ENTITY_HANDLE owner;
+		DWORD flags;
+	} v[DENT_VIEWS];
+};
+
+static inline void dent_of(struct dent *d, const RTM_DEST_INFO *di)
+{
+	UINT i;
+
+	memset(d, 0, sizeof(*d));
+	d->addr = di->DestAddress;
+	d->dest = di->DestHandle;
+	d->belongs = di->BelongsToViews;
+	d->nviews = di->NumberOfViews;
+	for (i = 0; i < di->NumberOfViews && i < DENT_VIEWS; i++) {
+		d->v[i].id = di->ViewInfo[i].ViewId;
+		d->v[i].nroutes = di->ViewInfo[i].NumRoutes;
+		d->v[i].route = di->ViewInfo[i].Route;
+		d->v[i].hold = di->ViewInfo[i].HoldRoute;
+		d->v[i].owner = di->ViewInfo[i].Owner;
+		d->v[i].flags = di->ViewInfo[i].DestFlags;
+	}
+}
+
 static inline size_t di_stride(UINT nviews)
 {
 	return RTM_SIZE_OF_DEST_INFO((size_t)nviews);

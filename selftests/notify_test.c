@@ -98,38 +98,6 @@ static unsigned int nwait(RTM_NOTIFY_HANDLE notify, unsigned int want, int ms)
 /* ------------------------------------------------------------------ */
 
 /* What a test keeps of a changed dest (its handles are released). */
-struct cdest {
-	RTM_NET_ADDRESS addr;
-	RTM_DEST_HANDLE dest;
-	RTM_VIEW_SET belongs;
-	UINT nviews;
-	struct {
-		RTM_VIEW_ID id;
-		UINT nroutes;
-		RTM_ROUTE_HANDLE route;
-		RTM_ENTITY_HANDLE owner;
-		DWORD flags;
-	} v[2];
-};
-
-static void cdest_of(struct cdest *c, const RTM_DEST_INFO *di)
-{
-	UINT i;
-
-	memset(c, 0, sizeof(*c));
-	c->addr = di->DestAddress;
-	c->dest = di->DestHandle;
-	c->belongs = di->BelongsToViews;
-	c->nviews = di->NumberOfViews;
-	for (i = 0; i < di->NumberOfViews && i < 2; i++) {
-		c->v[i].id = di->ViewInfo[i].ViewId;
-		c->v[i].nroutes = di->ViewInfo[i].NumRoutes;
-		c->v[i].route = di->ViewInfo[i].Route;
-		c->v[i].owner = di->ViewInfo[i].Owner;
-		c->v[i].flags = di->ViewInfo[i].DestFlags;
-	}
-}
-
 /*
  * Take every dest queued on @n in batches of @batch: NO_ERROR with 1 to
  * @batch infos of @nviews views (packed at their stride, nothing written
@@ -139,7 +107,7 @@ static void cdest_of(struct cdest *c, const RTM_DEST_INFO *di)
  */
 static unsigned int drain(struct __test_metadata *_metadata,
 			  RTM_ENTITY_HANDLE h, RTM_NOTIFY_HANDLE n,
-			  UINT nviews, UINT batch, struct cdest *out,
+			  UINT nviews, UINT batch, struct dent *out,
 			  unsigned int cap)
 {
 	size_t stride = di_stride(nviews);
@@ -176,7 +144,7 @@ static unsigned int drain(struct __test_metadata *_metadata,
 					TH_LOG("%s twice in one batch",
 					       pfx_str(&di->DestAddress));
 			if (got < cap)
-				cdest_of(&out[got], di);
+				dent_of(&out[got], di);
 			got++;
 		}
 		EXPECT_WIN(NO_ERROR, RtmReleaseChangedDests(h, n, num,
@@ -191,13 +159,13 @@ static unsigned int drain_count(struct __test_metadata *_metadata,
 				RTM_ENTITY_HANDLE h, RTM_NOTIFY_HANDLE n,
 				UINT nviews)
 {
-	struct cdest c[64];
+	struct dent c[64];
 
 	return drain(_metadata, h, n, nviews, 16, c, 64);
 }
 
 /* The index of @a in @c[0..@n), or -1. */
-static int cfind(const struct cdest *c, unsigned int n,
+static int cfind(const struct dent *c, unsigned int n,
 		 const RTM_NET_ADDRESS *a)
 {
 	unsigned int i;
@@ -390,7 +358,7 @@ TEST(basic_flow)
 	RTM_NOTIFY_HANDLE n;
 	RTM_DEST_INFO di;
 	struct rtm_stats st;
-	struct cdest c[4];
+	struct dent c[4];
 	struct nrec rec;
 	struct rt r = { .pref = 3, .metric = 4, .flags = RTM_ROUTE_FLAGS_LOCAL };
 	struct ent a, b;
@@ -450,7 +418,7 @@ TEST(coalescing_and_deletion)
 	RTM_NOTIFY_HANDLE n;
 	RTM_ROUTE_INFO ri;
 	RTM_DEST_HANDLE h1;
-	struct cdest c[8];
+	struct dent c[8];
 	struct ent a, b;
 	unsigned int i, k;
 	int i1, i2;
@@ -522,7 +490,7 @@ TEST(callback_on_first_change)
 {
 	RTM_NET_ADDRESS d[5];
 	RTM_NOTIFY_HANDLE n, n2;
-	struct cdest c[8];
+	struct dent c[8];
 	struct nrec rec;
 	struct ent a, b;
 	RTM_DEST_INFO di;
@@ -582,7 +550,7 @@ static unsigned int pending_types(struct __test_metadata *_metadata,
 				  RTM_DEST_HANDLE dest)
 {
 	unsigned int i, mask = 0, k;
-	struct cdest c[4];
+	struct dent c[4];
 
 	for (i = 0; i < 3; i++) {
 		bool st = status_of(_metadata, h, subs[i], dest);
@@ -607,7 +575,7 @@ TEST(change_types)
 	RTM_NEXTHOP_HANDLE nh[3];
 	RTM_DEST_INFO di;
 	RTM_DEST_HANDLE dh;
-	struct cdest c[2];
+	struct dent c[2];
 	struct rt r1 = { .pref = 10, .metric = 1, .nnh = 1 };
 	struct rt r2 = { .pref = 20, .metric = 1, .nnh = 1 };
 	struct rt r3 = { .pref = 1, .views = RTM_VIEW_MASK_MCAST };
@@ -710,7 +678,7 @@ TEST(views_and_types)
 	struct rt m = { .pref = 1, .views = RTM_VIEW_MASK_MCAST };
 	struct rt both = { .pref = 1, .views = RTM_VIEW_MASK_UCAST |
 					       RTM_VIEW_MASK_MCAST };
-	struct cdest c[8];
+	struct dent c[8];
 	struct ent a, b, cc;
 	unsigned int k;
 
@@ -795,7 +763,7 @@ TEST(marked_only)
 	RTM_DEST_HANDLE dh[4];
 	RTM_NOTIFY_HANDLE sm, sa, sm2;
 	struct table_stats tbase, t;
-	struct cdest c[8];
+	struct dent c[8];
 	struct ent a, b;
 	BOOL marked;
 	unsigned int i, k;
@@ -912,7 +880,7 @@ TEST(status_and_ignore)
 	RTM_DEST_INFO di[4];
 	RTM_DEST_HANDLE dh[4], list[3];
 	RTM_NOTIFY_HANDLE n, other;
-	struct cdest c[8];
+	struct dent c[8];
 	struct ent a, b;
 	unsigned int i, k;
 
@@ -1071,7 +1039,7 @@ TEST(every_batch)
 	struct rtm_route_entry e[ND];
 	RTM_NOTIFY_HANDLE n;
 	RTM_DEST_INFO di;
-	struct cdest *c;
+	struct dent *c;
 	struct rtm_stats st;
 	struct ent a, b;
 	unsigned int i, j, k, nsizes;
@@ -1252,7 +1220,7 @@ TEST(across_processes)
 	RTM_NET_ADDRESS d2 = pfx(AF_INET, 10, 62, 0, 0, 16);
 	RTM_ROUTE_HANDLE r;
 	RTM_NOTIFY_HANDLE n;
-	struct cdest c[4];
+	struct dent c[4];
 	struct peer p;
 	struct msg m;
 	struct ent a;
@@ -1326,7 +1294,7 @@ TEST(other_namespace_sees_nothing)
 {
 	RTM_NET_ADDRESS d = pfx(AF_INET, 10, 71, 0, 0, 16);
 	RTM_NOTIFY_HANDLE n;
-	struct cdest c[4];
+	struct dent c[4];
 	struct peer p;
 	struct msg m;
 	struct ent a, b;
@@ -1689,7 +1657,7 @@ FIXTURE_TEARDOWN(churn)
 /* The last state a subscription reported of each churned dest. */
 struct last {
 	bool seen;
-	struct cdest c;
+	struct dent c;
 };
 
 /*
@@ -1728,7 +1696,7 @@ static unsigned int take(struct __test_metadata *_metadata,
 			       pfx_str(&di->DestAddress));
 		if (j < NCHURN) {
 			last[j].seen = true;
-			cdest_of(&last[j].c, di);
+			dent_of(&last[j].c, di);
 		}
 	}
 	EXPECT_WIN(NO_ERROR, RtmReleaseChangedDests(h, n, num,
