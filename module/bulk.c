@@ -473,7 +473,7 @@ int rtm_dump_ioctl(struct rtm_reg *reg, void *data)
 	room = arg->count;
 	for (done = 0; done < room && !end; done += n) {
 		rcu_read_lock();
-		n = rtm_dump_chunk(t, view, key, &plen, after || done, ent,
+		n = rtm_dump_chunk(t, view, key, &plen, after, ent,
 				   min_t(u32, room - done, RTM_BULK_CHUNK),
 				   &end);
 		rcu_read_unlock();
