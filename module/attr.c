@@ -85,7 +85,7 @@ struct rtm_attr *rtm_attr_get(struct rtm_table *t, const struct rtm_attr *tmpl)
 		return a;
 	}
 
-	a = kmalloc(rtm_attr_size(tmpl->nnh), GFP_KERNEL_ACCOUNT);
+	a = kmalloc(rtm_attr_size(tmpl->nnh), RTM_GFP);
 	if (!a)
 		return ERR_PTR(-ENOMEM);
 	memcpy(a, tmpl, rtm_attr_size(tmpl->nnh));

@@ -33,7 +33,7 @@ static void rtm_bulk_put_nexthops(struct rtm_bulk *b)
 	kvfree(b->nh);
 }
 
-/* Resolve the batch's next hop handles: live next hops of the caller. */
+/* Resolve the batch's next hop handles: next hops of the caller. */
 static int rtm_bulk_get_nexthops(struct rtm_bulk *b, u64 uptr, u32 count)
 {
 	u64 *handles;
@@ -45,11 +45,10 @@ static int rtm_bulk_get_nexthops(struct rtm_bulk *b, u64 uptr, u32 count)
 		return 0;
 	if (count > RTM_MAX_BATCH)
 		return -EINVAL;
-	handles = vmemdup_user(u64_to_user_ptr(uptr),
-			       array_size(count, sizeof(*handles)));
+	handles = rtm_memdup_user(uptr, count, sizeof(*handles));
 	if (IS_ERR(handles))
 		return PTR_ERR(handles);
-	b->nh = kvmalloc_array(count, sizeof(*b->nh), GFP_KERNEL);
+	b->nh = kvmalloc_array(count, sizeof(*b->nh), RTM_GFP);
 	if (!b->nh) {
 		err = -ENOMEM;
 		goto out;
@@ -63,8 +62,8 @@ static int rtm_bulk_get_nexthops(struct rtm_bulk *b, u64 uptr, u32 count)
 			break;
 		}
 		b->nh[b->nnh] = nh;
-		if (nh->owner != b->self ||
-		    nh->obj.state != RTM_NEXTHOP_STATE_CREATED) {
+		/* Whether they are live is checked under the table lock. */
+		if (nh->owner != b->self) {
 			b->nnh++;
 			err = -EINVAL;
 			break;
@@ -206,7 +205,7 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 	b.t = b.self->table;
 
 	err = -ENOMEM;
-	ent = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*ent), GFP_KERNEL);
+	ent = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*ent), RTM_GFP);
 	if (!ent)
 		goto out;
 	if (add) {
@@ -370,8 +369,8 @@ int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
 	if (!self)
 		return -EBADF;
 
-	addr = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*addr), GFP_KERNEL);
-	res = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*res), GFP_KERNEL);
+	addr = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*addr), RTM_GFP);
+	res = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*res), RTM_GFP);
 	if (!addr || !res) {
 		err = -ENOMEM;
 		goto out;
@@ -400,13 +399,15 @@ out:
 
 /*
  * One chunk of a dump, under RCU: up to @n entries after the cursor in
- * @key/@plen (from the start if !@after), which moves to the last one.
+ * @key/@plen (from the start if !@after), looking at no more than
+ * RTM_WALK_BUDGET dests; the cursor moves to the last one looked at.
  * Return: the entries written; *@end is set when the walk ended.
  */
 static u32 rtm_dump_chunk(struct rtm_table *t, u32 view, u8 *key, u8 *plen,
 			  bool after, struct rtm_dump_entry *ent, u32 n,
 			  bool *end)
 {
+	unsigned int visited = 0;
 	struct rtm_lpm_iter it;
 	struct rtm_attr *attr;
 	struct rtm_route *r;
@@ -414,12 +415,14 @@ static u32 rtm_dump_chunk(struct rtm_table *t, u32 view, u8 *key, u8 *plen,
 	u32 got = 0;
 
 	rtm_lpm_iter_start(&it, &t->dests, key, *plen, !after);
-	while (got < n) {
+	while (got < n && visited++ < RTM_WALK_BUDGET) {
 		d = rtm_lpm_iter_next(&it);
 		if (!d) {
 			*end = true;
 			break;
 		}
+		memcpy(key, it.key, t->addr_len);
+		*plen = it.plen;
 		r = rtm_route_best_attr(d, view, 0, &attr);
 		if (!r)
 			continue;
@@ -429,8 +432,6 @@ static u32 rtm_dump_chunk(struct rtm_table *t, u32 view, u8 *key, u8 *plen,
 		memcpy(ent[got].dest.addr, d->addr, t->addr_len);
 		rtm_lookup_fill(&ent[got].best, d, r, attr);
 		got++;
-		memcpy(key, it.key, t->addr_len);
-		*plen = it.plen;
 	}
 	return got;
 }
@@ -465,7 +466,7 @@ int rtm_dump_ioctl(struct rtm_reg *reg, void *data)
 		plen = arg->cursor.num_bits;
 	}
 
-	ent = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*ent), GFP_KERNEL);
+	ent = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*ent), RTM_GFP);
 	if (!ent) {
 		err = -ENOMEM;
 		goto out;
@@ -477,13 +478,17 @@ int rtm_dump_ioctl(struct rtm_reg *reg, void *data)
 				   min_t(u32, room - done, RTM_BULK_CHUNK),
 				   &end);
 		rcu_read_unlock();
+		/* The internal cursor has moved, past dests without entries too. */
+		after = true;
 		if (copy_to_user(uent + done, ent, n * sizeof(*ent))) {
 			err = -EFAULT;
 			break;
 		}
-		if (n) {
-			after = true;
+		if (n)
 			arg->cursor = ent[n - 1].dest;
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
 		}
 		cond_resched();
 	}

@@ -153,7 +153,7 @@ struct rtm_dest *rtm_dest_find_or_create(struct rtm_table *t,
 		return d;
 	}
 
-	d = kmem_cache_alloc(rtm_dest_cache(t), GFP_KERNEL_ACCOUNT);
+	d = kmem_cache_alloc(rtm_dest_cache(t), RTM_GFP);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
 	rtm_obj_init(&d->obj, RTM_OBJ_DEST);
@@ -538,12 +538,12 @@ struct rtm_dest_ext *rtm_dest_ext_get(struct rtm_dest *d)
 	err = rtm_obj_publish(t->rn, &d->obj);
 	if (err)
 		return ERR_PTR(err);
-	ext = kzalloc(sizeof(*ext), GFP_KERNEL_ACCOUNT);
+	ext = kzalloc(sizeof(*ext), RTM_GFP);
 	if (!ext)
 		return ERR_PTR(-ENOMEM);
 	ext->dest = d;
 	INIT_DELAYED_WORK(&ext->hold_work, rtm_dest_hold_work);
-	err = xa_err(xa_store(&t->dest_ext, d->obj.id, ext, GFP_KERNEL_ACCOUNT));
+	err = xa_err(xa_store(&t->dest_ext, d->obj.id, ext, RTM_GFP));
 	if (err) {
 		kfree(ext);
 		return ERR_PTR(err);
@@ -562,6 +562,26 @@ static bool rtm_dest_holding(const struct rtm_dest_ext *ext)
 	return false;
 }
 
+/*
+ * Keep @r, or no route, in hold-down in view @v; the table lock is held.
+ * A route in hold-down still counts against its owner's routes.
+ */
+static void rtm_dest_hold_set(struct rtm_dest_ext *ext, int v,
+			      struct rtm_route *r)
+{
+	struct rtm_route *old = ext->hold[v];
+
+	if (r) {
+		rtm_obj_get(&r->obj);
+		r->owner->nheld++;
+	}
+	WRITE_ONCE(ext->hold[v], r);
+	if (old) {
+		old->owner->nheld--;
+		rtm_route_put_locked(old);
+	}
+}
+
 /* End a hold-down: its routes and its reference on the dest go. */
 static void rtm_dest_hold_end(struct rtm_dest_ext *ext)
 {
@@ -575,12 +595,9 @@ static void rtm_dest_hold_end(struct rtm_dest_ext *ext)
 		return;
 	rtm_best_save(d, &before);
 	for (v = 0; v < RTM_NUM_VIEWS; v++) {
-		struct rtm_route *r = ext->hold[v];
-
-		if (!r)
+		if (!ext->hold[v])
 			continue;
-		WRITE_ONCE(ext->hold[v], NULL);
-		rtm_route_put_locked(r);
+		rtm_dest_hold_set(ext, v, NULL);
 		views |= BIT(v);
 	}
 	rtm_dest_touch(d);
@@ -592,12 +609,15 @@ static void rtm_dest_hold_work(struct work_struct *work)
 {
 	struct rtm_dest_ext *ext = container_of(to_delayed_work(work),
 						struct rtm_dest_ext, hold_work);
-	struct rtm_table *t = ext->dest->table;
+	struct rtm_dest *d = ext->dest;
+	struct rtm_table *t = d->table;
 
 	mutex_lock(&t->lock);
 	/* A hold-down started again while this waited is not over yet. */
 	if (!time_before(jiffies, ext->hold_until))
 		rtm_dest_hold_end(ext);
+	/* This run's reference; the dest and @ext may go with it. */
+	rtm_dest_put_locked(d);
 	mutex_unlock(&t->lock);
 }
 
@@ -624,20 +644,19 @@ void rtm_dest_hold_route(struct rtm_dest *d, struct rtm_route *r, u32 views)
 
 	if (!rtm_dest_holding(ext))
 		rtm_dest_get(d);
-	for (v = 0; v < RTM_NUM_VIEWS; v++) {
-		struct rtm_route *old = ext->hold[v];
-
-		if (!(views & BIT(v)))
-			continue;
-		rtm_obj_get(&r->obj);
-		WRITE_ONCE(ext->hold[v], r);
-		if (old)
-			rtm_route_put_locked(old);
-	}
+	for (v = 0; v < RTM_NUM_VIEWS; v++)
+		if (views & BIT(v))
+			rtm_dest_hold_set(ext, v, r);
 	ext->hold_views &= ~views;
 	ext->hold_until = jiffies + msecs_to_jiffies(ext->hold_ms);
-	mod_delayed_work(system_wq, &ext->hold_work,
-			 msecs_to_jiffies(ext->hold_ms));
+	/*
+	 * Each queued run of the work holds the dest, and so its extension,
+	 * until it has run: a run that waits for the lock while the hold-down
+	 * is ended and started again finds them still there.
+	 */
+	if (!mod_delayed_work(rtm_wq, &ext->hold_work,
+			      msecs_to_jiffies(ext->hold_ms)))
+		rtm_dest_get(d);
 }
 
 /* RtmHoldDestination (RTM_IOC_HOLD_DEST) */
@@ -687,14 +706,19 @@ void rtm_dests_flush_holds(struct rtm_table *t)
 	struct rtm_dest_ext *ext;
 	unsigned long id;
 
-	/* The works take the lock, so they are cancelled without it. */
-	xa_for_each(&t->dest_ext, id, ext)
-		cancel_delayed_work_sync(&ext->hold_work);
-
 	mutex_lock(&t->lock);
-	xa_for_each(&t->dest_ext, id, ext)
+	xa_for_each(&t->dest_ext, id, ext) {
+		struct rtm_dest *d = ext->dest;
+		bool queued = cancel_delayed_work(&ext->hold_work);
+
+		/* Either may free @ext: it is not looked at after them. */
 		rtm_dest_hold_end(ext);
+		if (queued)
+			rtm_dest_put_locked(d);
+	}
 	mutex_unlock(&t->lock);
+	/* Runs that had begun hold their dest and find it ended; wait. */
+	flush_workqueue(rtm_wq);
 }
 
 int rtm_dests_init(void)

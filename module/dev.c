@@ -13,6 +13,8 @@
 #include <linux/module.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/nospec.h>
 #include <linux/nsproxy.h>
@@ -150,6 +152,29 @@ static const struct rtm_ioctl_desc rtm_ioctls[] = {
 	RTM_IOCTL(RTM_IOC_METHOD_CTL, rtm_method_ctl_ioctl,
 		  rtm_method_ctl, RTM_METHOD_CTL_SIZE_VER0),
 };
+
+/**
+ * rtm_memdup_user - copy an array a caller passes by pointer into the kernel
+ * @uptr: the user pointer, as the ABI carries it
+ * @n: number of elements, already bounded by the caller
+ * @size: size of one element
+ *
+ * The copy is charged to the caller; free it with kvfree().
+ * Return: the copy, or an ERR_PTR (-ENOMEM, -EFAULT).
+ */
+void *rtm_memdup_user(u64 uptr, size_t n, size_t size)
+{
+	void *p;
+
+	p = kvmalloc_array(n, size, RTM_GFP);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(p, u64_to_user_ptr(uptr), n * size)) {
+		kvfree(p);
+		return ERR_PTR(-EFAULT);
+	}
+	return p;
+}
 
 static long rtm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 {

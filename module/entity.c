@@ -167,7 +167,7 @@ int rtm_entity_register(struct rtm_reg *reg, void *data)
 		goto out;
 	}
 
-	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
+	e = kzalloc(sizeof(*e), RTM_GFP);
 	if (!e) {
 		err = -ENOMEM;
 		goto out;
@@ -332,7 +332,7 @@ int rtm_entity_list(struct rtm_reg *reg, void *data)
 	if (uhandles || uinfos)
 		n = min(capacity, total);
 	if (n) {
-		list = kmalloc_array(n, sizeof(*list), GFP_KERNEL);
+		list = kmalloc_array(n, sizeof(*list), RTM_GFP);
 		if (!list) {
 			mutex_unlock(&self->table->lock);
 			err = -ENOMEM;
@@ -349,7 +349,7 @@ int rtm_entity_list(struct rtm_reg *reg, void *data)
 	mutex_unlock(&self->table->lock);
 
 	if (n && uhandles) {
-		handles = kmalloc_array(n, sizeof(*handles), GFP_KERNEL);
+		handles = kmalloc_array(n, sizeof(*handles), RTM_GFP);
 		if (!handles) {
 			err = -ENOMEM;
 			goto out_put;

@@ -62,6 +62,18 @@ static int rtm_rkey_cmp(const struct rtm_rkey *a, const struct rtm_rkey *b)
 	return 0;
 }
 
+/*
+ * The cursor of a walk over prefixes: the last dest returned or passed
+ * over, and for routes the last route returned there.
+ */
+struct rtm_enum_pos {
+	bool started;			/* else @key is where the walk begins */
+	bool in_dest;			/* routes: @rkey is the last at @key */
+	u8 plen;
+	u8 key[RTM_LPM_MAX_KEYLEN];
+	struct rtm_rkey rkey;
+};
+
 struct rtm_enum {
 	struct rtm_obj obj;		/* state: enum rtm_enum_type */
 	struct rtm_entity *owner;	/* held */
@@ -76,18 +88,12 @@ struct rtm_enum {
 	bool range;
 	u8 range_key[RTM_LPM_MAX_KEYLEN];
 	u8 range_plen;
-	/* the cursor: where the next batch starts */
-	bool started;			/* else @key is where the walk begins */
-	u8 key[RTM_LPM_MAX_KEYLEN];
-	u8 plen;
-	struct rtm_rkey rkey;		/* routes: the last returned at @key */
-	bool in_dest;			/* ... and @rkey is valid */
-	u32 nh_ifindex;			/* next hops: with @key, the last one */
+	struct rtm_enum_pos pos;	/* where the next batch starts */
+	u32 nh_ifindex;			/* next hops: with @pos, the last one */
 	unsigned long seq;		/* lists: the last one returned */
 	struct rtm_dest *dest;		/* routes of one dest (held), or NULL */
 	struct rtm_route_list *list;	/* held */
-	struct rtm_route_info criteria;
-	u64 cnh[RTM_MAX_NEXTHOPS];
+	struct rtm_route_in criteria;	/* RTM_MATCH_* against these */
 	struct rcu_head rcu;
 };
 
@@ -210,14 +216,14 @@ static int rtm_enum_where(struct rtm_enum *en, struct rtm_table *t,
 
 	if (!(arg->flags & RTM_ENUM_WHERE))
 		return 0;
-	err = rtm_dest_key(t, &arg->address, en->key);
+	err = rtm_dest_key(t, &arg->address, en->pos.key);
 	if (err)
 		return err;
-	en->plen = arg->address.num_bits;
+	en->pos.plen = arg->address.num_bits;
 	if (arg->flags & RTM_ENUM_RANGE) {
 		en->range = true;
-		memcpy(en->range_key, en->key, sizeof(en->key));
-		en->range_plen = en->plen;
+		memcpy(en->range_key, en->pos.key, sizeof(en->pos.key));
+		en->range_plen = en->pos.plen;
 	}
 	return 0;
 }
@@ -226,7 +232,6 @@ static int rtm_enum_where(struct rtm_enum *en, struct rtm_table *t,
 int rtm_enum_create_ioctl(struct rtm_reg *reg, void *data)
 {
 	struct rtm_enum_create *arg = data;
-	struct rtm_route_info __user *uc = u64_to_user_ptr(arg->criteria);
 	struct rtm_entity *self;
 	struct rtm_table *t;
 	struct rtm_enum *en;
@@ -241,7 +246,7 @@ int rtm_enum_create_ioctl(struct rtm_reg *reg, void *data)
 	t = self->table;
 
 	err = -ENOMEM;
-	en = kzalloc(sizeof(*en), GFP_KERNEL_ACCOUNT);
+	en = kzalloc(sizeof(*en), RTM_GFP);
 	if (!en)
 		goto out;
 	rtm_obj_init(&en->obj, RTM_OBJ_ENUM);
@@ -258,15 +263,9 @@ int rtm_enum_create_ioctl(struct rtm_reg *reg, void *data)
 	en->ifindex = arg->interface_index;
 
 	if (arg->criteria) {
-		err = -EFAULT;
-		if (copy_from_user(&en->criteria, uc, sizeof(en->criteria)))
-			goto err;
-		err = -EINVAL;
-		if (en->criteria.num_nexthops > rtm_max_nexthops_in_route)
-			goto err;
-		err = -EFAULT;
-		if (copy_from_user(en->cnh, uc->nexthops,
-				   en->criteria.num_nexthops * sizeof(u64)))
+		err = rtm_route_in_copy(&en->criteria,
+					u64_to_user_ptr(arg->criteria));
+		if (err)
 			goto err;
 	}
 	if (arg->type == RTM_ENUM_ROUTES && arg->dest) {
@@ -288,7 +287,7 @@ int rtm_enum_create_ioctl(struct rtm_reg *reg, void *data)
 		if (err)
 			goto err;
 	}
-	err = rtm_obj_publish(reg->rn, &en->obj);
+	err = rtm_obj_reserve(reg->rn, &en->obj);
 	if (err)
 		goto err;
 
@@ -299,14 +298,18 @@ int rtm_enum_create_ioctl(struct rtm_reg *reg, void *data)
 		if (self->nenums < rtm_max_enums) {
 			list_add_tail(&en->node, &self->enums);
 			self->nenums++;
+			/* Nothing fails any more: the handle can be found. */
+			rtm_obj_commit(reg->rn, &en->obj);
 			err = 0;
 		}
 	}
 	mutex_unlock(&t->lock);
 	if (err)
-		goto err;
+		goto err_cancel;
 	arg->handle = rtm_handle_of(&en->obj);
 	goto out;
+err_cancel:
+	rtm_obj_cancel(reg->rn, &en->obj);
 err:
 	rtm_enum_put(en);
 out:
@@ -361,11 +364,17 @@ static bool rtm_enum_owns_best(struct rtm_enum *en, struct rtm_dest *d)
 	return false;
 }
 
-/* Walk the trie from the cursor; the caller holds rcu_read_lock(). */
-static void rtm_enum_walk_start(struct rtm_enum *en, struct rtm_lpm_iter *it)
+/*
+ * Start a walk at the cursor, under RCU: at the cursor's own prefix if the
+ * walk has not begun or stopped among that dest's routes, after it
+ * otherwise.
+ */
+static void rtm_enum_walk_start(struct rtm_enum *en,
+				const struct rtm_enum_pos *pos,
+				struct rtm_lpm_iter *it)
 {
-	rtm_lpm_iter_start(it, &en->owner->table->dests, en->key, en->plen,
-			   true);
+	rtm_lpm_iter_start(it, &en->owner->table->dests, pos->key, pos->plen,
+			   !pos->started || pos->in_dest);
 }
 
 static struct rtm_dest *rtm_enum_walk_next(struct rtm_enum *en,
@@ -383,12 +392,33 @@ static struct rtm_dest *rtm_enum_walk_next(struct rtm_enum *en,
 	return d;
 }
 
-static void rtm_enum_cursor(struct rtm_enum *en, struct rtm_dest *d)
+/* The cursor moves to the dest the walk is at. */
+static void rtm_enum_pos_at(struct rtm_enum_pos *pos,
+			    const struct rtm_lpm_iter *it)
 {
-	memcpy(en->key, d->addr, d->table->addr_len);
-	en->plen = rtm_dest_plen(d);
-	en->in_dest = false;
-	en->started = true;
+	memcpy(pos->key, it->key, sizeof(pos->key));
+	pos->plen = it->plen;
+	pos->started = true;
+	pos->in_dest = false;
+}
+
+static bool rtm_enum_pos_is(const struct rtm_enum_pos *pos,
+			    const struct rtm_lpm_iter *it)
+{
+	return pos->started && it->plen == pos->plen &&
+	       !memcmp(it->key, pos->key, sizeof(pos->key));
+}
+
+/*
+ * Between two read-side sections of a walk that found less than a batch
+ * within its budget: let others run, and let a dying caller go.
+ */
+static int rtm_enum_pause(void)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	cond_resched();
+	return 0;
 }
 
 /* A batch of dests as packed dest infos. */
@@ -397,6 +427,7 @@ static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 {
 	unsigned int nviews = hweight32(en->views), nheld = 0, i, got = 0;
 	size_t stride = RTM_DEST_INFO_SIZE(nviews);
+	struct rtm_enum_pos pos = en->pos;
 	struct rtm_dest_snap *snaps;
 	struct rtm_lpm_iter it;
 	struct rtm_dest *d;
@@ -404,30 +435,37 @@ static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 	void *kbuf = NULL;
 	int err = -ENOMEM;
 
-	snaps = kvmalloc_array(n, sizeof(*snaps), GFP_KERNEL);
-	kbuf = kvmalloc_array(n, stride, GFP_KERNEL);
+	snaps = kvmalloc_array(n, sizeof(*snaps), RTM_GFP);
+	kbuf = kvmalloc_array(n, stride, RTM_GFP);
 	held = kvmalloc_array(n, RTM_DEST_SNAP_HANDLES * sizeof(u64),
-			      GFP_KERNEL);
+			      RTM_GFP);
 	if (!snaps || !kbuf || !held)
 		goto out;
 
-	rcu_read_lock();
-	rtm_enum_walk_start(en, &it);
-	while (got < n && (d = rtm_enum_walk_next(en, &it))) {
-		if (en->started && !memcmp(it.key, en->key, sizeof(en->key)) &&
-		    it.plen == en->plen)
-			continue;	/* returned by the last batch */
-		if (!rtm_dest_visible(d, en->views))
-			continue;
-		if (en->flags & RTM_ENUM_OWN_DESTS && !rtm_enum_owns_best(en, d))
-			continue;
-		if (!rtm_dest_get_unless_zero(d))
-			continue;
-		rtm_dest_snap_take(d, en->views, en->proto, &snaps[got++]);
-	}
-	rcu_read_unlock();
-
 	err = 0;
+	while (!err && got < n && !en->done) {
+		unsigned int visited = 0;
+
+		rcu_read_lock();
+		rtm_enum_walk_start(en, &pos, &it);
+		while (got < n && visited++ < RTM_WALK_BUDGET &&
+		       (d = rtm_enum_walk_next(en, &it))) {
+			rtm_enum_pos_at(&pos, &it);
+			if (!rtm_dest_visible(d, en->views))
+				continue;
+			if (en->flags & RTM_ENUM_OWN_DESTS &&
+			    !rtm_enum_owns_best(en, d))
+				continue;
+			if (!rtm_dest_get_unless_zero(d))
+				continue;
+			rtm_dest_snap_take(d, en->views, en->proto,
+					   &snaps[got++]);
+		}
+		rcu_read_unlock();
+		if (got < n && !en->done)
+			err = rtm_enum_pause();
+	}
+
 	for (i = 0; !err && i < got; i++)
 		err = rtm_dest_snap_fill(reg, &snaps[i], kbuf + i * stride,
 					 held, &nheld, RTM_HOLD_NORMAL);
@@ -437,8 +475,8 @@ static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 		/* Nothing handed out: the cursor stays where it was. */
 		rtm_holds_release(reg, held, nheld, RTM_KIND_ALL);
 		en->done = false;
-	} else if (got) {
-		rtm_enum_cursor(en, snaps[got - 1].dest);
+	} else {
+		en->pos = pos;
 		*count = got;
 	}
 	for (i = 0; i < got; i++) {
@@ -461,19 +499,21 @@ static bool rtm_enum_route_ok(struct rtm_enum *en, struct rtm_route *r)
 		return false;
 	if (en->flags & RTM_ENUM_OWN_ROUTES && r->owner != en->owner)
 		return false;
-	return rtm_route_matches(r, a, en->match, &en->criteria, en->cnh,
-				 en->ifindex);
+	return rtm_route_matches(r, a, en->match, &en->criteria.info,
+				 en->criteria.nh, en->ifindex);
 }
 
 /*
  * The routes of a dest the enumeration returns, in route order after
  * @after (or from the first): held ones, appended to @out; @lastk gets the
- * key of the last.
+ * key of the last.  Each pick looks at every route of the dest and costs
+ * that much of *@budget; it stops when the budget is spent, after one pick
+ * at least.
  */
 static u32 rtm_enum_dest_routes(struct rtm_enum *en, struct rtm_dest *d,
 				const struct rtm_rkey *after,
 				struct rtm_route **out, u32 room,
-				struct rtm_rkey *lastk)
+				struct rtm_rkey *lastk, int *budget)
 {
 	struct rtm_route *r, *hold[RTM_NUM_VIEWS] = {};
 	struct rtm_rkey last, k, bk;
@@ -494,7 +534,7 @@ static u32 rtm_enum_dest_routes(struct rtm_enum *en, struct rtm_dest *d,
 	}
 
 	/* Repeatedly the next route after the last in that order. */
-	while (got < room) {
+	while (got < room && *budget > 0) {
 		best = NULL;
 		pos = 0;
 		for (r = rcu_dereference(d->routes); r;
@@ -521,6 +561,7 @@ static u32 rtm_enum_dest_routes(struct rtm_enum *en, struct rtm_dest *d,
 				bk = k;
 			}
 		}
+		*budget -= pos + 1;
 		if (!best)
 			break;
 		any = true;
@@ -533,78 +574,109 @@ static u32 rtm_enum_dest_routes(struct rtm_enum *en, struct rtm_dest *d,
 	return got;
 }
 
+/* Routes of the one dest of the enumeration, from the cursor; under RCU. */
+static u32 rtm_enum_one_dest(struct rtm_enum *en, struct rtm_enum_pos *pos,
+			     struct rtm_route **out, u32 room, int *budget)
+{
+	struct rtm_rkey lastk;
+	u32 got;
+
+	got = rtm_enum_dest_routes(en, en->dest,
+				   pos->in_dest ? &pos->rkey : NULL, out, room,
+				   &lastk, budget);
+	if (got) {
+		pos->in_dest = true;
+		pos->rkey = lastk;
+	}
+	/* Fewer than asked, and not for want of budget: that was all. */
+	if (got < room && *budget > 0)
+		en->done = true;
+	return got;
+}
+
+/* Routes of the dests from the cursor on; under RCU. */
+static u32 rtm_enum_walk_routes(struct rtm_enum *en, struct rtm_enum_pos *pos,
+				struct rtm_route **out, u32 room, int *budget)
+{
+	const struct rtm_rkey *after;
+	struct rtm_lpm_iter it;
+	struct rtm_rkey lastk;
+	struct rtm_dest *d;
+	u32 got = 0, i;
+
+	rtm_enum_walk_start(en, pos, &it);
+	while (got < room && *budget > 0 && (d = rtm_enum_walk_next(en, &it))) {
+		(*budget)--;
+		/* The dest the last batch stopped in goes on after its route. */
+		after = pos->in_dest && rtm_enum_pos_is(pos, &it) ?
+			&pos->rkey : NULL;
+		i = rtm_enum_dest_routes(en, d, after, out + got, room - got,
+					 &lastk, budget);
+		if (i) {
+			got += i;
+			rtm_enum_pos_at(pos, &it);
+			pos->in_dest = true;
+			pos->rkey = lastk;
+		} else if (*budget > 0) {
+			/* Nothing (more) in this dest. */
+			rtm_enum_pos_at(pos, &it);
+		}
+	}
+	return got;
+}
+
 /* A batch of route handles. */
 static int rtm_enum_routes(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 			   u64 __user *ubuf, u32 *count)
 {
-	u8 lkey[RTM_LPM_MAX_KEYLEN], lplen = 0;
-	const struct rtm_rkey *after;
-	struct rtm_rkey lastk;
-	struct rtm_dest *d;
+	struct rtm_enum_pos pos = en->pos;
 	struct rtm_route **routes;
-	struct rtm_lpm_iter it;
 	struct rtm_obj **objs;
 	u32 got = 0, i;
 	u64 *handles;
 	int err = -ENOMEM;
 
-	routes = kvmalloc_array(n, sizeof(*routes), GFP_KERNEL);
-	objs = kvmalloc_array(n, sizeof(*objs), GFP_KERNEL);
-	handles = kvmalloc_array(n, sizeof(*handles), GFP_KERNEL);
+	routes = kvmalloc_array(n, sizeof(*routes), RTM_GFP);
+	objs = kvmalloc_array(n, sizeof(*objs), RTM_GFP);
+	handles = kvmalloc_array(n, sizeof(*handles), RTM_GFP);
 	if (!routes || !objs || !handles)
 		goto out;
 
-	rcu_read_lock();
-	if (en->dest) {
-		after = en->in_dest ? &en->rkey : NULL;
-		got = rtm_enum_dest_routes(en, en->dest, after, routes, n,
-					   &lastk);
-		en->done = got < n;
-	} else {
-		rtm_enum_walk_start(en, &it);
-		while (got < n && (d = rtm_enum_walk_next(en, &it))) {
-			after = NULL;
-			if (en->started && it.plen == en->plen &&
-			    !memcmp(it.key, en->key, sizeof(en->key))) {
-				/* Where the last batch stopped. */
-				if (!en->in_dest)
-					continue;
-				after = &en->rkey;
-			}
-			i = rtm_enum_dest_routes(en, d, after, routes + got,
-						 n - got, &lastk);
-			if (!i)
-				continue;
-			got += i;
-			memcpy(lkey, it.key, sizeof(lkey));
-			lplen = it.plen;
-		}
+	err = 0;
+	while (!err && got < n && !en->done) {
+		int budget = RTM_WALK_BUDGET;
+
+		rcu_read_lock();
+		if (en->dest)
+			got += rtm_enum_one_dest(en, &pos, routes + got,
+						 n - got, &budget);
+		else
+			got += rtm_enum_walk_routes(en, &pos, routes + got,
+						    n - got, &budget);
+		rcu_read_unlock();
+		if (got < n && !en->done)
+			err = rtm_enum_pause();
 	}
-	rcu_read_unlock();
 
 	for (i = 0; i < got; i++)
 		objs[i] = &routes[i]->obj;
-	err = rtm_hold_many(reg, objs, got, handles);
+	if (!err)
+		err = rtm_hold_many(reg, objs, got, handles);
 	if (!err && copy_to_user(ubuf, handles, got * sizeof(*handles))) {
 		rtm_holds_release(reg, handles, got, RTM_KIND_ROUTE);
 		err = -EFAULT;
 	}
 	if (err) {
 		en->done = false;
-	} else if (got) {
-		*count = got;
+	} else {
 		/*
-		 * The cursor: the dest of the last route and that route's
-		 * key, with the id its handle gave it if it had none.
+		 * A cursor in a dest stands at the last route returned, whose
+		 * key now has the id its handle gave it if it had none.
 		 */
-		lastk.id = READ_ONCE(routes[got - 1]->obj.id);
-		if (!en->dest) {
-			memcpy(en->key, lkey, sizeof(en->key));
-			en->plen = lplen;
-			en->started = true;
-		}
-		en->rkey = lastk;
-		en->in_dest = true;
+		if (pos.in_dest && got)
+			pos.rkey.id = READ_ONCE(routes[got - 1]->obj.id);
+		en->pos = pos;
+		*count = got;
 	}
 	for (i = 0; i < got; i++)
 		rtm_route_put(routes[i]);
@@ -620,38 +692,36 @@ static int rtm_enum_nexthops(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 			     u64 __user *ubuf, u32 *count)
 {
 	struct rtm_table *t = en->owner->table;
+	struct rtm_net_address at = {};
+	struct rtm_nexthop *nh, *last;
 	struct rtm_obj **nhs;
-	struct rtm_nexthop *last;
-	struct rb_node *node;
 	u64 *handles;
 	u32 got = 0, i;
 	int err = -ENOMEM;
 
-	nhs = kvmalloc_array(n, sizeof(*nhs), GFP_KERNEL);
-	handles = kvmalloc_array(n, sizeof(*handles), GFP_KERNEL);
+	nhs = kvmalloc_array(n, sizeof(*nhs), RTM_GFP);
+	handles = kvmalloc_array(n, sizeof(*handles), RTM_GFP);
 	if (!nhs || !handles)
 		goto out;
 
+	memcpy(at.addr, en->pos.key, sizeof(at.addr));
+	at.num_bits = en->pos.plen;
 	mutex_lock(&t->lock);
-	for (node = rb_first(&en->owner->nexthops); node && got < n;
-	     node = rb_next(node)) {
-		struct rtm_nexthop *nh = rb_entry(node, struct rtm_nexthop,
-						  node);
-		int c = memcmp(nh->addr.addr, en->key, t->addr_len);
-
-		/* Before the cursor (or the start of the walk)? */
-		if (c < 0 || (!c && en->started &&
-			      (nh->addr.num_bits < en->plen ||
-			       (nh->addr.num_bits == en->plen &&
-				nh->ifindex <= en->nh_ifindex))))
-			continue;
-		if (!c && !en->started && nh->addr.num_bits < en->plen)
-			continue;
+	/* From the start, every interface; after the last, the next one. */
+	nh = en->pos.started ?
+	     rtm_nexthop_seek(en->owner, &at, en->nh_ifindex, false) :
+	     rtm_nexthop_seek(en->owner, &at, 0, true);
+	for (; nh && got < n; nh = rtm_nexthop_next(nh)) {
 		if (en->range && !rtm_dest_covers(t, nh->addr.addr,
 						  nh->addr.num_bits,
 						  en->range_key,
-						  en->range_plen))
+						  en->range_plen)) {
+			/* Past the range, nothing more can be in it. */
+			if (memcmp(nh->addr.addr, en->range_key,
+				   sizeof(en->range_key)) > 0)
+				break;
 			continue;
+		}
 		rtm_obj_get(&nh->obj);
 		nhs[got++] = &nh->obj;
 	}
@@ -669,10 +739,10 @@ static int rtm_enum_nexthops(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 	} else if (got) {
 		last = rtm_nexthop_of(nhs[got - 1]);
 		*count = got;
-		memcpy(en->key, last->addr.addr, t->addr_len);
-		en->plen = last->addr.num_bits;
+		memcpy(en->pos.key, last->addr.addr, sizeof(en->pos.key));
+		en->pos.plen = last->addr.num_bits;
 		en->nh_ifindex = last->ifindex;
-		en->started = true;
+		en->pos.started = true;
 	}
 	for (i = 0; i < got; i++)
 		rtm_nexthop_put(rtm_nexthop_of(nhs[i]));
@@ -694,8 +764,8 @@ static int rtm_enum_list(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 	u32 got = 0, i;
 	int err = -ENOMEM;
 
-	routes = kvmalloc_array(n, sizeof(*routes), GFP_KERNEL);
-	handles = kvmalloc_array(n, sizeof(*handles), GFP_KERNEL);
+	routes = kvmalloc_array(n, sizeof(*routes), RTM_GFP);
+	handles = kvmalloc_array(n, sizeof(*handles), RTM_GFP);
 	if (!routes || !handles)
 		goto out;
 

@@ -21,7 +21,7 @@ int rtm_events_init(struct rtm_reg *reg, unsigned int len)
 {
 	struct rtm_event *ring;
 
-	ring = kvcalloc(len, sizeof(*ring), GFP_KERNEL_ACCOUNT);
+	ring = kvcalloc(len, sizeof(*ring), RTM_GFP);
 	if (!ring)
 		return -ENOMEM;
 

@@ -38,7 +38,7 @@ static void rtm_expiry_schedule(struct rtm_table *t)
 	delay = rb_entry(first, struct rtm_route_ext, node)->expires - jiffies;
 	if ((long)delay < 0)
 		delay = 0;
-	mod_delayed_work(system_wq, &t->expiry_work, delay);
+	mod_delayed_work(rtm_wq, &t->expiry_work, delay);
 }
 
 /* Take a route off its owner's backlog of expiries not yet signalled. */

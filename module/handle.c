@@ -84,9 +84,53 @@ static int __rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj, gfp_t gfp)
  */
 int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj)
 {
-	return __rtm_obj_publish(rn, obj, GFP_KERNEL_ACCOUNT);
+	return __rtm_obj_publish(rn, obj, RTM_GFP);
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_obj_publish);
+
+/**
+ * rtm_obj_reserve - give a new object its handle id, not findable yet
+ * @rn: the namespace the object will live in
+ * @obj: the object, which nobody else can see yet
+ *
+ * A call that makes an object and can still fail after giving it its id
+ * reserves the id first and makes the object findable with
+ * rtm_obj_commit() once nothing can fail any more, or gives the id back
+ * with rtm_obj_cancel(): a concurrent lookup of the id never finds an
+ * object that is being undone.
+ * Return: 0, or -ENOMEM.
+ */
+int rtm_obj_reserve(struct rtm_net *rn, struct rtm_obj *obj)
+{
+	u64 id = atomic64_inc_return(&rtm_next_id);
+	int err;
+
+	if (WARN_ON_ONCE(id > RTM_ID_MASK))
+		return -ENOSPC;
+	err = xa_reserve(&rn->objs, id, RTM_GFP);
+	if (err)
+		return err;
+	obj->id = id;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtm_obj_reserve);
+
+/* Make an object with a reserved id findable; this cannot fail. */
+void rtm_obj_commit(struct rtm_net *rn, struct rtm_obj *obj)
+{
+	/* The slot is reserved, so the store does not allocate. */
+	xa_store(&rn->objs, obj->id, obj, GFP_NOWAIT);
+	atomic_long_inc(&rn->stats.handles);
+}
+EXPORT_SYMBOL_IF_KUNIT(rtm_obj_commit);
+
+/* Give back a reserved id that was never committed. */
+void rtm_obj_cancel(struct rtm_net *rn, struct rtm_obj *obj)
+{
+	xa_release(&rn->objs, obj->id);
+	obj->id = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtm_obj_cancel);
 
 /**
  * rtm_obj_unpublish - forget an object's handle id before it is freed
@@ -210,7 +254,7 @@ out:
 int rtm_hold_class(struct rtm_reg *reg, struct rtm_obj *obj,
 		   enum rtm_hold_class class, u64 *handle)
 {
-	return __rtm_hold(reg, obj, class, GFP_KERNEL_ACCOUNT, true, handle);
+	return __rtm_hold(reg, obj, class, RTM_GFP, true, handle);
 }
 
 /**
@@ -547,8 +591,7 @@ static int rtm_handles_ioctl(struct rtm_reg *reg, struct rtm_handles *arg,
 	if (!self)
 		return -EBADF;
 
-	handles = vmemdup_user(u64_to_user_ptr(arg->handles),
-			       array_size(arg->count, sizeof(*handles)));
+	handles = rtm_memdup_user(arg->handles, arg->count, sizeof(*handles));
 	if (IS_ERR(handles)) {
 		err = PTR_ERR(handles);
 		goto out;

@@ -64,9 +64,11 @@ void rtm_locks_flush(struct rtm_entity *e)
 	if (e->opaque_slot < 0)
 		return;
 	/* The next entity given the slot finds it empty. */
-	xa_for_each(&e->table->dest_ext, id, ext)
+	xa_for_each(&e->table->dest_ext, id, ext) {
 		if (ext->opaque)
 			ext->opaque[e->opaque_slot] = 0;
+		cond_resched();
+	}
 }
 
 static struct rtm_lock_rec *rtm_lock_find(struct rtm_entity *e,
@@ -94,7 +96,7 @@ static int rtm_opaque_set(struct rtm_entity *e, struct rtm_dest_ext *ext,
 		if (!value)
 			return 0;
 		ext->opaque = kcalloc(rtm_opaque_slots, sizeof(u64),
-				      GFP_KERNEL_ACCOUNT);
+				      RTM_GFP);
 		if (!ext->opaque)
 			return -ENOMEM;
 	}
@@ -111,7 +113,7 @@ static int rtm_lock_take(struct rtm_entity *self, struct rtm_dest *d,
 	struct rtm_dest_ext *ext;
 	int err;
 
-	rec = kzalloc(sizeof(*rec), GFP_KERNEL_ACCOUNT);
+	rec = kzalloc(sizeof(*rec), RTM_GFP);
 	if (!rec)
 		return -ENOMEM;
 	for (;;) {

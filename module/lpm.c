@@ -42,8 +42,9 @@
  * can see it, except for child pointers, which are swapped whole.  A reader
  * thus always sees bitmaps and slots that agree.  Nodes emptied by a removal
  * are unlinked up the path.  An insertion builds everything it needs before
- * publishing anything, so a failed allocation leaves the trie as it was; a
- * removal must not fail and allocates its (smaller) node with __GFP_NOFAIL.
+ * publishing anything, so a failed allocation (with the flags given at init)
+ * leaves the trie as it was; a removal must not fail and allocates its
+ * (smaller) node with __GFP_NOFAIL.
  *
  * Why not the alternatives: a path-compressed binary trie (WireGuard's
  * allowedips) visits about twenty nodes per IPv4 lookup; fib_trie's
@@ -253,6 +254,13 @@ static struct rtm_lpm_node *node_copy(struct rtm_lpm *lpm,
 	return node;
 }
 
+/* A removal's allocation: the init's flags, but it must not fail */
+static inline gfp_t gfp_nofail(const struct rtm_lpm *lpm)
+{
+	return (lpm->gfp & ~(__GFP_RETRY_MAYFAIL | __GFP_NORETRY)) |
+	       __GFP_NOFAIL;
+}
+
 /* Free a node readers may still see */
 static void node_retire(struct rtm_lpm *lpm, struct rtm_lpm_node *node)
 {
@@ -274,7 +282,7 @@ static struct rtm_lpm_node *node_with_prefix(struct rtm_lpm *lpm,
 	unsigned int at = old ? pfx_slot(old, idx) : 0;
 	struct rtm_lpm_node *node;
 
-	node = node_copy(lpm, old, at, true, GFP_KERNEL_ACCOUNT);
+	node = node_copy(lpm, old, at, true, lpm->gfp);
 	if (node) {
 		__set_bit(idx % 256, pfx_map(node, idx));
 		node->slot[at].value = value;
@@ -290,7 +298,7 @@ static struct rtm_lpm_node *node_with_child(struct rtm_lpm *lpm,
 	unsigned int at = old ? child_slot(old, a) : 0;
 	struct rtm_lpm_node *node;
 
-	node = node_copy(lpm, old, at, true, GFP_KERNEL_ACCOUNT);
+	node = node_copy(lpm, old, at, true, lpm->gfp);
 	if (node) {
 		__set_bit(a, node->child);
 		RCU_INIT_POINTER(node->slot[at].child, child);
@@ -298,11 +306,13 @@ static struct rtm_lpm_node *node_with_child(struct rtm_lpm *lpm,
 	return node;
 }
 
-void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock)
+void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock,
+		  gfp_t gfp)
 {
 	WARN_ON(!keylen || keylen > RTM_LPM_MAX_KEYLEN);
 	RCU_INIT_POINTER(lpm->root, NULL);
 	lpm->lock = lock;
+	lpm->gfp = gfp;
 	lpm->keylen = keylen;
 	lpm->count = 0;
 	lpm->bytes = 0;
@@ -460,7 +470,7 @@ void *rtm_lpm_remove(struct rtm_lpm *lpm, const u8 *key, u8 plen)
 
 	if (nslots(node) > 1) {
 		new = node_copy(lpm, node, at, false,
-				GFP_KERNEL_ACCOUNT | __GFP_NOFAIL);
+				gfp_nofail(lpm));
 		__clear_bit(idx % 256, pfx_map(new, idx));
 		rcu_assign_pointer(*link[depth], new);
 		node_retire(lpm, node);
@@ -476,7 +486,7 @@ void *rtm_lpm_remove(struct rtm_lpm *lpm, const u8 *key, u8 plen)
 		node = path[d - 1];
 		at = child_slot(node, key[d - 1]);
 		new = node_copy(lpm, node, at, false,
-				GFP_KERNEL_ACCOUNT | __GFP_NOFAIL);
+				gfp_nofail(lpm));
 		__clear_bit(key[d - 1], new->child);
 		rcu_assign_pointer(*link[d - 1], new);
 		node_retire(lpm, node);

@@ -21,6 +21,7 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+#include <linux/gfp.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 
@@ -32,12 +33,14 @@ struct rtm_lpm_node;
 struct rtm_lpm {
 	struct rtm_lpm_node __rcu *root;
 	struct mutex *lock;	/* the writers' lock */
+	gfp_t gfp;		/* for the nodes an insertion makes */
 	u8 keylen;		/* 4 or 16 */
 	unsigned long count;	/* prefixes stored */
 	size_t bytes;		/* memory held by nodes */
 };
 
-void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock);
+void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock,
+		  gfp_t gfp);
 void rtm_lpm_destroy(struct rtm_lpm *lpm);
 
 int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value);

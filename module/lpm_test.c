@@ -105,7 +105,7 @@ static struct rtm_lpm *new_lpm(struct kunit *test, unsigned int keylen)
 	struct lpm_test *t = test->priv;
 	struct rtm_lpm *lpm = &t->lpm[t->nlpm++];
 
-	rtm_lpm_init(lpm, keylen, &t->lock);
+	rtm_lpm_init(lpm, keylen, &t->lock, GFP_KERNEL);
 	return lpm;
 }
 

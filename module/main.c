@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <linux/workqueue.h>
 
 #include "rtm.h"
 
@@ -38,6 +39,10 @@ unsigned int rtm_max_routes = 1U << 23;
 module_param_named(max_routes, rtm_max_routes, uint, 0444);
 MODULE_PARM_DESC(max_routes, "Routes one entity may own");
 
+unsigned int rtm_max_routes_per_dest = 1024;
+module_param_named(max_routes_per_dest, rtm_max_routes_per_dest, uint, 0444);
+MODULE_PARM_DESC(max_routes_per_dest, "Routes one destination may have");
+
 unsigned int rtm_max_enums = 64;
 module_param_named(max_enums, rtm_max_enums, uint, 0444);
 MODULE_PARM_DESC(max_enums, "Open enumerations per registration");
@@ -45,6 +50,10 @@ MODULE_PARM_DESC(max_enums, "Open enumerations per registration");
 unsigned int rtm_max_lists = 64;
 module_param_named(max_lists, rtm_max_lists, uint, 0444);
 MODULE_PARM_DESC(max_lists, "Route lists per registration");
+
+unsigned int rtm_max_nexthops = 65536;
+module_param_named(max_nexthops, rtm_max_nexthops, uint, 0444);
+MODULE_PARM_DESC(max_nexthops, "Next hops one entity may have");
 
 unsigned int rtm_opaque_slots = 32;
 module_param_named(opaque_slots, rtm_opaque_slots, uint, 0444);
@@ -55,7 +64,8 @@ static int __init rtm_check_params(void)
 	if (!rtm_max_nexthops_in_route ||
 	    rtm_max_nexthops_in_route > RTM_MAX_NEXTHOPS ||
 	    !rtm_max_handles_in_enum || rtm_max_handles_in_enum > RTM_MAX_BATCH ||
-	    !rtm_max_holds || !rtm_max_instances ||
+	    !rtm_max_holds || !rtm_max_instances || !rtm_max_nexthops ||
+	    !rtm_max_routes_per_dest ||
 	    rtm_max_instances > 65536 || rtm_opaque_slots > 1024 ||
 	    rtm_event_queue_len < 16 || rtm_event_queue_len > 65536) {
 		pr_err("module parameter out of range\n");
@@ -66,6 +76,8 @@ static int __init rtm_check_params(void)
 	return 0;
 }
 
+struct workqueue_struct *rtm_wq;
+
 static int __init rtm_init(void)
 {
 	int err;
@@ -74,9 +86,12 @@ static int __init rtm_init(void)
 	if (err)
 		return err;
 
+	rtm_wq = alloc_workqueue("rtm", 0, 0);
+	if (!rtm_wq)
+		return -ENOMEM;
 	err = rtm_dests_init();
 	if (err)
-		return err;
+		goto err_wq;
 	err = rtm_routes_init();
 	if (err)
 		goto err_dests;
@@ -95,6 +110,8 @@ err_routes:
 	rtm_routes_exit();
 err_dests:
 	rtm_dests_exit();
+err_wq:
+	destroy_workqueue(rtm_wq);
 	return err;
 }
 
@@ -106,6 +123,7 @@ static void __exit rtm_exit(void)
 	rtm_gc_exit();
 	rtm_routes_exit();
 	rtm_dests_exit();
+	destroy_workqueue(rtm_wq);
 }
 
 module_init(rtm_init);

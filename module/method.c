@@ -155,7 +155,7 @@ static struct rtm_methods *rtm_methods_of(struct rtm_entity *e)
 	if (st)
 		return st;
 
-	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+	fresh = kzalloc(sizeof(*fresh), RTM_GFP);
 	if (!fresh)
 		return NULL;
 	INIT_LIST_HEAD(&fresh->queue);
@@ -377,7 +377,7 @@ static struct rtm_method_call *rtm_call_new(struct rtm_entity *caller,
 	struct rtm_method_call *c;
 
 	c = kvmalloc(struct_size(c, input, arg->input_size),
-		     GFP_KERNEL_ACCOUNT);
+		     RTM_GFP);
 	if (!c)
 		return ERR_PTR(-ENOMEM);
 	memset(c, 0, sizeof(*c));
@@ -667,7 +667,7 @@ static int rtm_method_reply(struct rtm_entity *self,
 		goto out;
 
 	if (arg->output_size && !(arg->flags & RTM_METHOD_NOMEM)) {
-		out = kvmalloc(arg->output_size, GFP_KERNEL_ACCOUNT);
+		out = kvmalloc(arg->output_size, RTM_GFP);
 		if (!out) {
 			err = -ENOMEM;
 			goto out;

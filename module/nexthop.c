@@ -49,6 +49,45 @@ static struct rtm_nexthop *rtm_nexthop_find(struct rtm_entity *e,
 	return NULL;
 }
 
+/**
+ * rtm_nexthop_seek - where an ordered walk of an entity's next hops resumes
+ * @e: the entity; the table lock is held
+ * @a: the address of the key to start from
+ * @ifindex: its interface index
+ * @inclusive: whether a next hop with exactly that key is the first
+ *
+ * Return: the first next hop at or after the key, in key order, or NULL.
+ */
+struct rtm_nexthop *rtm_nexthop_seek(struct rtm_entity *e,
+				     const struct rtm_net_address *a,
+				     u32 ifindex, bool inclusive)
+{
+	struct rb_node *n = e->nexthops.rb_node;
+	struct rtm_nexthop *found = NULL;
+
+	lockdep_assert_held(&e->table->lock);
+	while (n) {
+		struct rtm_nexthop *nh = rb_entry(n, struct rtm_nexthop, node);
+		int c = rtm_nexthop_cmp(a, ifindex, nh);
+
+		if (c < 0 || (!c && inclusive)) {
+			found = nh;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return found;
+}
+
+/* The next one in key order, or NULL; the table lock is held. */
+struct rtm_nexthop *rtm_nexthop_next(struct rtm_nexthop *nh)
+{
+	struct rb_node *n = rb_next(&nh->node);
+
+	return n ? rb_entry(n, struct rtm_nexthop, node) : NULL;
+}
+
 static void rtm_nexthop_link(struct rtm_entity *e, struct rtm_nexthop *nh)
 {
 	struct rb_node **p = &e->nexthops.rb_node, *parent = NULL;
@@ -124,6 +163,7 @@ static void rtm_nexthop_delete_locked(struct rtm_nexthop *nh)
 	struct rtm_table *t = nh->owner->table;
 
 	rb_erase(&nh->node, &nh->owner->nexthops);
+	nh->owner->nnexthops--;
 	WRITE_ONCE(nh->obj.state, RTM_NEXTHOP_STATE_DELETED);
 	rtm_nexthop_put_locked(t, nh);
 }
@@ -231,8 +271,11 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 		arg->change_flags = 0;
 	}
 	if (!nh) {
+		err = -EDQUOT;
+		if (self->nnexthops >= rtm_max_nexthops)
+			goto out_unlock;
 		err = -ENOMEM;
-		nh = kzalloc(sizeof(*nh), GFP_KERNEL_ACCOUNT);
+		nh = kzalloc(sizeof(*nh), RTM_GFP);
 		if (!nh)
 			goto out_unlock;
 		rtm_obj_init(&nh->obj, RTM_OBJ_NEXTHOP);
@@ -242,6 +285,7 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 		nh->addr = info.address;
 		nh->ifindex = info.interface_index;
 		rtm_nexthop_link(self, nh);
+		self->nnexthops++;
 		t->nnexthops++;
 		arg->change_flags = RTM_NEXTHOP_CHANGE_NEW;
 	}

@@ -7,12 +7,16 @@
  *
  * A table has up to 32 subscriptions, each with an index.  Bit i of a
  * dest's @pending says the dest waits in subscription i's queue, so a dest
- * is queued once however often it changes before the subscriber takes it:
- * the queue never holds more than the table has dests (plus entries an
- * ignore left behind, skipped and dropped as they come up).  Queued dests
- * are held, so a dest whose last route went is still reported, with no
- * routes.  When an entry cannot be queued for want of memory the bit is set
- * all the same and the subscription walks the trie for such dests instead.
+ * is queued once however often it changes before the subscriber takes it.
+ * Queued dests are held, so a dest whose last route went is still
+ * reported, with no routes.  The queue is a hint, the bit the truth: an
+ * ignored dest's entry stays, to be skipped when it comes up, so "change,
+ * ignore" repeated could queue a dest many times; the queue therefore grows
+ * only up to the table's dests, and is charged to the subscriber's memory
+ * cgroup.  When an entry cannot be queued (the queue is that long, or
+ * memory is short) the bit is set all the same and the subscription walks
+ * the trie for such dests instead, a bounded number of dests per table
+ * lock hold.
  *
  * Every change is classified per view: ALL for any change of a route in the
  * view, BEST when the view's best route is another one or its preference,
@@ -24,6 +28,8 @@
 
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 
 #include "rtm.h"
 
@@ -35,6 +41,7 @@ static void rtm_notify_release(struct rtm_notify *n)
 	WARN_ON(n->head != n->tail || !xa_empty(&n->marks));
 	kvfree(n->queue);
 	xa_destroy(&n->marks);
+	mem_cgroup_put(n->memcg);
 	rtm_obj_unpublish(n->owner->table->rn, &n->obj);
 	rtm_obj_put(&n->owner->obj);
 	kfree_rcu(n, rcu);
@@ -97,12 +104,19 @@ void rtm_notify_refill(struct rtm_entity *e)
 	}
 }
 
+/* Make room in a full queue, within the table's dests. */
 static bool rtm_notify_grow(struct rtm_notify *n)
 {
 	unsigned int size = n->size ? n->size * 2 : 64, i;
+	struct mem_cgroup *old;
 	struct rtm_dest **q;
 
-	q = kvmalloc_array(size, sizeof(*q), GFP_KERNEL | __GFP_NOWARN);
+	if (n->size >= n->owner->table->ndests)
+		return false;
+	/* The queue is the subscriber's, whoever changed the dest. */
+	old = set_active_memcg(n->memcg);
+	q = kvmalloc_array(size, sizeof(*q), RTM_GFP);
+	set_active_memcg(old);
 	if (!q)
 		return false;
 	for (i = 0; i < n->tail - n->head; i++)
@@ -213,16 +227,24 @@ static void rtm_notify_delete_locked(struct rtm_notify *n)
 	if (n->overflow) {
 		struct rtm_lpm_iter it;
 		u8 key[RTM_LPM_MAX_KEYLEN] = {};
+		unsigned int visited = 0;
 
-		/* Dests not in the queue may still carry the bit. */
+		/*
+		 * Dests not in the queue may still carry the bit.  The walk
+		 * is under the table lock, so it may sleep between dests.
+		 */
 		rtm_lpm_iter_start(&it, &t->dests, key, 0, true);
-		while ((d = rtm_lpm_iter_next(&it)))
+		while ((d = rtm_lpm_iter_next(&it))) {
 			d->pending &= ~BIT(n->index);
+			if (!(++visited % RTM_WALK_BUDGET))
+				cond_resched();
+		}
 	}
 	xa_for_each(&n->marks, id, d) {
 		xa_erase(&n->marks, id);
 		rtm_dest_put_locked(d);
 	}
+	n->nmarks = 0;
 	if (n->signal_pending)
 		n->owner->nbacklog--;
 	t->subs[n->index] = NULL;
@@ -263,7 +285,7 @@ int rtm_notify_register_ioctl(struct rtm_reg *reg, void *data)
 	t = self->table;
 
 	err = -ENOMEM;
-	n = kzalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
+	n = kzalloc(sizeof(*n), RTM_GFP);
 	if (!n)
 		goto out;
 	rtm_obj_init(&n->obj, RTM_OBJ_NOTIFY);
@@ -277,7 +299,8 @@ int rtm_notify_register_ioctl(struct rtm_reg *reg, void *data)
 	n->info_views = arg->views;
 	n->context = arg->context;
 	xa_init(&n->marks);
-	err = rtm_obj_publish(reg->rn, &n->obj);
+	n->memcg = get_mem_cgroup_from_mm(current->mm);
+	err = rtm_obj_reserve(reg->rn, &n->obj);
 	if (err)
 		goto err;
 
@@ -290,14 +313,18 @@ int rtm_notify_register_ioctl(struct rtm_reg *reg, void *data)
 			t->subs[n->index] = n;
 			t->subs_used |= BIT(n->index);
 			list_add_tail(&n->node, &self->subs);
+			/* Nothing fails any more: the handle can be found. */
+			rtm_obj_commit(reg->rn, &n->obj);
 			err = 0;
 		}
 	}
 	mutex_unlock(&t->lock);
 	if (err)
-		goto err;
+		goto err_cancel;
 	arg->handle = rtm_handle_of(&n->obj);
 	goto out;
+err_cancel:
+	rtm_obj_cancel(reg->rn, &n->obj);
 err:
 	rtm_notify_put(n);
 out:
@@ -337,15 +364,18 @@ out:
 
 /*
  * Take up to @max dests off a subscription, each with a reference, in
- * queue order, then from the walk after an overflow.  Table lock held.
+ * queue order, then from the walk after an overflow, which looks at no more
+ * than RTM_WALK_BUDGET dests: *@more is set if it stopped for that.  Table
+ * lock held.
  */
 static unsigned int rtm_notify_take(struct rtm_notify *n, struct rtm_dest **out,
-				    unsigned int max)
+				    unsigned int max, bool *more)
 {
 	struct rtm_table *t = n->owner->table;
-	unsigned int got = 0;
+	unsigned int got = 0, visited = 0;
 	struct rtm_dest *d;
 
+	*more = false;
 	while (got < max && n->head != n->tail) {
 		d = n->queue[n->head++ & (n->size - 1)];
 		if (d->pending & BIT(n->index)) {
@@ -360,20 +390,22 @@ static unsigned int rtm_notify_take(struct rtm_notify *n, struct rtm_dest **out,
 
 		rtm_lpm_iter_start(&it, &t->dests, n->ov_key, n->ov_plen,
 				   !n->ov_started);
-		while (got < max && (d = rtm_lpm_iter_next(&it))) {
+		while (got < max && visited < RTM_WALK_BUDGET &&
+		       (d = rtm_lpm_iter_next(&it))) {
+			visited++;
+			memcpy(n->ov_key, it.key, sizeof(n->ov_key));
+			n->ov_plen = it.plen;
+			n->ov_started = true;
 			if (!(d->pending & BIT(n->index)))
 				continue;
 			d->pending &= ~BIT(n->index);
 			rtm_dest_get(d);
 			out[got++] = d;
-			memcpy(n->ov_key, it.key, sizeof(n->ov_key));
-			n->ov_plen = it.plen;
-			n->ov_started = true;
 		}
-		if (got < max) {
-			n->overflow = false;
-			n->ov_started = false;
-		}
+		if (visited == RTM_WALK_BUDGET)
+			*more = true;
+		else if (got < max)
+			n->overflow = n->ov_started = false;
 	}
 	/* Empty now: the next change raises the event again. */
 	if (n->head == n->tail && !n->overflow)
@@ -394,6 +426,7 @@ int rtm_notify_get_ioctl(struct rtm_reg *reg, void *data)
 	void *kbuf = NULL;
 	size_t stride;
 	u32 count = arg->count;
+	bool more;
 	int err;
 
 	if (arg->reserved || arg->reserved2)
@@ -412,23 +445,31 @@ int rtm_notify_get_ioctl(struct rtm_reg *reg, void *data)
 	stride = RTM_DEST_INFO_SIZE(nviews);
 
 	err = -ENOMEM;
-	dests = kvmalloc_array(count, sizeof(*dests), GFP_KERNEL);
-	snaps = kvmalloc_array(count, sizeof(*snaps), GFP_KERNEL);
-	kbuf = kvmalloc_array(count, stride, GFP_KERNEL);
+	dests = kvmalloc_array(count, sizeof(*dests), RTM_GFP);
+	snaps = kvmalloc_array(count, sizeof(*snaps), RTM_GFP);
+	kbuf = kvmalloc_array(count, stride, RTM_GFP);
 	held = kvmalloc_array(count, RTM_DEST_SNAP_HANDLES * sizeof(u64),
-			      GFP_KERNEL);
+			      RTM_GFP);
 	if (!dests || !snaps || !kbuf || !held)
 		goto out_free;
 
-	mutex_lock(&self->table->lock);
-	err = -EBADF;
-	if (n->obj.state == RTM_NOTIFY_LIVE) {
-		got = rtm_notify_take(n, dests, count);
-		err = 0;
-	}
-	mutex_unlock(&self->table->lock);
-	if (err)
-		goto out_free;
+	/* A walk that found nothing within its budget goes on after a break. */
+	do {
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			goto out_free;
+		}
+		cond_resched();
+		mutex_lock(&self->table->lock);
+		err = -EBADF;
+		if (n->obj.state == RTM_NOTIFY_LIVE) {
+			got = rtm_notify_take(n, dests, count, &more);
+			err = 0;
+		}
+		mutex_unlock(&self->table->lock);
+		if (err)
+			goto out_free;
+	} while (!got && more);
 
 	for (i = 0; i < got; i++)
 		rtm_dest_snap_take(dests[i], n->info_views, 0, &snaps[i]);
@@ -517,15 +558,22 @@ int rtm_notify_dest_ioctl(struct rtm_reg *reg, void *data)
 	case RTM_NOTIFY_MARK:
 		if (xa_load(&n->marks, d->obj.id))
 			break;
-		err = xa_err(xa_store(&n->marks, d->obj.id, d,
-				      GFP_KERNEL_ACCOUNT));
-		if (!err)
-			rtm_dest_get(d);
+		/* A mark keeps its dest, like a handle does. */
+		err = -EDQUOT;
+		if (n->nmarks >= rtm_max_holds)
+			break;
+		err = xa_err(xa_store(&n->marks, d->obj.id, d, RTM_GFP));
+		if (err)
+			break;
+		rtm_dest_get(d);
+		n->nmarks++;
 		break;
 	case RTM_NOTIFY_UNMARK:
 		old = xa_erase(&n->marks, d->obj.id);
-		if (old)
+		if (old) {
 			rtm_dest_put_locked(old);
+			n->nmarks--;
+		}
 		break;
 	}
 out_unlock:

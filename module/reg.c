@@ -17,7 +17,7 @@ struct rtm_reg *rtm_reg_alloc(struct net *net)
 {
 	struct rtm_reg *reg;
 
-	reg = kzalloc(sizeof(*reg), GFP_KERNEL_ACCOUNT);
+	reg = kzalloc(sizeof(*reg), RTM_GFP);
 	if (!reg)
 		return NULL;
 	reg->net = get_net(net);

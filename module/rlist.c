@@ -72,7 +72,7 @@ int rtm_list_prepare(struct rtm_route_list *l, unsigned int n)
 	lockdep_assert_held(&l->owner->table->lock);
 	for (i = 0; i < n; i++) {
 		err = xa_reserve(&l->routes, l->next_seq + i,
-				 GFP_KERNEL_ACCOUNT);
+				 RTM_GFP);
 		if (err) {
 			while (i--)
 				xa_release(&l->routes, l->next_seq + i);
@@ -151,7 +151,7 @@ int rtm_list_create_ioctl(struct rtm_reg *reg, void *data)
 		return -EBADF;
 
 	err = -ENOMEM;
-	l = kzalloc(sizeof(*l), GFP_KERNEL_ACCOUNT);
+	l = kzalloc(sizeof(*l), RTM_GFP);
 	if (!l)
 		goto out;
 	rtm_obj_init(&l->obj, RTM_OBJ_ROUTE_LIST);
@@ -159,26 +159,33 @@ int rtm_list_create_ioctl(struct rtm_reg *reg, void *data)
 	xa_init(&l->routes);
 	l->next_seq = 1;
 	l->owner = self;
-	err = rtm_obj_publish(reg->rn, &l->obj);
-	if (err) {
-		kfree(l);
-		goto out;
-	}
+	err = rtm_obj_reserve(reg->rn, &l->obj);
+	if (err)
+		goto err_free;
 
 	mutex_lock(&self->table->lock);
-	if (!rtm_entity_alive(self) || self->nlists >= rtm_max_lists) {
-		mutex_unlock(&self->table->lock);
-		err = rtm_entity_alive(self) ? -EDQUOT : -EBADF;
-		rtm_obj_unpublish(reg->rn, &l->obj);
-		kfree(l);
-		goto out;
+	err = -EBADF;
+	if (rtm_entity_alive(self)) {
+		err = -EDQUOT;
+		if (self->nlists < rtm_max_lists) {
+			rtm_obj_get(&self->obj);
+			list_add_tail(&l->node, &self->lists);
+			self->nlists++;
+			/* Nothing fails any more: the handle can be found. */
+			rtm_obj_commit(reg->rn, &l->obj);
+			err = 0;
+		}
 	}
-	rtm_obj_get(&self->obj);
-	list_add_tail(&l->node, &self->lists);
-	self->nlists++;
 	mutex_unlock(&self->table->lock);
+	if (err)
+		goto err_cancel;
 	arg->handle = rtm_handle_of(&l->obj);
-	err = 0;
+	goto out;
+
+err_cancel:
+	rtm_obj_cancel(reg->rn, &l->obj);
+err_free:
+	kfree(l);
 out:
 	rtm_obj_put(&self->obj);
 	return err;
@@ -233,14 +240,13 @@ int rtm_list_insert_ioctl(struct rtm_reg *reg, void *data)
 		return -EBADF;
 	t = self->table;
 
-	handles = vmemdup_user(u64_to_user_ptr(arg->routes),
-			       array_size(arg->count, sizeof(*handles)));
+	handles = rtm_memdup_user(arg->routes, arg->count, sizeof(*handles));
 	if (IS_ERR(handles)) {
 		err = PTR_ERR(handles);
 		goto out;
 	}
 	err = -ENOMEM;
-	routes = kvcalloc(arg->count, sizeof(*routes), GFP_KERNEL);
+	routes = kvcalloc(arg->count, sizeof(*routes), RTM_GFP);
 	if (!routes)
 		goto out_free;
 	if (arg->list) {

@@ -124,10 +124,10 @@ int rtm_route_ext_prepare(struct rtm_route *r, struct rtm_route_ext **prep)
 	err = rtm_obj_publish(t->rn, &r->obj);
 	if (err)
 		return err;
-	ext = kzalloc(sizeof(*ext), GFP_KERNEL_ACCOUNT);
+	ext = kzalloc(sizeof(*ext), RTM_GFP);
 	if (!ext)
 		return -ENOMEM;
-	err = xa_reserve(&t->route_ext, r->obj.id, GFP_KERNEL_ACCOUNT);
+	err = xa_reserve(&t->route_ext, r->obj.id, RTM_GFP);
 	if (err) {
 		kfree(ext);
 		return err;
@@ -245,6 +245,19 @@ static struct rtm_route *rtm_route_match(struct rtm_dest *d,
 	return NULL;
 }
 
+/* The live routes of a dest; the table lock is held. */
+static unsigned int rtm_dest_nroutes(struct rtm_dest *d)
+{
+	struct rtm_table *t = d->table;
+	struct rtm_route *r;
+	unsigned int n = 0;
+
+	for (r = rtm_deref_locked(d->routes, t); r;
+	     r = rtm_deref_locked(r->next, t))
+		n++;
+	return n;
+}
+
 static void rtm_route_link(struct rtm_dest *d, struct rtm_route *r)
 {
 	struct rtm_table *t = d->table;
@@ -273,7 +286,7 @@ static struct rtm_route *rtm_route_create(struct rtm_entity *self,
 {
 	struct rtm_route *r;
 
-	r = kmem_cache_alloc(rtm_route_cache, GFP_KERNEL_ACCOUNT);
+	r = kmem_cache_alloc(rtm_route_cache, RTM_GFP);
 	if (!r)
 		return NULL;
 	rtm_obj_init(&r->obj, RTM_OBJ_ROUTE);
@@ -286,13 +299,28 @@ static struct rtm_route *rtm_route_create(struct rtm_entity *self,
 	return r;
 }
 
+/* A route uses only live next hops (of its owner: rtm_attr_resolve()). */
+static bool rtm_attr_nexthops_live(const struct rtm_attr *a)
+{
+	unsigned int i;
+
+	if (a->neighbour &&
+	    a->neighbour->obj.state != RTM_NEXTHOP_STATE_CREATED)
+		return false;
+	for (i = 0; i < a->nnh; i++)
+		if (a->nh[i]->obj.state != RTM_NEXTHOP_STATE_CREATED)
+			return false;
+	return true;
+}
+
 /**
  * rtm_route_apply - add or update one route of the caller
  * @self: the caller's entity; the table lock is held
  * @req: what to do; on success @req->change_flags holds the output flags
  *	and, if asked, @req->route the route with a reference
  *
- * Return: 0 or a negative errno; on error the table is unchanged.
+ * Return: 0, -EBADF (the caller or the list went), -EINVAL (a next hop
+ * went), -EACCES, -EDQUOT, -ENOMEM; on error the table is unchanged.
  */
 int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 {
@@ -306,9 +334,17 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	int err;
 
 	lockdep_assert_held(&t->lock);
-	/* A thread of the caller may have deregistered it meanwhile. */
+	/*
+	 * What the request names was looked up before the lock: another
+	 * thread of the caller may have deregistered it, deleted the list or
+	 * deleted a next hop meanwhile.
+	 */
 	if (!rtm_entity_alive(self))
 		return -EBADF;
+	if (req->list && req->list->obj.state != RTM_LIST_LIVE)
+		return -EBADF;
+	if (!rtm_attr_nexthops_live(req->attr))
+		return -EINVAL;
 	if (r) {
 		if (r->owner != self)
 			return -EACCES;
@@ -325,7 +361,8 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 
 	if (!r) {
 		err = -EDQUOT;
-		if (self->nroutes >= rtm_max_routes)
+		if (self->nroutes + self->nheld >= rtm_max_routes ||
+		    rtm_dest_nroutes(d) >= rtm_max_routes_per_dest)
 			goto out;
 		err = -ENOMEM;
 		fresh = rtm_route_create(self, d);
@@ -484,59 +521,86 @@ void rtm_routes_flush(struct rtm_entity *e)
 			}
 			rtm_dest_put_locked(batch[i]);
 		}
+		/* A full table takes long: others may run meanwhile. */
+		cond_resched();
 	}
 	WARN_ON(e->nroutes);
 }
 
 /**
- * rtm_attr_from_user - read a route's attributes from a client
+ * rtm_route_in_copy - copy a route info and its next hop handles from a client
+ * @in: filled in
+ * @uinfo: a struct rtm_route_info and its next hops
+ *
+ * Return: 0, -EFAULT, or -EINVAL for more next hops than a route may have.
+ */
+int rtm_route_in_copy(struct rtm_route_in *in,
+		      const struct rtm_route_info __user *uinfo)
+{
+	if (copy_from_user(&in->info, uinfo, sizeof(in->info)))
+		return -EFAULT;
+	if (in->info.num_nexthops > rtm_max_nexthops_in_route)
+		return -EINVAL;
+	if (copy_from_user(in->nh, uinfo->nexthops,
+			   in->info.num_nexthops * sizeof(in->nh[0])))
+		return -EFAULT;
+	return 0;
+}
+
+/* The caller's next hop a handle names, with a reference. */
+static struct rtm_nexthop *rtm_attr_nexthop(struct rtm_reg *reg,
+					    struct rtm_entity *self, u64 handle)
+{
+	struct rtm_nexthop *nh = rtm_nexthop_lookup(reg, self, handle);
+
+	if (!IS_ERR(nh) && nh->owner != self) {
+		rtm_nexthop_put(nh);
+		return ERR_PTR(-EINVAL);
+	}
+	return nh;
+}
+
+/**
+ * rtm_attr_resolve - the attributes a client gives a route, as a template
  * @reg: the caller's registration
  * @self: the caller's entity
- * @uinfo: a struct rtm_route_info and its next hops
+ * @in: the route info, copied in by rtm_route_in_copy()
  * @tmpl: filled in; room for rtm_max_nexthops_in_route next hops.  Its
  *	neighbour and next hops hold references the caller drops with
  *	rtm_attr_tmpl_put().
  *
- * The neighbour and next hops must be live next hops of the caller.
- * Return: 0, -EFAULT, -EINVAL, or -EBADF for an unknown handle.
+ * The neighbour and next hops must be the caller's; that they are live is
+ * checked under the table lock, when the route is made (rtm_route_apply()).
+ * Return: 0, -EINVAL, or -EBADF for an unknown handle.
  */
-int rtm_attr_from_user(struct rtm_reg *reg, struct rtm_entity *self,
-		       const struct rtm_route_info __user *uinfo,
-		       struct rtm_attr *tmpl)
+int rtm_attr_resolve(struct rtm_reg *reg, struct rtm_entity *self,
+		     const struct rtm_route_in *in, struct rtm_attr *tmpl)
 {
-	struct rtm_route_info info;
-	u64 nh[RTM_MAX_NEXTHOPS];
+	const struct rtm_route_info *info = &in->info;
 	unsigned int i;
 	int err;
 
-	if (copy_from_user(&info, uinfo, sizeof(info)))
-		return -EFAULT;
-	if (!info.belongs_to_views ||
-	    info.belongs_to_views & ~RTM_VIEWS_SUPPORTED)
+	if (!info->belongs_to_views ||
+	    info->belongs_to_views & ~RTM_VIEWS_SUPPORTED)
 		return -EINVAL;
-	if (info.num_nexthops > rtm_max_nexthops_in_route)
-		return -EINVAL;
-	if (copy_from_user(nh, uinfo->nexthops,
-			   info.num_nexthops * sizeof(nh[0])))
-		return -EFAULT;
 
 	memset(tmpl, 0, sizeof(*tmpl));
-	tmpl->metric = info.metric;
-	tmpl->pref = info.preference;
-	tmpl->views = info.belongs_to_views;
-	tmpl->flags = info.flags;
-	tmpl->flags1 = info.flags1;
+	tmpl->metric = info->metric;
+	tmpl->pref = info->preference;
+	tmpl->views = info->belongs_to_views;
+	tmpl->flags = info->flags;
+	tmpl->flags1 = info->flags1;
 
-	if (info.neighbour) {
-		tmpl->neighbour = rtm_nexthop_lookup(reg, self, info.neighbour);
+	if (info->neighbour) {
+		tmpl->neighbour = rtm_attr_nexthop(reg, self, info->neighbour);
 		if (IS_ERR(tmpl->neighbour)) {
 			err = PTR_ERR(tmpl->neighbour);
 			tmpl->neighbour = NULL;
 			goto err;
 		}
 	}
-	for (i = 0; i < info.num_nexthops; i++) {
-		struct rtm_nexthop *n = rtm_nexthop_lookup(reg, self, nh[i]);
+	for (i = 0; i < info->num_nexthops; i++) {
+		struct rtm_nexthop *n = rtm_attr_nexthop(reg, self, in->nh[i]);
 
 		if (IS_ERR(n)) {
 			err = PTR_ERR(n);
@@ -544,24 +608,13 @@ int rtm_attr_from_user(struct rtm_reg *reg, struct rtm_entity *self,
 		}
 		tmpl->nh[tmpl->nnh++] = n;
 	}
-
-	/* A route uses only its owner's live next hops. */
-	err = -EINVAL;
-	if (tmpl->neighbour &&
-	    (tmpl->neighbour->owner != self ||
-	     tmpl->neighbour->obj.state != RTM_NEXTHOP_STATE_CREATED))
-		goto err;
-	for (i = 0; i < tmpl->nnh; i++)
-		if (tmpl->nh[i]->owner != self ||
-		    tmpl->nh[i]->obj.state != RTM_NEXTHOP_STATE_CREATED)
-			goto err;
 	return 0;
 err:
 	rtm_attr_tmpl_put(tmpl);
 	return err;
 }
 
-/* Drop the references a template from rtm_attr_from_user() holds. */
+/* Drop the references a template from rtm_attr_resolve() holds. */
 void rtm_attr_tmpl_put(struct rtm_attr *tmpl)
 {
 	unsigned int i;
@@ -583,6 +636,7 @@ int rtm_route_add_ioctl(struct rtm_reg *reg, void *data)
 		struct rtm_nexthop *nh[RTM_MAX_NEXTHOPS];
 	} tmpl;
 	struct rtm_route_req req = {};
+	struct rtm_route_in in;
 	struct rtm_entity *self;
 	struct rtm_table *t;
 	int err;
@@ -591,6 +645,9 @@ int rtm_route_add_ioctl(struct rtm_reg *reg, void *data)
 		return -EINVAL;
 	if (arg->change_flags & ~(RTM_ROUTE_CHANGE_FIRST | RTM_ROUTE_CHANGE_NEW))
 		return -EINVAL;
+	err = rtm_route_in_copy(&in, u64_to_user_ptr(arg->info));
+	if (err)
+		return err;
 	self = rtm_reg_entity(reg);
 	if (!self)
 		return -EBADF;
@@ -612,24 +669,19 @@ int rtm_route_add_ioctl(struct rtm_reg *reg, void *data)
 			goto out_route;
 		}
 	}
-	err = rtm_attr_from_user(reg, self, u64_to_user_ptr(arg->info),
-				 &tmpl.a);
+	err = rtm_attr_resolve(reg, self, &in, &tmpl.a);
 	if (err)
 		goto out_route;
 
 	req.dest = arg->dest;
 	req.change_flags = arg->change_flags;
 	req.ttl = arg->time_to_live;
+	req.esi = in.info.entity_specific_info;
 	req.want_route = arg->flags & RTM_WANT_HANDLE && !arg->handle;
 	if (req.want_route) {
 		err = rtm_hold_check(reg);
 		if (err)
 			goto out_tmpl;
-	}
-	if (get_user(req.esi, &((struct rtm_route_info __user *)
-				u64_to_user_ptr(arg->info))->entity_specific_info)) {
-		err = -EFAULT;
-		goto out_tmpl;
 	}
 
 	mutex_lock(&t->lock);

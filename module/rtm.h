@@ -19,6 +19,7 @@
 #define _RTM_H
 
 #include <linux/types.h>
+#include <linux/gfp.h>
 #include <linux/refcount.h>
 #include <linux/xarray.h>
 #include <linux/mutex.h>
@@ -47,6 +48,7 @@ struct rtm_route;
 struct rtm_nexthop;
 struct rtm_attr;
 struct rtm_methods;
+struct mem_cgroup;
 
 /* Object kinds; the uapi mask bit of kind k is 1 << (k - 1). */
 enum rtm_kind {
@@ -59,6 +61,16 @@ enum rtm_kind {
 	RTM_OBJ_NOTIFY,
 	RTM_OBJ_MAX = RTM_OBJ_NOTIFY,
 };
+
+/*
+ * Allocations a caller causes: charged to its memory cgroup, and failing
+ * with -ENOMEM rather than invoking the OOM killer when the cgroup (or the
+ * machine) is out of memory, and quietly, as a caller can make them fail
+ * at will.
+ */
+#define RTM_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+void *rtm_memdup_user(u64 uptr, size_t n, size_t size);
 
 #define RTM_KIND_MASK(kind)	(1U << ((kind) - 1))
 #define RTM_KIND_ALL		(RTM_KIND_MASK(RTM_OBJ_MAX + 1) - 1)
@@ -104,13 +116,25 @@ extern unsigned int rtm_max_instances;
 extern unsigned int rtm_event_queue_len;
 extern unsigned int rtm_opaque_slots;
 extern unsigned int rtm_max_routes;
+extern unsigned int rtm_max_routes_per_dest;
 extern unsigned int rtm_max_enums;
 extern unsigned int rtm_max_lists;
+extern unsigned int rtm_max_nexthops;
+
+/* The timers of routes and dests run here (main.c). */
+extern struct workqueue_struct *rtm_wq;
 
 #define RTM_MAX_NEXTHOPS	32	/* bound of max_nexthops_in_route */
 #define RTM_MAX_SUBS		32	/* change subscriptions per table */
 #define RTM_VIEWS_SUPPORTED	0x3U	/* unicast and multicast */
 #define RTM_NUM_VIEWS		2
+
+/*
+ * Dests a walk looks at in one RCU read-side section or one hold of a
+ * table lock before it lets others in: the walks over a whole table
+ * (dumps, enumerations, overflowed change queues) are made of such steps.
+ */
+#define RTM_WALK_BUDGET		256
 
 /* Per network namespace state (netns.c). */
 struct rtm_net {
@@ -172,6 +196,9 @@ size_t rtm_table_bytes(struct rtm_table *t);
 
 /* Handles and the references registrations hold (handle.c). */
 int rtm_obj_publish(struct rtm_net *rn, struct rtm_obj *obj);
+int rtm_obj_reserve(struct rtm_net *rn, struct rtm_obj *obj);
+void rtm_obj_commit(struct rtm_net *rn, struct rtm_obj *obj);
+void rtm_obj_cancel(struct rtm_net *rn, struct rtm_obj *obj);
 void rtm_obj_unpublish(struct rtm_net *rn, struct rtm_obj *obj);
 struct rtm_obj *rtm_obj_lookup(struct rtm_net *rn, u64 handle, u32 kinds);
 enum rtm_hold_class {
@@ -213,7 +240,9 @@ struct rtm_entity {
 	int opaque_slot;		/* -1 when none reserved */
 	pid_t pid;			/* thread group that registered it */
 	struct rb_root nexthops;	/* next hops by key, under table lock */
+	unsigned int nnexthops;		/* in @nexthops */
 	unsigned long nroutes;		/* live routes, under table lock */
+	unsigned long nheld;		/* deleted ones in hold-down, too */
 	struct list_head expired;	/* expired routes not yet signalled */
 	unsigned long nbacklog;		/* events waiting for room */
 	struct list_head subs;		/* its change subscriptions */
@@ -281,6 +310,10 @@ struct rtm_nexthop *rtm_nexthop_lookup(struct rtm_reg *reg,
 void rtm_nexthop_put(struct rtm_nexthop *nh);
 void rtm_nexthop_put_locked(struct rtm_table *t, struct rtm_nexthop *nh);
 void rtm_nexthops_flush(struct rtm_entity *e);
+struct rtm_nexthop *rtm_nexthop_seek(struct rtm_entity *e,
+				     const struct rtm_net_address *a,
+				     u32 ifindex, bool inclusive);
+struct rtm_nexthop *rtm_nexthop_next(struct rtm_nexthop *nh);
 int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data);
 int rtm_nexthop_find_ioctl(struct rtm_reg *reg, void *data);
 int rtm_nexthop_delete_ioctl(struct rtm_reg *reg, void *data);
@@ -481,9 +514,16 @@ void rtm_routes_flush(struct rtm_entity *e);
 size_t rtm_route_size(void);
 int rtm_routes_init(void);
 void rtm_routes_exit(void);
-int rtm_attr_from_user(struct rtm_reg *reg, struct rtm_entity *self,
-		       const struct rtm_route_info __user *uinfo,
-		       struct rtm_attr *tmpl);
+/* A route info as a client gives it, with its next hop handles. */
+struct rtm_route_in {
+	struct rtm_route_info info;
+	u64 nh[RTM_MAX_NEXTHOPS];
+};
+
+int rtm_route_in_copy(struct rtm_route_in *in,
+		      const struct rtm_route_info __user *uinfo);
+int rtm_attr_resolve(struct rtm_reg *reg, struct rtm_entity *self,
+		     const struct rtm_route_in *in, struct rtm_attr *tmpl);
 void rtm_attr_tmpl_put(struct rtm_attr *tmpl);
 bool rtm_route_matches(struct rtm_route *r, struct rtm_attr *a, u32 match,
 		       const struct rtm_route_info *c, const u64 *cnh,
@@ -552,6 +592,8 @@ struct rtm_notify {
 	u8 ov_key[RTM_LPM_MAX_KEYLEN];	/* the walk that finds them */
 	u8 ov_plen;
 	struct xarray marks;		/* dest id -> marked dest (held) */
+	unsigned long nmarks;
+	struct mem_cgroup *memcg;	/* the subscriber's, for @queue */
 	struct rcu_head rcu;
 };
 

@@ -17,10 +17,10 @@ static struct rtm_table *rtm_table_create(struct rtm_net *rn, u16 instance,
 {
 	struct rtm_table *t;
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	t = kzalloc(sizeof(*t), RTM_GFP);
 	if (!t)
 		return NULL;
-	t->opaque_used = bitmap_zalloc(rtm_opaque_slots, GFP_KERNEL_ACCOUNT);
+	t->opaque_used = bitmap_zalloc(rtm_opaque_slots, RTM_GFP);
 	if (!t->opaque_used)
 		goto err_free;
 	if (rtm_attrs_init(t))
@@ -33,7 +33,7 @@ static struct rtm_table *rtm_table_create(struct rtm_net *rn, u16 instance,
 	mutex_init(&t->lock);
 	init_waitqueue_head(&t->lock_wait);
 	INIT_LIST_HEAD(&t->entities);
-	rtm_lpm_init(&t->dests, t->addr_len, &t->lock);
+	rtm_lpm_init(&t->dests, t->addr_len, &t->lock, RTM_GFP);
 	xa_init(&t->dest_ext);
 	xa_init(&t->route_ext);
 	rtm_expiry_init(t);
