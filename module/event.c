@@ -34,10 +34,17 @@ int rtm_events_init(struct rtm_reg *reg, unsigned int len)
 	return 0;
 }
 
+/* A failed registration's ring goes; readers of the file may be waiting. */
 void rtm_events_free(struct rtm_reg *reg)
 {
-	kvfree(reg->ev_ring);
+	struct rtm_event *ring;
+
+	spin_lock(&reg->ev_lock);
+	ring = reg->ev_ring;
 	reg->ev_ring = NULL;
+	spin_unlock(&reg->ev_lock);
+	kvfree(ring);
+	wake_up_interruptible_all(&reg->ev_wait);
 }
 
 static bool __rtm_event_queue(struct rtm_reg *reg, const struct rtm_event *ev,
@@ -117,7 +124,8 @@ static bool rtm_events_ready(struct rtm_reg *reg)
 	bool ready;
 
 	spin_lock(&reg->ev_lock);
-	ready = reg->ev_head != reg->ev_tail || reg->ev_closed;
+	ready = reg->ev_head != reg->ev_tail || reg->ev_closed ||
+		!reg->ev_ring;
 	spin_unlock(&reg->ev_lock);
 	return ready;
 }
