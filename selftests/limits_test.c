@@ -180,11 +180,32 @@ TEST_F(limits, held_down_routes_count)
 	EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(self->e.h, &di));
 }
 
+/*
+ * Mark (or unmark) the dest of @d for @n, through a handle let go at once:
+ * the mark alone keeps the dest.  *@marked, if not NULL, says whether it is
+ * marked afterwards.
+ */
+static DWORD mark_dest(RTM_ENTITY_HANDLE h, RTM_NOTIFY_HANDLE n,
+		       RTM_NET_ADDRESS d, BOOL mark, BOOL *marked)
+{
+	RTM_DEST_INFO di;
+	DWORD st;
+
+	st = RtmGetExactMatchDestination(h, &d, 0, RTM_VIEW_MASK_UCAST, &di);
+	if (st != NO_ERROR)
+		return st;
+	st = RtmMarkDestForChangeNotification(h, n, di.DestHandle, mark);
+	if (marked && RtmIsMarkedForChangeNotification(h, n, di.DestHandle,
+						       marked) != NO_ERROR)
+		*marked = -1;
+	RtmReleaseDestInfo(h, &di);
+	return st;
+}
+
 TEST_F(limits, marks_per_subscription)
 {
 	RTM_NOTIFY_HANDLE n;
-	RTM_DEST_INFO di;
-	RTM_NET_ADDRESS d;
+	RTM_NET_ADDRESS d[9];
 	BOOL marked;
 	unsigned int i;
 
@@ -195,47 +216,21 @@ TEST_F(limits, marks_per_subscription)
 						    RTM_CHANGE_TYPE_ALL |
 						    RTM_NOTIFY_ONLY_MARKED_DESTS,
 						    NULL, &n));
-	/* Each mark keeps its dest; the handle to it is let go at once. */
-	for (i = 0; i <= 8; i++) {
-		d = pfx(AF_INET, 24, 10, 3, i, 0);
-		ASSERT_WIN(NO_ERROR, rt_simple(self->e.h, d, 1, 1, NULL,
+	for (i = 0; i < 9; i++) {
+		d[i] = pfx(AF_INET, 24, 10, 3, i, 0);
+		ASSERT_WIN(NO_ERROR, rt_simple(self->e.h, d[i], 1, 1, NULL,
 					       NULL));
-		ASSERT_WIN(NO_ERROR,
-			   RtmGetExactMatchDestination(self->e.h, &d, 0,
-						       RTM_VIEW_MASK_UCAST,
-						       &di));
-		if (i < 8) {
-			EXPECT_WIN(NO_ERROR,
-				   RtmMarkDestForChangeNotification(self->e.h,
-					n, di.DestHandle, TRUE));
-		} else {
-			EXPECT_WIN(ERROR_NO_SYSTEM_RESOURCES,
-				   RtmMarkDestForChangeNotification(self->e.h,
-					n, di.DestHandle, TRUE));
-			EXPECT_WIN(NO_ERROR,
-				   RtmIsMarkedForChangeNotification(self->e.h,
-					n, di.DestHandle, &marked));
-			EXPECT_FALSE(marked);
-		}
-		EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(self->e.h, &di));
 	}
+	for (i = 0; i < 8; i++)
+		EXPECT_WIN(NO_ERROR, mark_dest(self->e.h, n, d[i], TRUE, NULL));
+	EXPECT_WIN(ERROR_NO_SYSTEM_RESOURCES,
+		   mark_dest(self->e.h, n, d[8], TRUE, &marked));
+	EXPECT_EQ(FALSE, marked);
 	/* One unmarked: room for another. */
-	d = pfx(AF_INET, 24, 10, 3, 0, 0);
-	ASSERT_WIN(NO_ERROR, RtmGetExactMatchDestination(self->e.h, &d, 0,
-							 RTM_VIEW_MASK_UCAST,
-							 &di));
-	EXPECT_WIN(NO_ERROR, RtmMarkDestForChangeNotification(self->e.h, n,
-							      di.DestHandle,
-							      FALSE));
-	EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(self->e.h, &di));
-	d = pfx(AF_INET, 24, 10, 3, 8, 0);
-	ASSERT_WIN(NO_ERROR, RtmGetExactMatchDestination(self->e.h, &d, 0,
-							 RTM_VIEW_MASK_UCAST,
-							 &di));
-	EXPECT_WIN(NO_ERROR, RtmMarkDestForChangeNotification(self->e.h, n,
-							      di.DestHandle,
-							      TRUE));
-	EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(self->e.h, &di));
+	EXPECT_WIN(NO_ERROR, mark_dest(self->e.h, n, d[0], FALSE, &marked));
+	EXPECT_EQ(FALSE, marked);
+	EXPECT_WIN(NO_ERROR, mark_dest(self->e.h, n, d[8], TRUE, &marked));
+	EXPECT_EQ(TRUE, marked);
 	EXPECT_WIN(NO_ERROR, RtmDeregisterFromChangeNotification(self->e.h, n));
 }
 
