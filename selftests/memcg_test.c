@@ -115,7 +115,9 @@ static long oom_kills(void)
 static int cg_mount(char *root, size_t len, bool *mounted, char *why,
 		    size_t wlen)
 {
-	static const char *const where[] = { "/sys/fs/cgroup", "/tmp/rtm-cgroup2" };
+	static const char *const where[] = {
+		"/sys/fs/cgroup", "/tmp/rtm-cgroup2",
+	};
 	char dev[128], dir[256], type[64];
 	unsigned int i;
 	FILE *f;
@@ -123,7 +125,8 @@ static int cg_mount(char *root, size_t len, bool *mounted, char *why,
 	*mounted = false;
 	f = fopen("/proc/mounts", "r");
 	if (f) {
-		while (fscanf(f, "%127s %255s %63s %*[^\n]", dev, dir, type) == 3) {
+		while (fscanf(f, "%127s %255s %63s %*[^\n]", dev, dir,
+			      type) == 3) {
 			if (!strcmp(type, "cgroup2")) {
 				snprintf(root, len, "%s", dir);
 				fclose(f);
@@ -690,11 +693,13 @@ TEST_F_TIMEOUT(memcg, limited_process, 300)
 			cap = i == P_ENUMS ? module_param("max_enums") - 1 :
 			      i == P_LISTS ? module_param("max_lists") :
 			      i == P_SUBS ? 32 - 1 :
-			      i == P_NEXTHOPS ? module_param("max_nexthops") - 1 :
+			      i == P_NEXTHOPS ?
+			      module_param("max_nexthops") - 1 :
 			      -1;
 			if (err == -EDQUOT && cap >= 0 &&
 			    self->rep->p[i].count >= (unsigned long)cap) {
-				TH_LOG("%s: the quota came first", phase_names[i]);
+				TH_LOG("%s: the quota came first",
+				       phase_names[i]);
 				continue;
 			}
 			EXPECT_EQ(-ENOMEM, err) TH_LOG("%s: %s",

@@ -49,7 +49,7 @@ struct stall {
 
 static inline void stall_close(struct stall *s)
 {
-	/* Closing the userfaultfd wakes any sleeper; its access then goes on. */
+	/* Closing the userfaultfd wakes a sleeper; its access goes on. */
 	if (s->uffd >= 0)
 		close(s->uffd);
 	if (s->mem && s->mem != MAP_FAILED)
