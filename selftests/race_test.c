@@ -2410,7 +2410,7 @@ static int peer_op_loop(int rd, int wr, void *arg)
 TEST_F_TIMEOUT(alone, killed_vs_calls, 180)
 {
 	struct rtm_stats zero = { 0 }, now;
-	unsigned int round, rounds = slow() ? 20 : 100;
+	unsigned int round, rounds = slow() ? 12 : 100;
 	uint64_t seed = 0xdead;
 	struct peer p;
 	struct msg m;
@@ -2870,7 +2870,7 @@ TEST_F(alone, deregistered_while_waiting_for_lock)
 static int peer_holddowns(int rd, int wr, void *arg)
 {
 	uint64_t seed = *(uint64_t *)arg;
-	RTM_ROUTE_HANDLE r[48];
+	RTM_ROUTE_HANDLE r[24];
 	RTM_NEXTHOP_HANDLE nh;
 	RTM_DEST_INFO di;
 	struct ent e;
@@ -2911,7 +2911,7 @@ static int peer_holddowns(int rd, int wr, void *arg)
  */
 TEST(namespace_exit_during_holddowns)
 {
-	unsigned int round, rounds = slow() ? 8 : 30;
+	unsigned int round, rounds = slow() ? 6 : 30;
 	uint64_t seed = 0x4e57;
 	struct peer p;
 
