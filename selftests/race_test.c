@@ -33,13 +33,14 @@
  *    deregistration, close and SIGKILL can come in the middle of any of them.
  *
  * Each test runs in a network namespace of its own: its counters in
- * /proc/net/rtm/stats start at zero and must end there.  The last test
- * races handle ids on purpose and runs last: a kernel that publishes a
- * handle too early may oops on it.
+ * /proc/net/rtm/stats start at zero and must end there.  The test of
+ * namespaces ending during hold-downs runs first (its namespaces go in the
+ * background while the others run); the one that races handle ids on
+ * purpose runs last, since a kernel that publishes a handle too early may
+ * oops on it.
  */
 #include <sched.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <stdatomic.h>
 
 #include "kselftest_harness.h"
@@ -278,9 +279,9 @@ static long add_fn(void *p)
 
 /*
  * The list is resolved before the route info is copied: deleted in
- * between, the add must fail and leave no route (planned change 1); a
- * route in a deleted list would be freed with the list still pointing
- * at it.
+ * between, the add must fail and leave no route (planned change 1).  A
+ * route moved into the dead list would keep it from being empty when it
+ * is freed (rtm_list_release() warns), and point at it once freed.
  */
 TEST_F(race, list_deleted_during_add)
 {
