@@ -240,7 +240,9 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 		 * it (rtm_route_apply()).
 		 */
 		i = 0;
-		if (add && !arg->done && !rtm_bulk_nexthops_live(&b))
+		if (!rtm_entity_alive(b.self))
+			err = -EBADF;
+		else if (add && !arg->done && !rtm_bulk_nexthops_live(&b))
 			err = -EINVAL;
 		while (!err && i < n) {
 			err = add ? rtm_bulk_add_one(&b, &ent[i], &last) :

@@ -286,36 +286,51 @@ static struct rtm_route *rtm_route_get_rcu(struct rtm_route *r)
  * @views: views to report, RTM_VIEW_MASK_*
  * @proto: protocol whose best route to report, 0 for any
  * @s: filled in, with references; release with rtm_dest_snap_drop()
+ *
+ * One walk of the routes gives the views, the counts and the best routes,
+ * so that they agree with each other whatever changes meanwhile.
  */
 void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
 			struct rtm_dest_snap *s)
 {
+	struct rtm_attr *best[RTM_NUM_VIEWS] = {};
 	struct rtm_dest_ext *ext;
 	struct rtm_route *r;
+	unsigned int i;
+	struct rtm_attr *a;
 	int v;
 
 	memset(s, 0, sizeof(*s));
 	s->dest = d;
+	for (v = 0; v < RTM_NUM_VIEWS; v++)
+		if (views & BIT(v))
+			s->v[s->nviews++].view_id = v;
 
 	rcu_read_lock();
 	s->changed = READ_ONCE(d->changed);
-	s->belongs = rtm_dest_views(d);
+	for (r = rcu_dereference(d->routes); r; r = rcu_dereference(r->next)) {
+		a = rcu_dereference(r->attr);
+		s->belongs |= a->views;
+		for (i = 0; i < s->nviews; i++) {
+			if (!(a->views & BIT(s->v[i].view_id)))
+				continue;
+			s->v[i].num_routes++;
+			if (proto && r->owner->info.protocol_id != proto)
+				continue;
+			if (!best[i] || rtm_attr_better(a, best[i])) {
+				s->v[i].route = r;
+				best[i] = a;
+			}
+		}
+	}
 	ext = rtm_dest_ext(d);
-	for (v = 0; v < RTM_NUM_VIEWS; v++) {
-		if (!(views & BIT(v)))
-			continue;
-		s->v[s->nviews].view_id = v;
-		for (r = rcu_dereference(d->routes); r;
-		     r = rcu_dereference(r->next))
-			if (rcu_dereference(r->attr)->views & BIT(v))
-				s->v[s->nviews].num_routes++;
-		r = rtm_route_get_rcu(rtm_route_best(d, BIT(v), proto));
-		if (r)
-			s->v[s->nviews].flags = rcu_dereference(r->attr)->flags;
-		s->v[s->nviews].route = r;
+	for (i = 0; i < s->nviews; i++) {
+		s->v[i].route = rtm_route_get_rcu(s->v[i].route);
+		if (s->v[i].route)
+			s->v[i].flags = best[i]->flags;
 		if (ext)
-			s->v[s->nviews].hold = rtm_route_get_rcu(READ_ONCE(ext->hold[v]));
-		s->nviews++;
+			s->v[i].hold = rtm_route_get_rcu(READ_ONCE(
+					ext->hold[s->v[i].view_id]));
 	}
 	rcu_read_unlock();
 }

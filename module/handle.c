@@ -204,41 +204,41 @@ static void *rtm_hold_add_count(void *entry, enum rtm_hold_class class,
 	return xa_mk_value(v + (delta << (class * RTM_HOLD_SHIFT)));
 }
 
-static int __rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj,
-		      enum rtm_hold_class class, gfp_t gfp, bool quota,
-		      u64 *handle)
+/*
+ * Whether @reg may take one more hold of class @class on @obj; *@entry is
+ * its present one, or NULL.  The hold lock is held.
+ */
+static int rtm_hold_allowed(struct rtm_reg *reg, struct rtm_obj *obj,
+			    enum rtm_hold_class class, void **entry)
 {
-	void *entry;
-	int err;
+	lockdep_assert_held(&reg->hold_lock);
+	/*
+	 * A registration deregistered meanwhile holds nothing more: its
+	 * holds were dropped after its entity went (rtm_entity_deregister()).
+	 */
+	if (!rcu_access_pointer(reg->entity))
+		return -EBADF;
+	*entry = xa_load(&reg->holds, obj->id);
+	if (*entry)
+		return rtm_hold_get_count(*entry, class) < RTM_HOLD_MAX ?
+		       0 : -EDQUOT;
+	return reg->nholds < rtm_max_holds ? 0 : -EDQUOT;
+}
 
-	err = __rtm_obj_publish(reg->rn, obj, gfp);
-	if (err)
-		return err;
-
-	mutex_lock(&reg->hold_lock);
-	entry = xa_load(&reg->holds, obj->id);
-	if (entry) {
-		if (rtm_hold_get_count(entry, class) >= RTM_HOLD_MAX) {
-			err = -EDQUOT;
-			goto out;
-		}
-	} else if (quota && reg->nholds >= rtm_max_holds) {
-		err = -EDQUOT;
-		goto out;
-	}
-	err = xa_err(xa_store(&reg->holds, obj->id,
-			      rtm_hold_add_count(entry, class, 1), gfp));
-	if (err)
-		goto out;
+/*
+ * Record one more hold over @entry (rtm_hold_allowed()), whose slot is
+ * there or reserved: this does not allocate.  The hold lock is held.
+ */
+static void rtm_hold_record(struct rtm_reg *reg, struct rtm_obj *obj,
+			    enum rtm_hold_class class, void *entry)
+{
+	xa_store(&reg->holds, obj->id, rtm_hold_add_count(entry, class, 1),
+		 GFP_NOWAIT);
 	if (!entry) {
 		rtm_obj_get(obj);
 		reg->nholds++;
 		atomic_long_inc(&reg->rn->stats.holds);
 	}
-	*handle = rtm_handle_of(obj);
-out:
-	mutex_unlock(&reg->hold_lock);
-	return err;
 }
 
 /**
@@ -248,44 +248,69 @@ out:
  * @class: which release call may drop it
  * @handle: where to store the handle value
  *
- * Return: 0, -EDQUOT when the registration holds rtm_max_holds objects, or
- * -ENOMEM.
+ * Return: 0, -EDQUOT when the registration holds rtm_max_holds objects,
+ * -EBADF when it was deregistered, or -ENOMEM.
  */
 int rtm_hold_class(struct rtm_reg *reg, struct rtm_obj *obj,
 		   enum rtm_hold_class class, u64 *handle)
 {
-	return __rtm_hold(reg, obj, class, RTM_GFP, true, handle);
+	void *entry;
+	int err;
+
+	err = rtm_obj_publish(reg->rn, obj);
+	if (err)
+		return err;
+
+	mutex_lock(&reg->hold_lock);
+	err = rtm_hold_allowed(reg, obj, class, &entry);
+	if (!err && !entry)
+		err = xa_reserve(&reg->holds, obj->id, RTM_GFP);
+	if (!err) {
+		rtm_hold_record(reg, obj, class, entry);
+		*handle = rtm_handle_of(obj);
+	}
+	mutex_unlock(&reg->hold_lock);
+	return err;
 }
 
 /**
- * rtm_hold_check - whether a registration may receive one more handle
- * @reg: the registration
+ * rtm_hold_prepare - make sure a hold a change hands out cannot fail
+ * @reg: the registration that receives the handle; its hold lock is held
+ *	from here to rtm_hold_commit() or rtm_hold_abort()
+ * @obj: the object, whose id is published or reserved
  *
  * The calls that change the table and hand back a handle to what they
- * changed check first, and take the handle with rtm_hold_nofail() after,
- * so that they never report failure for a change they made.
- * Return: 0, or -EDQUOT.
+ * changed prepare the hold before the change and commit it after, so that
+ * they never report failure for a change they made.
+ * Return: 0, -EBADF, -EDQUOT, or -ENOMEM.
  */
-int rtm_hold_check(struct rtm_reg *reg)
+int rtm_hold_prepare(struct rtm_reg *reg, struct rtm_obj *obj)
 {
-	return READ_ONCE(reg->nholds) < rtm_max_holds ? 0 : -EDQUOT;
+	void *entry;
+	int err;
+
+	err = rtm_hold_allowed(reg, obj, RTM_HOLD_NORMAL, &entry);
+	if (!err && !entry)
+		err = xa_reserve(&reg->holds, obj->id, RTM_GFP);
+	return err;
 }
 
-/**
- * rtm_hold_nofail - hand out a handle, after rtm_hold_check()
- * @reg: the registration receiving the handle
- * @obj: the object; the caller holds its own reference
- *
- * Return: the handle.
- */
-u64 rtm_hold_nofail(struct rtm_reg *reg, struct rtm_obj *obj)
+/* Hand out a prepared hold.  Return: the handle. */
+u64 rtm_hold_commit(struct rtm_reg *reg, struct rtm_obj *obj)
 {
-	u64 handle = 0;
-
-	/* Only a count past 2^31 could fail; then the handle stays unheld. */
-	__rtm_hold(reg, obj, RTM_HOLD_NORMAL, GFP_KERNEL_ACCOUNT | __GFP_NOFAIL,
-		   false, &handle);
+	lockdep_assert_held(&reg->hold_lock);
+	/* A reserved slot loads as NULL: the hold is a new one then. */
+	rtm_hold_record(reg, obj, RTM_HOLD_NORMAL,
+			xa_load(&reg->holds, obj->id));
 	return rtm_handle_of(obj);
+}
+
+/* Give up a prepared hold. */
+void rtm_hold_abort(struct rtm_reg *reg, struct rtm_obj *obj)
+{
+	lockdep_assert_held(&reg->hold_lock);
+	/* Only a reservation goes: an entry that was there stays. */
+	xa_release(&reg->holds, obj->id);
 }
 
 int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle)

@@ -167,7 +167,8 @@ static int rtm_lock_release(struct rtm_entity *self, struct rtm_dest *d,
 	mutex_lock(&t->lock);
 	rec = rtm_lock_find(self, d, exclusive);
 	if (!rec) {
-		err = -EINVAL;
+		/* A deregistered entity's locks went with it. */
+		err = rtm_entity_alive(self) ? -EINVAL : -EBADF;
 		goto out;
 	}
 	/* A failed store keeps the lock, so the holder can try again. */

@@ -254,11 +254,15 @@ static struct rtm_lpm_node *node_copy(struct rtm_lpm *lpm,
 	return node;
 }
 
-/* A removal's allocation: the init's flags, but it must not fail */
+/*
+ * A removal's allocation, which must not fail.  It is not charged to a
+ * memory cgroup: a cgroup at its limit would have its OOM killer woken
+ * (the node replaces a larger one, whose charge goes with it).
+ */
 static inline gfp_t gfp_nofail(const struct rtm_lpm *lpm)
 {
-	return (lpm->gfp & ~(__GFP_RETRY_MAYFAIL | __GFP_NORETRY)) |
-	       __GFP_NOFAIL;
+	return (lpm->gfp & ~(__GFP_RETRY_MAYFAIL | __GFP_NORETRY |
+			     __GFP_ACCOUNT)) | __GFP_NOFAIL;
 }
 
 /* Free a node readers may still see */

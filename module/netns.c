@@ -23,7 +23,7 @@ EXPORT_SYMBOL_IF_KUNIT(rtm_net);
 int rtm_net_setup(struct rtm_net *rn, struct net *net)
 {
 	rn->net = net;
-	xa_init(&rn->objs);
+	xa_init_flags(&rn->objs, XA_FLAGS_ACCOUNT);
 	mutex_init(&rn->lock);
 	INIT_LIST_HEAD(&rn->tables);
 	return 0;

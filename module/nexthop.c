@@ -216,7 +216,8 @@ static void rtm_nexthop_resolve(struct rtm_nexthop *nh)
 int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 {
 	struct rtm_add_nexthop *arg = data;
-	struct rtm_nexthop *nh = NULL, *byhandle = NULL;
+	struct rtm_nexthop *nh = NULL, *byhandle = NULL, *fresh = NULL;
+	struct rtm_reg *hold = NULL;
 	struct rtm_nexthop_info info;
 	struct rtm_entity *self;
 	struct rtm_table *t;
@@ -234,11 +235,6 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 	err = -EINVAL;
 	if (info.flags & ~(RTM_NEXTHOP_FLAGS_REMOTE | RTM_NEXTHOP_FLAGS_DOWN))
 		goto out;
-	if (arg->flags & RTM_WANT_HANDLE && !arg->handle) {
-		err = rtm_hold_check(reg);
-		if (err)
-			goto out;
-	}
 	if (arg->handle) {
 		byhandle = rtm_nexthop_lookup(reg, self, arg->handle);
 		if (IS_ERR(byhandle)) {
@@ -246,6 +242,8 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 			byhandle = NULL;
 			goto out;
 		}
+	} else if (arg->flags & RTM_WANT_HANDLE) {
+		hold = reg;
 	}
 
 	mutex_lock(&t->lock);
@@ -265,36 +263,65 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 				    byhandle))
 			goto out_unlock;
 		nh = byhandle;
-		arg->change_flags = 0;
 	} else {
 		nh = rtm_nexthop_find(self, &info.address, info.interface_index);
-		arg->change_flags = 0;
 	}
 	if (!nh) {
 		err = -EDQUOT;
 		if (self->nnexthops >= rtm_max_nexthops)
 			goto out_unlock;
 		err = -ENOMEM;
-		nh = kzalloc(sizeof(*nh), RTM_GFP);
-		if (!nh)
+		fresh = kzalloc(sizeof(*fresh), RTM_GFP);
+		if (!fresh)
 			goto out_unlock;
-		rtm_obj_init(&nh->obj, RTM_OBJ_NEXTHOP);
-		nh->obj.state = RTM_NEXTHOP_STATE_CREATED;
+		rtm_obj_init(&fresh->obj, RTM_OBJ_NEXTHOP);
+		fresh->obj.state = RTM_NEXTHOP_STATE_CREATED;
+		fresh->addr = info.address;
+		fresh->ifindex = info.interface_index;
+		nh = fresh;
+	}
+	/* The handle cannot fail once the next hop is changed. */
+	if (hold) {
+		err = fresh ? rtm_obj_reserve(t->rn, &fresh->obj) :
+			      rtm_obj_publish(t->rn, &nh->obj);
+		if (err)
+			goto out_free;
+		mutex_lock(&hold->hold_lock);
+		err = rtm_hold_prepare(hold, &nh->obj);
+		if (err) {
+			mutex_unlock(&hold->hold_lock);
+			goto out_cancel;
+		}
+	}
+
+	/* Nothing fails from here on. */
+	arg->change_flags = 0;
+	if (fresh) {
+		if (fresh->obj.id)
+			rtm_obj_commit(t->rn, &fresh->obj);
 		rtm_obj_get(&self->obj);
-		nh->owner = self;
-		nh->addr = info.address;
-		nh->ifindex = info.interface_index;
-		rtm_nexthop_link(self, nh);
+		fresh->owner = self;
+		rtm_nexthop_link(self, fresh);
 		self->nnexthops++;
 		t->nnexthops++;
 		arg->change_flags = RTM_NEXTHOP_CHANGE_NEW;
+		fresh = NULL;
 	}
 	WRITE_ONCE(nh->obj.flags, info.flags);
 	WRITE_ONCE(nh->esi, info.entity_specific_info);
 	rtm_nexthop_resolve(nh);
+	if (hold) {
+		arg->handle = rtm_hold_commit(hold, &nh->obj);
+		mutex_unlock(&hold->hold_lock);
+	}
 	err = 0;
-	if (arg->flags & RTM_WANT_HANDLE && !arg->handle)
-		arg->handle = rtm_hold_nofail(reg, &nh->obj);
+	goto out_unlock;
+
+out_cancel:
+	if (fresh && fresh->obj.id)
+		rtm_obj_cancel(t->rn, &fresh->obj);
+out_free:
+	kfree(fresh);
 out_unlock:
 	if (byhandle)
 		rtm_nexthop_put_locked(t, byhandle);
@@ -325,7 +352,10 @@ int rtm_nexthop_find_ioctl(struct rtm_reg *reg, void *data)
 
 	mutex_lock(&self->table->lock);
 	nh = rtm_nexthop_find(self, &info.address, info.interface_index);
-	err = nh ? rtm_hold(reg, &nh->obj, &handle) : -ENOENT;
+	if (!rtm_entity_alive(self))
+		err = -EBADF;
+	else
+		err = nh ? rtm_hold(reg, &nh->obj, &handle) : -ENOENT;
 	mutex_unlock(&self->table->lock);
 	if (!err)
 		arg->handle = handle;
@@ -363,6 +393,11 @@ int rtm_nexthop_delete_ioctl(struct rtm_reg *reg, void *data)
 	}
 
 	mutex_lock(&t->lock);
+	if (!rtm_entity_alive(self)) {
+		mutex_unlock(&t->lock);
+		err = -EBADF;
+		goto out_put;
+	}
 	if (!nh) {
 		nh = rtm_nexthop_find(self, &info.address, info.interface_index);
 		if (!nh) {
@@ -383,7 +418,9 @@ int rtm_nexthop_delete_ioctl(struct rtm_reg *reg, void *data)
 	/* A handle passed in is consumed. */
 	if (!err && arg->handle)
 		rtm_hold_consume(reg, &nh->obj);
-	rtm_nexthop_put(nh);
+out_put:
+	if (nh)
+		rtm_nexthop_put(nh);
 out:
 	rtm_obj_put(&self->obj);
 	return err;

@@ -310,7 +310,7 @@ int rtm_notify_register_ioctl(struct rtm_reg *reg, void *data)
 	n->views = arg->views ?: RTM_VIEWS_SUPPORTED;
 	n->info_views = arg->views;
 	n->context = arg->context;
-	xa_init(&n->marks);
+	xa_init_flags(&n->marks, XA_FLAGS_ACCOUNT);
 	n->memcg = get_mem_cgroup_from_mm(current->mm);
 	err = rtm_obj_reserve(reg->rn, &n->obj);
 	if (err)

@@ -24,7 +24,7 @@ struct rtm_reg *rtm_reg_alloc(struct net *net)
 	reg->rn = rtm_net(net);
 	mutex_init(&reg->lock);
 	mutex_init(&reg->hold_lock);
-	xa_init(&reg->holds);
+	xa_init_flags(&reg->holds, XA_FLAGS_ACCOUNT);
 	spin_lock_init(&reg->ev_lock);
 	mutex_init(&reg->ev_read_lock);
 	init_waitqueue_head(&reg->ev_wait);

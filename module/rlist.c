@@ -156,7 +156,7 @@ int rtm_list_create_ioctl(struct rtm_reg *reg, void *data)
 		goto out;
 	rtm_obj_init(&l->obj, RTM_OBJ_ROUTE_LIST);
 	l->obj.state = RTM_LIST_LIVE;
-	xa_init(&l->routes);
+	xa_init_flags(&l->routes, XA_FLAGS_ACCOUNT);
 	l->next_seq = 1;
 	l->owner = self;
 	err = rtm_obj_reserve(reg->rn, &l->obj);

@@ -31,11 +31,6 @@ static inline struct rtm_table *rtm_route_table(const struct rtm_route *r)
 	return r->dest->table;
 }
 
-static bool rtm_pref_better(const struct rtm_attr *a, const struct rtm_attr *b)
-{
-	return a->pref < b->pref || (a->pref == b->pref && a->metric < b->metric);
-}
-
 /**
  * rtm_route_best_attr - the best route of a dest in some views, and the
  * attributes it was chosen by
@@ -61,7 +56,7 @@ struct rtm_route *rtm_route_best_attr(struct rtm_dest *d, u32 views, u32 proto,
 			continue;
 		if (proto && r->owner->info.protocol_id != proto)
 			continue;
-		if (!ba || rtm_pref_better(a, ba)) {
+		if (!ba || rtm_attr_better(a, ba)) {
 			best = r;
 			ba = a;
 		}
@@ -317,7 +312,8 @@ static bool rtm_attr_nexthops_live(const struct rtm_attr *a)
  * rtm_route_apply - add or update one route of the caller
  * @self: the caller's entity; the table lock is held
  * @req: what to do; on success @req->change_flags holds the output flags
- *	and, if asked, @req->route the route with a reference
+ *	and, if asked, @req->route the route with a reference and
+ *	@req->handle the handle @req->hold got
  *
  * Return: 0, -EBADF (the caller or the list went), -EINVAL (a next hop
  * went), -EACCES, -EDQUOT, -ENOMEM; on error the table is unchanged.
@@ -331,6 +327,7 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	struct rtm_best before;
 	struct rtm_dest *d;
 	u32 touched, best;
+	bool need_ext;
 	int err;
 
 	lockdep_assert_held(&t->lock);
@@ -370,26 +367,32 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 			goto out;
 		r = fresh;
 	}
-	if (req->ttl != RTM_TTL_INFINITE || req->list) {
-		/*
-		 * The extension is found by the route's id.  A new route's
-		 * id is reserved, to be found only once nothing can fail.
-		 */
-		if (fresh) {
-			err = rtm_obj_reserve(t->rn, &fresh->obj);
-			if (err)
-				goto out;
-		}
-		err = rtm_route_ext_prepare(r, &prep);
+	/*
+	 * The extension and the handle name the route by its id.  A new
+	 * route's id is reserved, to be found only once nothing can fail.
+	 */
+	need_ext = req->ttl != RTM_TTL_INFINITE || req->list;
+	if (need_ext || req->hold) {
+		err = fresh ? rtm_obj_reserve(t->rn, &fresh->obj) :
+			      rtm_obj_publish(t->rn, &r->obj);
 		if (err)
 			goto out;
 	}
+	if (req->hold) {
+		mutex_lock(&req->hold->hold_lock);
+		err = rtm_hold_prepare(req->hold, &r->obj);
+		if (err)
+			goto out_unlock;
+	}
+	if (need_ext) {
+		err = rtm_route_ext_prepare(r, &prep);
+		if (err)
+			goto out_hold;
+	}
 	if (req->list) {
 		err = rtm_list_prepare(req->list, 1);
-		if (err) {
-			rtm_route_ext_abort(t, prep);
-			goto out;
-		}
+		if (err)
+			goto out_ext;
 	}
 
 	/* Nothing fails from here on. */
@@ -425,10 +428,24 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		rtm_obj_get(&r->obj);
 		req->route = r;
 	}
+	if (req->hold) {
+		req->handle = rtm_hold_commit(req->hold, &r->obj);
+		mutex_unlock(&req->hold->hold_lock);
+	}
 	fresh = NULL;
 	if (old)
 		rtm_attr_put_locked(t, old);
 	err = 0;
+	goto out;
+
+out_ext:
+	rtm_route_ext_abort(t, prep);
+out_hold:
+	if (req->hold)
+		rtm_hold_abort(req->hold, &r->obj);
+out_unlock:
+	if (req->hold)
+		mutex_unlock(&req->hold->hold_lock);
 out:
 	if (fresh) {
 		if (fresh->obj.id)
@@ -691,12 +708,8 @@ int rtm_route_add_ioctl(struct rtm_reg *reg, void *data)
 	req.change_flags = arg->change_flags;
 	req.ttl = arg->time_to_live;
 	req.esi = in.info.entity_specific_info;
-	req.want_route = arg->flags & RTM_WANT_HANDLE && !arg->handle;
-	if (req.want_route) {
-		err = rtm_hold_check(reg);
-		if (err)
-			goto out_tmpl;
-	}
+	if (arg->flags & RTM_WANT_HANDLE && !arg->handle)
+		req.hold = reg;
 
 	mutex_lock(&t->lock);
 	req.attr = rtm_attr_get(t, &tmpl.a);
@@ -712,10 +725,8 @@ int rtm_route_add_ioctl(struct rtm_reg *reg, void *data)
 		goto out_tmpl;
 
 	arg->change_flags = req.change_flags;
-	if (req.route) {
-		arg->handle = rtm_hold_nofail(reg, &req.route->obj);
-		rtm_route_put(req.route);
-	}
+	if (req.hold)
+		arg->handle = req.handle;
 out_tmpl:
 	rtm_attr_tmpl_put(&tmpl.a);
 out_route:
@@ -749,7 +760,9 @@ int rtm_route_delete_ioctl(struct rtm_reg *reg, void *data)
 	}
 
 	mutex_lock(&self->table->lock);
-	if (r->owner != self)
+	if (!rtm_entity_alive(self))
+		err = -EBADF;
+	else if (r->owner != self)
 		err = -EACCES;
 	else if (arg->flags & RTM_DELETE_IF_EXPIRED && !rtm_route_expired(r))
 		err = -EAGAIN;
@@ -1042,7 +1055,7 @@ int rtm_route_exact_ioctl(struct rtm_reg *reg, void *data)
 		    !rtm_route_matches(r, a, arg->match_flags, &c, cnh,
 				       arg->interface_index))
 			continue;
-		if (!fa || rtm_pref_better(a, fa)) {
+		if (!fa || rtm_attr_better(a, fa)) {
 			found = r;
 			fa = a;
 		}

@@ -209,8 +209,9 @@ enum rtm_hold_class {
 int rtm_hold_class(struct rtm_reg *reg, struct rtm_obj *obj,
 		   enum rtm_hold_class class, u64 *handle);
 int rtm_hold(struct rtm_reg *reg, struct rtm_obj *obj, u64 *handle);
-int rtm_hold_check(struct rtm_reg *reg);
-u64 rtm_hold_nofail(struct rtm_reg *reg, struct rtm_obj *obj);
+int rtm_hold_prepare(struct rtm_reg *reg, struct rtm_obj *obj);
+u64 rtm_hold_commit(struct rtm_reg *reg, struct rtm_obj *obj);
+void rtm_hold_abort(struct rtm_reg *reg, struct rtm_obj *obj);
 int rtm_hold_many(struct rtm_reg *reg, struct rtm_obj **objs, unsigned int n,
 		  u64 *handles);
 void rtm_hold_consume(struct rtm_reg *reg, struct rtm_obj *obj);
@@ -338,6 +339,16 @@ struct rtm_attr {
 	struct rcu_head rcu;
 	struct rtm_nexthop *nh[];	/* held */
 };
+
+/*
+ * Whether a route with attributes @a is better than one with @b: a lower
+ * preference, then a lower metric.  Among equals the older route wins.
+ */
+static inline bool rtm_attr_better(const struct rtm_attr *a,
+				   const struct rtm_attr *b)
+{
+	return a->pref < b->pref || (a->pref == b->pref && a->metric < b->metric);
+}
 
 struct rtm_attr *rtm_attr_get(struct rtm_table *t, const struct rtm_attr *tmpl);
 void rtm_attr_put_locked(struct rtm_table *t, struct rtm_attr *a);
@@ -498,6 +509,8 @@ struct rtm_route_req {
 	struct rtm_route_list *list;	/* list to move the route into, or NULL */
 	struct rtm_route *route;	/* out: the route (held) when asked */
 	bool want_route;
+	struct rtm_reg *hold;		/* hand it to this registration, or NULL */
+	u64 handle;			/* out: the handle it got */
 };
 
 struct rtm_route *rtm_route_lookup(struct rtm_reg *reg, struct rtm_entity *self,

@@ -34,8 +34,8 @@ static struct rtm_table *rtm_table_create(struct rtm_net *rn, u16 instance,
 	init_waitqueue_head(&t->lock_wait);
 	INIT_LIST_HEAD(&t->entities);
 	rtm_lpm_init(&t->dests, t->addr_len, &t->lock, RTM_GFP);
-	xa_init(&t->dest_ext);
-	xa_init(&t->route_ext);
+	xa_init_flags(&t->dest_ext, XA_FLAGS_ACCOUNT);
+	xa_init_flags(&t->route_ext, XA_FLAGS_ACCOUNT);
 	rtm_expiry_init(t);
 	list_add_tail(&t->node, &rn->tables);
 	atomic_long_inc(&rn->stats.tables);

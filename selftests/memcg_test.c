@@ -612,7 +612,7 @@ FIXTURE_TEARDOWN(memcg)
 TEST_F_TIMEOUT(memcg, limited_process, 300)
 {
 	struct rtm_stats base, now;
-	struct table_counts tb, tn;
+	struct table_stats tb, tn;
 	struct peer_work w;
 	pthread_t during;
 	long oom_before, oom_after, hog_ooms;

@@ -204,7 +204,7 @@ static struct rspec spec(ULONG pref, RTM_NEXTHOP_HANDLE nh)
 static bool table_settle(long d, long r, long n)
 {
 	long long end = now_ms() + WAIT_MS;
-	struct table_counts c;
+	struct table_stats c;
 
 	for (;;) {
 		if (read_table(INST, FAM, &c) == 0 && c.dests == d &&
@@ -1990,7 +1990,7 @@ static int run_case(const struct call_case *c, enum ending how, char *why,
 {
 	struct rtm_deregister d = { .size = sizeof(d) };
 	struct rtm_stats zero = { 0 }, now;
-	struct table_counts tc;
+	struct table_stats tc;
 	struct {
 		struct case_run x;
 		struct rawreg r;
@@ -2164,7 +2164,7 @@ static int peer_stalled_call(int rd, int wr, void *arg)
 TEST_F_TIMEOUT(alone, killed_during_calls, 120)
 {
 	struct rtm_stats zero = { 0 }, now;
-	struct table_counts tc;
+	struct table_stats tc;
 	struct peer p;
 	struct msg m;
 	unsigned int i;
