@@ -12,86 +12,21 @@
  * users' files next to it.
  */
 #include <libgen.h>
-#include <dirent.h>
 
 #include "kselftest_harness.h"
 #include "rtm_selftest.h"
+#include "module_util.h"
 
 #define INST		6
 #define PROTO		0x8000
 #define MAX_HOLDERS	4
 
-struct mod {
-	char name[256];
-	char path[1024];
-	char params[1024];
-};
-
 FIXTURE(module) {
-	struct mod rtm;
-	struct mod holders[MAX_HOLDERS];
+	struct kmod rtm;
+	struct kmod holders[MAX_HOLDERS];
 	int nholders;
 	int fd;
 };
-
-static bool module_loaded(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return access(path, F_OK) == 0;
-}
-
-/* "name=value ..." of the module's readable parameters. */
-static void read_params(const char *name, char *out, size_t len)
-{
-	char dir[512], path[1024], value[128];
-	struct dirent *de;
-	size_t used = 0;
-	DIR *d;
-	FILE *f;
-
-	out[0] = '\0';
-	snprintf(dir, sizeof(dir), "/sys/module/%s/parameters", name);
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(value, sizeof(value), f)) {
-			value[strcspn(value, "\n")] = '\0';
-			used += snprintf(out + used, len - used, "%s%s=%s",
-					 used ? " " : "", de->d_name, value);
-			if (used >= len)
-				used = len - 1;
-		}
-		fclose(f);
-	}
-	closedir(d);
-}
-
-static int delete_module(const char *name)
-{
-	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
-static int load_module(const struct mod *m)
-{
-	int fd, err = 0;
-
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (syscall(SYS_finit_module, fd, m->params, 0))
-		err = -errno;
-	close(fd);
-	return err;
-}
 
 static long refcnt(const char *name)
 {
@@ -109,19 +44,6 @@ static long refcnt(const char *name)
 	return v;
 }
 
-/* Wait for a path to appear (@present) or go; true if it did in time. */
-static bool wait_path(const char *path, bool present)
-{
-	long long end = now_ms() + WAIT_MS;
-
-	while ((access(path, F_OK) == 0) != present) {
-		if (now_ms() >= end)
-			return false;
-		usleep(10000);
-	}
-	return true;
-}
-
 FIXTURE_SETUP(module)
 {
 	const char *ko = getenv("RTM_KO");
@@ -136,19 +58,19 @@ FIXTURE_SETUP(module)
 		return;		/* the test skips */
 	snprintf(self->rtm.name, sizeof(self->rtm.name), "rtm");
 	snprintf(self->rtm.path, sizeof(self->rtm.path), "%s", ko);
-	read_params("rtm", self->rtm.params, sizeof(self->rtm.params));
+	kmod_read_params("rtm", self->rtm.params, sizeof(self->rtm.params));
 	snprintf(dir, sizeof(dir), "%s", ko);
 	dirname(dir);
 
 	d = opendir(hdir);
 	while (d && (de = readdir(d)) && self->nholders < MAX_HOLDERS) {
-		struct mod *h = &self->holders[self->nholders];
+		struct kmod *h = &self->holders[self->nholders];
 
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(h->name, sizeof(h->name), "%s", de->d_name);
 		snprintf(h->path, sizeof(h->path), "%s/%s.ko", dir, de->d_name);
-		read_params(h->name, h->params, sizeof(h->params));
+		kmod_read_params(h->name, h->params, sizeof(h->params));
 		self->nholders++;
 	}
 	if (d)
@@ -164,11 +86,11 @@ FIXTURE_TEARDOWN(module)
 		close(self->fd);
 	if (!self->rtm.path[0])
 		return;
-	if (!module_loaded("rtm") && load_module(&self->rtm))
+	if (!kmod_loaded("rtm") && kmod_load(self->rtm.path, self->rtm.params))
 		fprintf(stderr, "# could not load %s again\n", self->rtm.path);
 	for (i = 0; i < self->nholders; i++)
-		if (!module_loaded(self->holders[i].name) &&
-		    load_module(&self->holders[i]))
+		if (!kmod_loaded(self->holders[i].name) &&
+		    kmod_load(self->holders[i].path, self->holders[i].params))
 			fprintf(stderr, "# could not load %s again\n",
 				self->holders[i].path);
 }
@@ -184,7 +106,7 @@ TEST_F_TIMEOUT(module, unload_while_open, 600)
 	REQUIRE_RTM();
 	if (!self->rtm.path[0])
 		SKIP(return, "RTM_KO does not name a readable rtm.ko: not unloading");
-	ASSERT_TRUE(module_loaded("rtm"));
+	ASSERT_TRUE(kmod_loaded("rtm"));
 	for (i = 0; i < self->nholders; i++)
 		if (access(self->holders[i].path, R_OK))
 			SKIP(return, "%s uses rtm.ko, and %s is not there to reload",
@@ -192,49 +114,52 @@ TEST_F_TIMEOUT(module, unload_while_open, 600)
 
 	/* Users of rtm.ko pin it too: take them out of the way first. */
 	for (i = 0; i < self->nholders; i++)
-		ASSERT_ERRNO(0, delete_module(self->holders[i].name))
+		ASSERT_ERRNO(0, kmod_unload(self->holders[i].name))
 			TH_LOG("rmmod %s", self->holders[i].name);
 
 	/* An open file pins the module, registered or not. */
 	self->fd = rtm_open();
 	ASSERT_LE(0, self->fd);
 	EXPECT_LE(1, refcnt("rtm"));
-	err = delete_module("rtm");
+	err = kmod_unload("rtm");
 	if (err == -ENOSYS)
 		SKIP(return, "no module unloading in this kernel");
 	/* The kernel says EWOULDBLOCK (6.1, 6.12); EBUSY would do as well. */
 	EXPECT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
 		TH_LOG("delete_module with /dev/rtm open: %d (%s)", err,
 		       strerror(-err));
-	ASSERT_TRUE(module_loaded("rtm"));
+	ASSERT_TRUE(kmod_loaded("rtm"));
 	ASSERT_ERRNO(0, raw_register(self->fd, INST, AF_INET, PROTO, 1, 0,
 				     NULL));
-	err = delete_module("rtm");
+	err = kmod_unload("rtm");
 	EXPECT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
 		TH_LOG("delete_module with an entity registered: %d (%s)",
 		       err, strerror(-err));
-	ASSERT_TRUE(module_loaded("rtm"));
+	ASSERT_TRUE(kmod_loaded("rtm"));
 
 	/* Closed: it goes. */
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
 	EXPECT_EQ(0, refcnt("rtm"));
-	ASSERT_ERRNO(0, delete_module("rtm"));
-	EXPECT_FALSE(module_loaded("rtm"));
-	EXPECT_TRUE(wait_path(RTM_DEV, false)) TH_LOG(RTM_DEV " is still there");
+	ASSERT_ERRNO(0, kmod_unload("rtm"));
+	EXPECT_FALSE(kmod_loaded("rtm"));
+	EXPECT_TRUE(kmod_wait_path(RTM_DEV, false, WAIT_MS))
+		TH_LOG(RTM_DEV " is still there");
 	/* The library says the configuration is missing. */
 	EXPECT_WIN(ERROR_FILE_NOT_FOUND,
 		   RtmRegisterEntity(&info, NULL, NULL, FALSE, &prof, &h));
 
 	/* And back, as it was. */
-	ASSERT_ERRNO(0, load_module(&self->rtm))
+	ASSERT_ERRNO(0, kmod_load(self->rtm.path, self->rtm.params))
 		TH_LOG("insmod %s %s", self->rtm.path, self->rtm.params);
 	for (i = 0; i < self->nholders; i++)
-		ASSERT_ERRNO(0, load_module(&self->holders[i]))
+		ASSERT_ERRNO(0, kmod_load(self->holders[i].path,
+					  self->holders[i].params))
 			TH_LOG("insmod %s", self->holders[i].path);
-	read_params("rtm", params, sizeof(params));
+	kmod_read_params("rtm", params, sizeof(params));
 	EXPECT_STREQ(self->rtm.params, params);
-	ASSERT_TRUE(wait_path(RTM_DEV, true)) TH_LOG(RTM_DEV " did not come back");
+	ASSERT_TRUE(kmod_wait_path(RTM_DEV, true, WAIT_MS))
+		TH_LOG(RTM_DEV " did not come back");
 	ASSERT_WIN(NO_ERROR,
 		   RtmRegisterEntity(&info, NULL, NULL, FALSE, &prof, &h));
 	if (module_param("max_handles_in_enum") >= 0)

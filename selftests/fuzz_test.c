@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Structure-aware fuzzing of /dev/rtm (selftests/fuzz/): every ioctl of
+ * uapi/linux/rtm.h with valid, boundary and junk values, handles from the
+ * kernel's own answers (live, stale, foreign, forged), threads, files
+ * replaced under them, children killed mid-call, a second network
+ * namespace and unprivileged callers, for a bounded time.
+ *
+ * rtm.ko is reloaded with small limits first, so that every limit is hit,
+ * and put back as it was after; vm-tests.sh runs this near the end
+ * (RTM_SELFTESTS_LAST).  Beyond the kernel staying clean (the VM runner's
+ * splat detection and kmemleak scan), the test fails when an ioctl
+ * returned an error the ABI does not list, an unprivileged registration
+ * was not refused with EPERM, an ioctl was never called or never
+ * succeeded, a thread stayed stuck in the kernel after the end, or
+ * /proc/net/rtm/stats did not come back to its baseline once every file
+ * was closed.
+ *
+ * env: RTM_FUZZ_SECONDS  how long (default 180 on a kernel with kmemleak,
+ *                        the debug kernel; 60 otherwise)
+ *      RTM_FUZZ_SEED     the seed (default: from the clock; printed)
+ *      RTM_FUZZ_SLOTS, RTM_FUZZ_THREADS  fds and workers per fd (4, 2)
+ *      RTM_KO            rtm.ko to reload (default /rtm/rtm.ko, /rtm.ko)
+ */
+#include <sys/mount.h>
+
+#include "kselftest_harness.h"
+#include "rtm_selftest.h"
+#include "module_util.h"
+#include "fuzz/fuzz.h"
+
+#define MAX_HOLDERS	4
+
+/*
+ * Small limits: a few registrations' worth of objects reach each of them.
+ * A parameter this module does not have is left out.
+ */
+static const char *const small_params[] = {
+	"max_nexthops_in_route=3",
+	"max_handles_in_enum=4",
+	"max_holds=96",
+	"max_instances=2",
+	"event_queue_len=16",
+	"max_routes=24",
+	"max_enums=3",
+	"max_lists=3",
+	"opaque_slots=2",
+	"max_method_input=48",
+	"max_method_output=48",
+	"max_method_pending=2",
+	"max_method_calls=2",
+	"max_nexthops=8",
+};
+
+FIXTURE(fuzz) {
+	struct kmod rtm;		/* as it was: put back after */
+	struct kmod holders[MAX_HOLDERS];
+	int nholders;
+	bool reloaded;
+};
+
+static unsigned long env_ulong(const char *name, unsigned long dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoul(v, NULL, 0) : dflt;
+}
+
+static bool debug_kernel(void)
+{
+	if (access("/sys/kernel/debug/kmemleak", F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	return access("/sys/kernel/debug/kmemleak", F_OK) == 0;
+}
+
+FIXTURE_SETUP(fuzz)
+{
+	char dir[512], hdir[] = "/sys/module/rtm/holders";
+	const char *ko = rtm_ko_path();
+	struct dirent *de;
+	DIR *d;
+
+	memset(self, 0, sizeof(*self));
+	if (!ko || !kmod_loaded("rtm"))
+		return;
+	snprintf(self->rtm.name, sizeof(self->rtm.name), "rtm");
+	snprintf(self->rtm.path, sizeof(self->rtm.path), "%s", ko);
+	kmod_read_params("rtm", self->rtm.params, sizeof(self->rtm.params));
+	snprintf(dir, sizeof(dir), "%s", ko);
+	*strrchr(dir, '/') = '\0';
+	d = opendir(hdir);
+	while (d && (de = readdir(d)) && self->nholders < MAX_HOLDERS) {
+		struct kmod *h = &self->holders[self->nholders];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(h->name, sizeof(h->name), "%s", de->d_name);
+		snprintf(h->path, sizeof(h->path), "%s/%s.ko", dir, de->d_name);
+		kmod_read_params(h->name, h->params, sizeof(h->params));
+		self->nholders++;
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Put rtm.ko back with the parameters it had, and its users. */
+FIXTURE_TEARDOWN(fuzz)
+{
+	int i, err;
+
+	if (!self->reloaded)
+		return;
+	err = kmod_unload_wait("rtm", WAIT_MS);
+	if (err && kmod_loaded("rtm"))
+		fprintf(stderr, "# rmmod rtm after fuzzing: %s\n",
+			strerror(-err));
+	if (!kmod_loaded("rtm") && kmod_load(self->rtm.path, self->rtm.params))
+		fprintf(stderr, "# could not load %s %s again\n",
+			self->rtm.path, self->rtm.params);
+	for (i = 0; i < self->nholders; i++)
+		if (!kmod_loaded(self->holders[i].name) &&
+		    kmod_load(self->holders[i].path, self->holders[i].params))
+			fprintf(stderr, "# could not load %s again\n",
+				self->holders[i].path);
+	if (!kmod_wait_path(RTM_DEV, true, WAIT_MS))
+		fprintf(stderr, "# " RTM_DEV " did not come back\n");
+}
+
+/* Reload rtm.ko with small limits; 0 or -errno. */
+static int reload_small(struct __test_metadata *_metadata,
+			FIXTURE_DATA(fuzz) *self)
+{
+	char params[1024] = "", param[64];
+	size_t used = 0;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(small_params); i++) {
+		snprintf(param, sizeof(param), "%s", small_params[i]);
+		*strchr(param, '=') = '\0';
+		if (!kmod_has_param("rtm", param))
+			continue;
+		used += snprintf(params + used, sizeof(params) - used, "%s%s",
+				 used ? " " : "", small_params[i]);
+	}
+	for (i = 0; i < (unsigned int)self->nholders; i++) {
+		if (access(self->holders[i].path, R_OK))
+			return -ENOENT;
+		err = kmod_unload_wait(self->holders[i].name, WAIT_MS);
+		if (err)
+			return err;
+	}
+	/* Files of earlier tests may still be closing. */
+	err = kmod_unload_wait("rtm", WAIT_MS);
+	if (err)
+		return err;
+	self->reloaded = true;
+	err = kmod_load(self->rtm.path, params);
+	if (err)
+		return err;
+	TH_LOG("rtm.ko reloaded with %s", params);
+	return kmod_wait_path(RTM_DEV, true, WAIT_MS) ? 0 : -ENODEV;
+}
+
+TEST_F_TIMEOUT(fuzz, run, 30 * 24 * 3600)
+{
+	struct fz_config cfg = { 0 };
+	struct rtm_stats base, after;
+	unsigned int uncovered;
+	int err, i;
+	bool settled;
+
+	REQUIRE_RTM();
+	if (self->rtm.path[0]) {
+		err = reload_small(_metadata, self);
+		ASSERT_EQ(0, err) TH_LOG("reloading rtm.ko: %s", strerror(-err));
+	} else {
+		TH_LOG("no rtm.ko file (RTM_KO): fuzzing with the limits loaded");
+	}
+
+	cfg.seed = env_ulong("RTM_FUZZ_SEED",
+			     (unsigned long)time(NULL) ^ (getpid() << 16));
+	cfg.seconds = env_ulong("RTM_FUZZ_SECONDS", debug_kernel() ? 180 : 60);
+	cfg.slots = env_ulong("RTM_FUZZ_SLOTS", 4);
+	cfg.threads_per_slot = env_ulong("RTM_FUZZ_THREADS", 2);
+	cfg.max_instances = module_param("max_instances") > 0 ?
+			    module_param("max_instances") : 16;
+	cfg.netns = true;
+	cfg.children = true;
+	cfg.log = stdout;
+	printf("# fuzz: seed %llu, %u s, %u fds x %u threads (RTM_FUZZ_SEED=%llu RTM_FUZZ_SECONDS=%u to repeat)\n",
+	       (unsigned long long)cfg.seed, cfg.seconds, cfg.slots,
+	       cfg.threads_per_slot, (unsigned long long)cfg.seed,
+	       cfg.seconds);
+	fflush(stdout);
+
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
+	err = fz_run(&cfg);
+	fz_report(stdout);
+	EXPECT_EQ(0, err) TH_LOG("the fuzzer did not start, or a thread hung");
+
+	/*
+	 * Every file is closed and every child reaped: what they had must
+	 * go, after the RCU grace periods and the short hold-downs (3 s at
+	 * most in this namespace).
+	 */
+	settled = stats_settle(&base, &after, 3 * WAIT_MS);
+	EXPECT_TRUE(settled)
+		TH_LOG("stats after the run: entities %ld handles %ld holds %ld, baseline %ld/%ld/%ld",
+		       after.entities, after.handles, after.holds,
+		       base.entities, base.handles, base.holds);
+
+	for (i = 0; i < (int)fz_tally->nlog && i < 16; i++)
+		printf("# violation: %s\n", fz_tally->log[i]);
+	EXPECT_EQ(0ULL, (unsigned long long)fz_tally->violations)
+		TH_LOG("%llu calls broke the ABI (first ones above)",
+		       (unsigned long long)fz_tally->violations);
+	uncovered = fz_uncovered(stdout);
+	EXPECT_EQ(0U, uncovered) TH_LOG("ioctls not covered (above)");
+	EXPECT_LT(0ULL, (unsigned long long)fz_tally->unpriv_children)
+		TH_LOG("no unprivileged caller ran");
+	EXPECT_LT(0ULL, (unsigned long long)fz_tally->netns_children)
+		TH_LOG("no caller in a second network namespace ran");
+	printf("# fuzz: seed %llu done\n", (unsigned long long)cfg.seed);
+}
+
+TEST_HARNESS_MAIN
