@@ -199,6 +199,7 @@ static void slot_forget(struct fz_slot *s)
 	__atomic_store_n(&s->entity, 0, __ATOMIC_RELAXED);
 	s->used = false;
 	s->family = 0;
+	fz_own_forget(&s->own);
 }
 
 /* Replace, close and reopen, or work on a dup of the slot's file. */
@@ -225,7 +226,13 @@ static void churn(struct fz_thread *t)
 			close(old);
 		slot_forget(s);
 		fd = open_rtm(r);
-		__atomic_store_n(&s->fd, fd, __ATOMIC_RELAXED);
+		/* Another thread may have reopened it meanwhile: keep one. */
+		old = -1;
+		if (fd >= 0 &&
+		    !__atomic_compare_exchange_n(&s->fd, &old, fd, false,
+						 __ATOMIC_RELAXED,
+						 __ATOMIC_RELAXED))
+			close(fd);
 		__atomic_fetch_add(&fz_tally->reopens, 1, __ATOMIC_RELAXED);
 		break;
 	case 2:		/* a while on a dup of the file, then closed */
@@ -274,7 +281,7 @@ static void worker(struct fz_thread *t)
 		else if (t->slot->used && fz_chance(r, 3) &&
 			 !__atomic_load_n(&t->slot->entity, __ATOMIC_RELAXED))
 			churn(t);	/* deregistered: a new file */
-		else if (fz_chance(r, 1))
+		else if (fz_below(r, 1000) < 3)
 			churn(t);
 		else if (fz_chance(r, 5))
 			fz_drain_events(t, t->slot, 0);
@@ -393,8 +400,12 @@ static void child_main(enum child_kind kind, uint64_t serial)
 		crew_add(ROLE_EVENTS, &child_slots[i], cfg->seed,
 			 stream + 2 * i + 1, netns, unpriv);
 	}
+	/*
+	 * On a file of the parent's namespace, no hold-down may outlive the
+	 * run: that worker is not an other-namespace one.
+	 */
 	crew_add(ROLE_WORKER, &child_slots[own + fz_below(&r, nparent)],
-		 cfg->seed, stream + 100, netns, unpriv);
+		 cfg->seed, stream + 100, false, unpriv);
 	crew_add(ROLE_TICKER, NULL, cfg->seed, stream + 101, netns, unpriv);
 
 	/* Victims wait for their kill; the others end on their own. */

@@ -52,8 +52,8 @@ int fz_ioctl(struct fz_thread *t, int fd, enum fz_op op, void *arg)
 	const struct fz_ioctl_desc *d = &fz_ioctls[op];
 	struct fz_rng *r = &t->rng;
 	const char *why = NULL;
-	uint32_t size = d->size, room, inside = 0;
-	unsigned int roll = fz_below(r, 100);
+	uint32_t size = d->size, room, inside = 0, back = 0;
+	unsigned int roll = t->valid ? 0 : fz_below(r, 100);
 	bool tail = false, fault = false;
 	char *buf = NULL;
 	uint64_t where;
@@ -90,7 +90,7 @@ int fz_ioctl(struct fz_thread *t, int fd, enum fz_op op, void *arg)
 	memcpy(arg, &size, sizeof(size));
 	room = size > d->size ? (size > PAGE ? d->size : size) : d->size;
 
-	switch (fz_chance(r, 96) ? 5 : fz_below(r, 5)) {
+	switch (t->valid || fz_chance(r, 96) ? 5 : fz_below(r, 5)) {
 	case 0:
 		where = 0;
 		fault = true;
@@ -112,7 +112,7 @@ int fz_ioctl(struct fz_thread *t, int fd, enum fz_op op, void *arg)
 		buf = fz_straddle(&t->arena, inside);
 		memcpy(buf, arg, inside < d->size ? inside : d->size);
 		where = (uint64_t)(uintptr_t)buf;
-		buf = NULL;
+		back = inside < d->size ? inside : d->size;
 		/* Which check comes first decides the answer. */
 		if (inside < sizeof(uint32_t)) {
 			want = -EFAULT;
@@ -132,6 +132,7 @@ int fz_ioctl(struct fz_thread *t, int fd, enum fz_op op, void *arg)
 			buf[d->size + fz_below(r, size - d->size)] =
 				1 + fz_below(r, 255);
 		where = (uint64_t)(uintptr_t)buf;
+		back = d->size;
 		break;
 	}
 	if (fault) {
@@ -142,7 +143,7 @@ int fz_ioctl(struct fz_thread *t, int fd, enum fz_op op, void *arg)
 	ret = raw(fd, d->cmd, where);
 	check(t, op, ret, want, size, why);
 	if (buf)
-		memcpy(arg, buf, d->size);
+		memcpy(arg, buf, back);
 	return ret;
 }
 

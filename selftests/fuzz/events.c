@@ -121,8 +121,19 @@ void fz_drain_events(struct fz_thread *t, struct fz_slot *s, int timeout_ms)
 	fz_count_call(FZ_POLL, ret < 0 ? -errno : 0);
 	if (ret < 0 && !fz_errno_allowed(FZ_POLL, errno))
 		fz_violation("poll(): %s", strerror(errno));
-	if (ret <= 0 || !(p.revents & POLLIN))
+	if (ret <= 0)
 		return;
+	if (!(p.revents & POLLIN)) {
+		/*
+		 * No queue (EPOLLERR: registered without events, or not at
+		 * all) or deregistered (EPOLLHUP): a read says so too, now
+		 * and then; otherwise wait as if nothing came.
+		 */
+		if (!fz_chance(r, 5)) {
+			poll(NULL, 0, timeout_ms);
+			return;
+		}
+	}
 
 	len = (1 + fz_below(r, 4)) * sizeof(*ev);
 	if (fz_chance(r, 4))

@@ -96,8 +96,13 @@ struct fz_thread {
 	struct fz_arena arena;
 	struct fz_slot *slot;	/* the slot it works on now */
 	unsigned int id;	/* its number in the run, for the seed */
-	bool other_ns;		/* in the second network namespace */
+	bool other_ns;		/* on a file of the second namespace */
 	bool unprivileged;	/* without CAP_NET_ADMIN */
+	/*
+	 * This call's arguments are all well-formed (half the calls): the
+	 * generators then give no junk, so that calls get deep.
+	 */
+	bool valid;
 };
 
 /* ------------------------------------------------------------------ */
@@ -169,8 +174,13 @@ void fz_seen_own(struct fz_thread *t, enum fz_kind k, uint64_t h);
  * kind, forged, or 0.
  */
 uint64_t fz_handle(struct fz_thread *t, enum fz_kind k);
-/* As fz_handle(), but more often the slot's own. */
+/*
+ * As fz_handle(), but more often the slot's own; for a valid call only
+ * the slot's own, or 0 when it has none.
+ */
 uint64_t fz_own_handle(struct fz_thread *t, enum fz_kind k);
+/* The slot's file changed: its own handles are someone else's now. */
+void fz_own_forget(struct fz_own *own);
 /* Record / pick a prefix that was used, so that later calls hit it. */
 void fz_addr_seen(const struct rtm_net_address *a);
 bool fz_addr_pick(struct fz_thread *t, struct rtm_net_address *a);

@@ -26,7 +26,7 @@ uint64_t fz_ptr(struct fz_thread *t, void *good, size_t len)
 	size_t inside;
 	char *p;
 
-	if (!fz_chance(r, 6))
+	if (t->valid || !fz_chance(r, 6))
 		return (uint64_t)(uintptr_t)good;
 	switch (fz_below(r, FZ_PTR_NKINDS)) {
 	case FZ_PTR_NULL:
@@ -75,7 +75,7 @@ uint32_t fz_flags(struct fz_thread *t, uint32_t valid)
 	uint32_t unknown = ~valid;
 	unsigned int bit;
 
-	if (fz_chance(r, 92))
+	if (t->valid || fz_chance(r, 92))
 		return f;
 	if (!unknown || fz_chance(r, 20))
 		return (uint32_t)fz_rand64(r);
@@ -90,7 +90,7 @@ uint32_t fz_reserved(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
 
-	if (fz_chance(r, 96))
+	if (t->valid || fz_chance(r, 96))
 		return 0;
 	return fz_chance(r, 50) ? 1U << fz_below(r, 32) : (uint32_t)fz_rand64(r);
 }
@@ -99,6 +99,8 @@ uint32_t fz_count(struct fz_thread *t, uint32_t max)
 {
 	struct fz_rng *r = &t->rng;
 
+	if (t->valid)
+		return 1 + fz_below(r, max ? max : 1);
 	switch (fz_below(r, 20)) {
 	case 0:
 		return 0;
@@ -128,7 +130,7 @@ uint32_t fz_views(struct fz_thread *t)
 	};
 	struct fz_rng *r = &t->rng;
 
-	if (fz_chance(r, 95))
+	if (t->valid || fz_chance(r, 95))
 		return views[fz_below(r, 6)];
 	return fz_chance(r, 50) ? 1U << fz_below(r, 32) : (uint32_t)fz_rand64(r);
 }
@@ -153,7 +155,7 @@ uint32_t fz_small(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
 
-	if (fz_chance(r, 90))
+	if (t->valid || fz_chance(r, 90))
 		return fz_below(r, 4);
 	return fz_chance(r, 50) ? 0xFFFFFFFFU : (uint32_t)fz_rand64(r);
 }
@@ -162,8 +164,10 @@ uint16_t fz_family(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
 
-	if (fz_chance(r, 90) && t->slot && t->slot->family)
+	if ((t->valid || fz_chance(r, 90)) && t->slot && t->slot->family)
 		return t->slot->family;
+	if (t->valid)
+		return AF_INET;
 	switch (fz_below(r, 6)) {
 	case 0:
 		return AF_INET;
@@ -195,6 +199,18 @@ static void mask_prefix(struct rtm_net_address *a)
 	}
 }
 
+/* A prefix of the slot's family, of a length the family has. */
+static void make_valid(struct fz_thread *t, struct rtm_net_address *a)
+{
+	unsigned int max;
+
+	a->family = fz_family(t);
+	max = a->family == AF_INET6 ? 128 : 32;
+	if (a->num_bits > max)
+		a->num_bits = max;
+	mask_prefix(a);
+}
+
 void fz_address(struct fz_thread *t, struct rtm_net_address *a)
 {
 	struct fz_rng *r = &t->rng;
@@ -205,6 +221,8 @@ void fz_address(struct fz_thread *t, struct rtm_net_address *a)
 	if (fz_chance(r, 45) && fz_addr_pick(t, a)) {
 		if (fz_chance(r, 10))
 			a->num_bits = fz_below(r, a->num_bits + 2);
+		if (t->valid)
+			make_valid(t, a);
 		return;
 	}
 	a->family = fz_family(t);
@@ -239,13 +257,15 @@ void fz_address(struct fz_thread *t, struct rtm_net_address *a)
 	/* Unmasked now and then: bits beyond the length must not matter. */
 	if (fz_chance(r, 85))
 		mask_prefix(a);
+	if (t->valid)
+		make_valid(t, a);
 }
 
 uint32_t fz_time_ms(struct fz_thread *t, bool allow_long)
 {
 	struct fz_rng *r = &t->rng;
 
-	switch (fz_below(r, 8)) {
+	switch (t->valid ? 1 + fz_below(r, 7) : fz_below(r, 8)) {
 	case 0:
 		return 0;
 	case 1:

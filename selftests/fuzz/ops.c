@@ -98,12 +98,15 @@ static struct rtm_route_info *route_info(struct fz_thread *t, unsigned int nh,
 	ri->preference = fz_small(t);
 	ri->belongs_to_views = fz_views(t);
 	ri->entity_specific_info = fz_rand64(r);
-	ri->num_nexthops = nh;
-	if (fz_chance(r, 5))
+	ri->num_nexthops = 0;
+	for (i = 0; i < nh; i++) {
+		ri->nexthops[ri->num_nexthops] = fz_own_handle(t, FZ_NEXTHOP);
+		if (ri->nexthops[ri->num_nexthops] || !t->valid)
+			ri->num_nexthops++;
+	}
+	if (!t->valid && fz_chance(r, 5))
 		ri->num_nexthops = fz_chance(r, 50) ? 0xFFFF
 						    : (uint16_t)fz_rand64(r);
-	for (i = 0; i < nh; i++)
-		ri->nexthops[i] = fz_own_handle(t, FZ_NEXTHOP);
 	return ri;
 }
 
@@ -179,6 +182,8 @@ static void op_register(struct fz_thread *t)
 	err = fz_ioctl(t, fd_of(t), FZ_REGISTER, &a);
 	if (t->unprivileged && err == 0)
 		fz_violation("REGISTER succeeded without CAP_NET_ADMIN");
+	if (err == -EBUSY)
+		s->used = true;		/* the file is another slot's too */
 	if (err)
 		return;
 	fz_seen(t, FZ_ENTITY, a.handle);
@@ -202,8 +207,10 @@ static void op_deregister(struct fz_thread *t)
 	struct rtm_deregister a = { 0 };
 
 	a.flags = fz_flags(t, 0);
-	if (!fz_ioctl(t, fd_of(t), FZ_DEREGISTER, &a))
-		__atomic_store_n(&t->slot->entity, 0, __ATOMIC_RELAXED);
+	if (fz_ioctl(t, fd_of(t), FZ_DEREGISTER, &a))
+		return;
+	__atomic_store_n(&t->slot->entity, 0, __ATOMIC_RELAXED);
+	fz_own_forget(&t->slot->own);
 }
 
 static void op_get_entities(struct fz_thread *t)
@@ -255,9 +262,11 @@ static void op_handles(struct fz_thread *t, enum fz_op op)
 	room = a.count > 64 ? 64 : a.count;
 	a.handles = fz_buf(t, room * 8, &good);
 	h = good;
+	if (t->valid)
+		a.kinds = 1U << k;
 	for (i = 0; h && i < room; i++) {
-		h[i] = fz_chance(r, 80) ? fz_handle(t, k)
-					: fz_handle(t, fz_below(r, FZ_NOTIFY + 1));
+		h[i] = t->valid || fz_chance(r, 80) ?
+		       fz_handle(t, k) : fz_handle(t, fz_below(r, FZ_NOTIFY + 1));
 		if (i && fz_chance(r, 10))
 			h[i] = h[i - 1];	/* the same twice */
 	}
@@ -276,9 +285,20 @@ static void op_add_nexthop(struct fz_thread *t)
 	if (good)
 		nexthop_info(t, good);
 	a.reserved = fz_reserved(t);
-	if (!fz_ioctl(t, fd_of(t), FZ_ADD_NEXTHOP, &a) &&
-	    a.flags & RTM_WANT_HANDLE)
+	if (fz_ioctl(t, fd_of(t), FZ_ADD_NEXTHOP, &a))
+		return;
+	if (a.flags & RTM_WANT_HANDLE)
 		fz_seen_own(t, FZ_NEXTHOP, a.handle);
+	/* Then find it, or delete it, by the same key. */
+	if (good_at(a.info, good) && fz_chance(r, 40)) {
+		struct rtm_nexthop_key k = { 0 };
+		enum fz_op op = fz_chance(r, 75) ? FZ_FIND_NEXTHOP
+						 : FZ_DELETE_NEXTHOP;
+
+		k.info = a.info;
+		if (!fz_ioctl(t, fd_of(t), op, &k) && op == FZ_FIND_NEXTHOP)
+			fz_seen_own(t, FZ_NEXTHOP, k.handle);
+	}
 }
 
 static void op_nexthop_key(struct fz_thread *t, enum fz_op op)
@@ -339,8 +359,25 @@ static void op_add_route(struct fz_thread *t)
 	if (fz_ioctl(t, fd_of(t), FZ_ADD_ROUTE, &a))
 		return;
 	fz_addr_seen(&a.dest);
-	if (a.flags & RTM_WANT_HANDLE)
-		fz_seen_own(t, FZ_ROUTE, a.handle);
+	if (!(a.flags & RTM_WANT_HANDLE))
+		return;
+	fz_seen_own(t, FZ_ROUTE, a.handle);
+	/* Then read it back, or delete it. */
+	if (fz_chance(r, 15)) {
+		struct rtm_get_route_info g = { 0 };
+		void *info;
+
+		g.handle = a.handle;
+		g.max_nexthops = FZ_NH;
+		g.info = fz_buf(t, RTM_ROUTE_INFO_SIZE(FZ_NH), &info);
+		if (!fz_ioctl(t, fd_of(t), FZ_GET_ROUTE_INFO, &g))
+			harvest_route_info(t, good_at(g.info, info), FZ_NH);
+	} else if (fz_chance(r, 10)) {
+		struct rtm_delete_route d = { 0 };
+
+		d.handle = a.handle;
+		fz_ioctl(t, fd_of(t), FZ_DELETE_ROUTE, &d);
+	}
 }
 
 static void op_delete_route(struct fz_thread *t)
@@ -450,11 +487,16 @@ static void op_bulk_routes(struct fz_thread *t, enum fz_op op)
 	a.entries = fz_buf(t, room * sizeof(*e), &good);
 	e = good;
 	nroom = fz_below(r, 6);
-	a.nexthop_count = fz_chance(r, 95) ? nroom : fz_count(t, 6);
+	a.nexthop_count = t->valid || fz_chance(r, 95) ? nroom : fz_count(t, 6);
 	a.nexthops = fz_chance(r, 20) ? 0 : fz_buf(t, nroom * 8, &nhgood);
 	nh = good_at(a.nexthops, nhgood);
 	for (i = 0; nh && i < nroom; i++)
 		nh[i] = fz_own_handle(t, FZ_NEXTHOP);
+	/* A valid delete names routes by dest and neighbour alone. */
+	if (t->valid && (op == FZ_DELETE_ROUTES || !nh)) {
+		a.nexthops = 0;
+		a.nexthop_count = nroom = 0;
+	}
 	a.reserved = fz_reserved(t);
 	for (i = 0; e && i < room; i++) {
 		fz_address(t, &e[i].dest);
@@ -463,6 +505,11 @@ static void op_bulk_routes(struct fz_thread *t, enum fz_op op)
 						      : (uint16_t)fz_rand64(r);
 		e[i].nexthop_first = fz_chance(r, 90) ? fz_below(r, 4)
 						      : fz_small(t);
+		if (t->valid) {
+			e[i].nexthop_first = nroom ? fz_below(r, nroom) : 0;
+			e[i].nexthop_count = fz_below(r, nroom -
+						      e[i].nexthop_first + 1);
+		}
 		e[i].metric = fz_small(t);
 		e[i].preference = fz_small(t);
 		e[i].views = fz_views(t);
@@ -472,8 +519,18 @@ static void op_bulk_routes(struct fz_thread *t, enum fz_op op)
 	}
 	if (fz_ioctl(t, fd_of(t), op, &a) && !a.done)
 		return;
-	for (i = 0; e && op == FZ_ADD_ROUTES && i < a.done && i < room; i++)
+	if (op != FZ_ADD_ROUTES || !good_at(a.entries, e))
+		return;
+	for (i = 0; i < a.done && i < room; i++)
 		fz_addr_seen(&e[i].dest);
+	/* Then take the same entries away again. */
+	if (a.done && fz_chance(r, 30)) {
+		a.count = a.done < room ? a.done : room;
+		a.done = 0;
+		a.nexthops = 0;
+		a.nexthop_count = 0;
+		fz_ioctl(t, fd_of(t), FZ_DELETE_ROUTES, &a);
+	}
 }
 
 static void op_lookup(struct fz_thread *t)
@@ -497,6 +554,48 @@ static void op_lookup(struct fz_thread *t)
 	}
 	a.results = fz_buf(t, room * sizeof(struct rtm_lookup_result), &res);
 	fz_ioctl(t, fd_of(t), FZ_LOOKUP, &a);
+}
+
+/* A batch of the enumeration @handle, of @type; 0 or -errno. */
+static int enum_get(struct fz_thread *t, uint32_t type, uint64_t handle)
+{
+	struct fz_rng *r = &t->rng;
+	struct rtm_enum_get a = { 0 };
+	uint32_t room, i;
+	size_t len;
+	void *good;
+	int err;
+
+	a.type = type;
+	a.handle = handle;
+	/* 4: max_handles_in_enum of fuzz_test's reload. */
+	a.count = fz_count(t, t->valid ? 4 : 8);
+	room = a.count > 32 ? 32 : a.count;
+	a.reserved = fz_reserved(t);
+	len = a.type == RTM_ENUM_DESTS ? room * RTM_DEST_INFO_SIZE(FZ_VIEWS)
+				       : room * 8;
+	if (fz_chance(r, 5) && len)
+		len -= fz_below(r, (uint32_t)len);
+	a.buf = fz_buf(t, len, &good);
+	err = fz_ioctl(t, fd_of(t), FZ_ENUM_GET, &a);
+	if (err || !good_at(a.buf, good))
+		return err;
+	if (a.type == RTM_ENUM_DESTS) {
+		harvest_dest_infos(t, good, a.count, len);
+		return 0;
+	}
+	for (i = 0; i < a.count && i < len / 8; i++)
+		fz_seen(t, a.type == RTM_ENUM_NEXTHOPS ? FZ_NEXTHOP : FZ_ROUTE,
+			((uint64_t *)good)[i]);
+	return 0;
+}
+
+static void op_enum_get(struct fz_thread *t)
+{
+	struct fz_rng *r = &t->rng;
+
+	enum_get(t, fz_chance(r, 95) ? 1 + fz_below(r, 4) : fz_small(t),
+		 fz_own_handle(t, FZ_ENUM));
 }
 
 static void op_enum_create(struct fz_thread *t)
@@ -536,39 +635,45 @@ static void op_enum_create(struct fz_thread *t)
 	fz_address(t, &a.address);
 	if (a.type == RTM_ENUM_LIST || fz_chance(r, 3))
 		a.list = fz_handle(t, FZ_LIST);
-	if (!fz_ioctl(t, fd_of(t), FZ_ENUM_CREATE, &a))
-		fz_seen_own(t, FZ_ENUM, a.handle);
+	if (fz_ioctl(t, fd_of(t), FZ_ENUM_CREATE, &a))
+		return;
+	fz_seen_own(t, FZ_ENUM, a.handle);
+	/* Then walk it a little, and maybe close it. */
+	if (fz_chance(r, 60)) {
+		unsigned int n = 1 + fz_below(r, 4), i;
+		struct rtm_object d = { 0 };
+
+		for (i = 0; i < n; i++)
+			if (enum_get(t, a.type, a.handle))
+				break;
+		d.handle = a.handle;
+		if (fz_chance(r, 50))
+			fz_ioctl(t, fd_of(t), FZ_ENUM_DELETE, &d);
+	}
 }
 
-static void op_enum_get(struct fz_thread *t)
+/* Move some of the caller's routes into @list. */
+static void list_insert(struct fz_thread *t, uint64_t list)
 {
-	struct fz_rng *r = &t->rng;
-	struct rtm_enum_get a = { 0 };
+	struct rtm_list_insert a = { 0 };
 	uint32_t room, i;
-	size_t len;
+	uint64_t *h;
 	void *good;
-	int err;
 
-	a.type = fz_chance(r, 95) ? 1 + fz_below(r, 4) : fz_small(t);
-	a.handle = fz_own_handle(t, FZ_ENUM);
-	a.count = fz_count(t, 8);
-	room = a.count > 32 ? 32 : a.count;
-	a.reserved = fz_reserved(t);
-	len = a.type == RTM_ENUM_DESTS ? room * RTM_DEST_INFO_SIZE(FZ_VIEWS)
-				       : room * 8;
-	if (fz_chance(r, 5) && len)
-		len -= fz_below(r, (uint32_t)len);
-	a.buf = fz_buf(t, len, &good);
-	err = fz_ioctl(t, fd_of(t), FZ_ENUM_GET, &a);
-	if (err || !good_at(a.buf, good))
-		return;
-	if (a.type == RTM_ENUM_DESTS) {
-		harvest_dest_infos(t, good, a.count, len);
-		return;
-	}
-	for (i = 0; i < a.count && i < len / 8; i++)
-		fz_seen(t, a.type == RTM_ENUM_NEXTHOPS ? FZ_NEXTHOP : FZ_ROUTE,
-			((uint64_t *)good)[i]);
+	a.count = fz_count(t, 4);
+	a.list = list;
+	room = a.count > 64 ? 64 : a.count;
+	a.routes = fz_buf(t, room * 8, &good);
+	h = good;
+	for (i = 0; h && i < room; i++)
+		h[i] = fz_own_handle(t, FZ_ROUTE);
+	fz_ioctl(t, fd_of(t), FZ_LIST_INSERT, &a);
+}
+
+static void op_list_insert(struct fz_thread *t)
+{
+	list_insert(t, fz_chance(&t->rng, 15) ? 0
+					      : fz_own_handle(t, FZ_LIST));
 }
 
 static void op_object(struct fz_thread *t, enum fz_op op, enum fz_kind k)
@@ -578,26 +683,11 @@ static void op_object(struct fz_thread *t, enum fz_op op, enum fz_kind k)
 	a.flags = fz_flags(t, 0);
 	if (op != FZ_LIST_CREATE || fz_chance(&t->rng, 5))
 		a.handle = fz_own_handle(t, k);
-	if (!fz_ioctl(t, fd_of(t), op, &a) && op == FZ_LIST_CREATE)
-		fz_seen_own(t, FZ_LIST, a.handle);
-}
-
-static void op_list_insert(struct fz_thread *t)
-{
-	struct fz_rng *r = &t->rng;
-	struct rtm_list_insert a = { 0 };
-	uint32_t room, i;
-	uint64_t *h;
-	void *good;
-
-	a.count = fz_count(t, 4);
-	a.list = fz_chance(r, 15) ? 0 : fz_own_handle(t, FZ_LIST);
-	room = a.count > 64 ? 64 : a.count;
-	a.routes = fz_buf(t, room * 8, &good);
-	h = good;
-	for (i = 0; h && i < room; i++)
-		h[i] = fz_own_handle(t, FZ_ROUTE);
-	fz_ioctl(t, fd_of(t), FZ_LIST_INSERT, &a);
+	if (fz_ioctl(t, fd_of(t), op, &a) || op != FZ_LIST_CREATE)
+		return;
+	fz_seen_own(t, FZ_LIST, a.handle);
+	if (fz_chance(&t->rng, 50))
+		list_insert(t, a.handle);
 }
 
 static void op_notify_register(struct fz_thread *t)
@@ -630,7 +720,7 @@ void fz_notify_get(struct fz_thread *t, int fd, uint64_t sub, bool plain)
 
 	a.handle = sub;
 	if (plain) {
-		a.count = room = 1 + fz_below(r, 8);
+		a.count = room = 1 + fz_below(r, 4);
 		len = room * stride;
 		good = fz_alloc(&t->arena, len);
 		if (!good)
@@ -640,7 +730,7 @@ void fz_notify_get(struct fz_thread *t, int fd, uint64_t sub, bool plain)
 	} else {
 		a.reserved = fz_reserved(t);
 		a.reserved2 = fz_reserved(t);
-		a.count = fz_count(t, 8);
+		a.count = fz_count(t, t->valid ? 4 : 8);
 		room = a.count > 32 ? 32 : a.count;
 		len = room * stride;
 		if (fz_chance(r, 5) && len)
@@ -743,12 +833,15 @@ static void op_method_invoke(struct fz_thread *t)
 	a.handle = fz_handle(t, FZ_ENTITY);
 	a.method_type = fz_chance(r, 80) ? 1U << fz_below(r, 4)
 					 : (uint32_t)fz_rand64(r);
-	a.input_size = fz_chance(r, 90) ? fz_below(r, 80) : fz_count(t, 64);
+	/* 48 bytes: max_method_input and _output of fuzz_test's reload. */
+	a.input_size = t->valid ? fz_below(r, 49) :
+		       fz_chance(r, 90) ? fz_below(r, 80) : fz_count(t, 64);
 	room = a.input_size > 4096 ? 4096 : a.input_size;
 	a.input = fz_buf(t, room, &good);
 	if (good)
 		memset(good, 0x5a, room);
-	a.output_size = fz_chance(r, 90) ? fz_below(r, 80) : fz_count(t, 64);
+	a.output_size = t->valid ? fz_below(r, 49) :
+			fz_chance(r, 90) ? fz_below(r, 80) : fz_count(t, 64);
 	room = a.output_size > 4096 ? 4096 : a.output_size;
 	a.output = fz_buf(t, room, &good);
 	a.reserved = fz_reserved(t);
@@ -794,6 +887,7 @@ static void op_method_ctl(struct fz_thread *t)
 void fz_op(struct fz_thread *t, enum fz_op op)
 {
 	fz_arena_reset(&t->arena);
+	t->valid = fz_chance(&t->rng, 50);
 	switch (op) {
 	case FZ_REGISTER:		op_register(t); break;
 	case FZ_DEREGISTER:		op_deregister(t); break;

@@ -106,7 +106,7 @@ static uint64_t forge(struct fz_thread *t, uint64_t h)
 uint64_t fz_handle(struct fz_thread *t, enum fz_kind k)
 {
 	struct fz_rng *r = &t->rng;
-	unsigned int roll = fz_below(r, 100);
+	unsigned int roll = fz_below(r, t->valid ? 66 : 100);
 	uint64_t h = 0;
 
 	if (roll < 40 && t->slot)
@@ -132,9 +132,18 @@ uint64_t fz_own_handle(struct fz_thread *t, enum fz_kind k)
 {
 	uint64_t h = 0;
 
-	if (t->slot && fz_chance(&t->rng, 75))
+	if (t->slot && (t->valid || fz_chance(&t->rng, 75)))
 		h = ring_pick(t, &t->slot->own.ring[k]);
-	return h ? h : fz_handle(t, k);
+	return h || t->valid ? h : fz_handle(t, k);
+}
+
+void fz_own_forget(struct fz_own *own)
+{
+	unsigned int k;
+
+	/* The global rings keep them: they are tried as stale ones. */
+	for (k = 0; k < FZ_NKINDS; k++)
+		__atomic_store_n(&own->ring[k].next, 0, __ATOMIC_RELAXED);
 }
 
 void fz_addr_seen(const struct rtm_net_address *a)
