@@ -42,6 +42,7 @@ static const char *const small_params[] = {
 	"max_instances=2",
 	"event_queue_len=16",
 	"max_routes=24",
+	"max_routes_per_dest=4",
 	"max_enums=3",
 	"max_lists=3",
 	"opaque_slots=2",

@@ -277,7 +277,7 @@ static void worker(struct fz_thread *t)
 			  &crew.slots[fz_below(r, crew.nslots)] : home;
 		if (!__atomic_load_n(&t->slot->entity, __ATOMIC_RELAXED) &&
 		    !t->slot->used && fz_chance(r, 50))
-			fz_op(t, FZ_REGISTER);
+			fz_op_valid(t, FZ_REGISTER, fz_chance(r, 80));
 		else if (t->slot->used && fz_chance(r, 3) &&
 			 !__atomic_load_n(&t->slot->entity, __ATOMIC_RELAXED))
 			churn(t);	/* deregistered: a new file */

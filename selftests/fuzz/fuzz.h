@@ -288,6 +288,8 @@ void fz_bad_cmd(struct fz_thread *t, int fd);
 void fz_random_op(struct fz_thread *t);
 /* One ioctl: @op with generated arguments. */
 void fz_op(struct fz_thread *t, enum fz_op op);
+/* The same, with every argument well-formed (@valid) or not. */
+void fz_op_valid(struct fz_thread *t, enum fz_op op, bool valid);
 /*
  * Take changed dests of the subscription @sub on @fd and release them, as
  * a subscriber does (@plain: with a well-formed request).

@@ -182,8 +182,9 @@ static void op_register(struct fz_thread *t)
 	err = fz_ioctl(t, fd_of(t), FZ_REGISTER, &a);
 	if (t->unprivileged && err == 0)
 		fz_violation("REGISTER succeeded without CAP_NET_ADMIN");
-	if (err == -EBUSY)
-		s->used = true;		/* the file is another slot's too */
+	/* The file is another slot's too; refused: move on to others. */
+	if (err == -EBUSY || err == -EPERM)
+		s->used = true;
 	if (err)
 		return;
 	fz_seen(t, FZ_ENTITY, a.handle);
@@ -886,8 +887,13 @@ static void op_method_ctl(struct fz_thread *t)
 
 void fz_op(struct fz_thread *t, enum fz_op op)
 {
+	fz_op_valid(t, op, fz_chance(&t->rng, 50));
+}
+
+void fz_op_valid(struct fz_thread *t, enum fz_op op, bool valid)
+{
 	fz_arena_reset(&t->arena);
-	t->valid = fz_chance(&t->rng, 50);
+	t->valid = valid;
 	switch (op) {
 	case FZ_REGISTER:		op_register(t); break;
 	case FZ_DEREGISTER:		op_deregister(t); break;
