@@ -74,6 +74,19 @@ static bool debug_kernel(void)
 	return access("/sys/kernel/debug/kmemleak", F_OK) == 0;
 }
 
+/* A file's lines as TAP comments, to say what was left. */
+static void print_file(const char *path)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		printf("# %s: %s", path, line);
+	fclose(f);
+}
+
 FIXTURE_SETUP(fuzz)
 {
 	char dir[512], hdir[] = "/sys/module/rtm/holders";
@@ -206,10 +219,14 @@ TEST_F_TIMEOUT(fuzz, run, 30 * 24 * 3600)
 	 * most in this namespace).
 	 */
 	settled = stats_settle(&base, &after, 3 * WAIT_MS);
-	EXPECT_TRUE(settled)
+	EXPECT_TRUE(settled) {
 		TH_LOG("stats after the run: entities %ld handles %ld holds %ld, baseline %ld/%ld/%ld",
 		       after.entities, after.handles, after.holds,
 		       base.entities, base.handles, base.holds);
+		print_file(RTM_STATS);
+		print_file("/proc/net/rtm/entities");
+		print_file("/sys/module/rtm/refcnt");
+	}
 
 	for (i = 0; i < (int)fz_tally->nlog && i < 16; i++)
 		printf("# violation: %s\n", fz_tally->log[i]);

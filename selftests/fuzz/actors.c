@@ -34,6 +34,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
@@ -179,15 +180,32 @@ static unsigned int crew_join(int timeout_ms)
 	return left;
 }
 
-static void close_slots(void)
+/*
+ * Close every /dev/rtm file of the process: the slots', and those the
+ * churn's races left behind (a dup3() onto a number another thread had
+ * just closed makes a file no slot knows).  The count of the latter.
+ */
+static unsigned int close_slots(void)
 {
-	unsigned int i;
+	unsigned int i, strays = 0;
+	struct stat dev, st;
+	int fd;
 
 	for (i = 0; i < crew.nslots; i++) {
 		if (crew.slots[i].fd >= 0)
 			close(crew.slots[i].fd);
 		crew.slots[i].fd = -1;
 	}
+	if (stat("/dev/rtm", &dev))
+		return 0;
+	for (fd = 3; fd < 4096; fd++) {
+		if (fstat(fd, &st) || !S_ISCHR(st.st_mode) ||
+		    st.st_rdev != dev.st_rdev)
+			continue;
+		close(fd);
+		strays++;
+	}
+	return strays;
 }
 
 /* ------------------------------------------------------------------ */
@@ -523,7 +541,7 @@ int fz_run(const struct fz_config *cfg)
 	size_t pool = (fz_pool_size() + 63) & ~(size_t)63;
 	struct sigaction sa = { .sa_handler = on_signal };
 	long long start, end, next;
-	unsigned int i, j, stuck;
+	unsigned int i, j, stuck, strays;
 	struct fz_rng r;
 	char *shared;
 
@@ -583,11 +601,11 @@ int fz_run(const struct fz_config *cfg)
 
 	__atomic_store_n(shared_stop, true, __ATOMIC_RELAXED);
 	stuck = crew_join(60000);
-	close_slots();
+	strays = close_slots();
 	if (stuck)
 		fprintf(cfg->log, "# %u threads did not stop within 60 s of the end: hung in the kernel?\n",
 			stuck);
-	fprintf(cfg->log, "# fuzzed %.1f s: %llu calls; %llu children (%llu killed, %llu in a second netns, %llu unprivileged); %llu files replaced, %llu dups\n",
+	fprintf(cfg->log, "# fuzzed %.1f s: %llu calls; %llu children (%llu killed, %llu in a second netns, %llu unprivileged); %llu files replaced, %llu dups, %u strays closed\n",
 		(ms_now() - start) / 1000.0,
 		(unsigned long long)total_calls(),
 		(unsigned long long)fz_tally->children,
@@ -595,7 +613,7 @@ int fz_run(const struct fz_config *cfg)
 		(unsigned long long)fz_tally->netns_children,
 		(unsigned long long)fz_tally->unpriv_children,
 		(unsigned long long)fz_tally->reopens,
-		(unsigned long long)fz_tally->dups);
+		(unsigned long long)fz_tally->dups, strays);
 	fprintf(cfg->log, "# events read: registered %llu, deregistered %llu, expired %llu, changes %llu, method calls %llu\n",
 		(unsigned long long)fz_tally->events[0],
 		(unsigned long long)fz_tally->events[1],
