@@ -293,10 +293,15 @@ static void worker(struct fz_thread *t)
 		/* Now and then on another slot's file: several per fd. */
 		t->slot = fz_chance(r, 10) ?
 			  &crew.slots[fz_below(r, crew.nslots)] : home;
+		/* Being reopened by another thread: wait for the new file. */
+		if (fz_slot_fd(t->slot) < 0) {
+			sched_yield();
+			continue;
+		}
 		if (!__atomic_load_n(&t->slot->entity, __ATOMIC_RELAXED) &&
 		    !t->slot->used && fz_chance(r, 50))
 			fz_op_valid(t, FZ_REGISTER, fz_chance(r, 80));
-		else if (t->slot->used && fz_chance(r, 3) &&
+		else if (t->slot->used && fz_chance(r, 30) &&
 			 !__atomic_load_n(&t->slot->entity, __ATOMIC_RELAXED))
 			churn(t);	/* deregistered: a new file */
 		else if (fz_below(r, 1000) < 3)

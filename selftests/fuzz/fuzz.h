@@ -265,8 +265,11 @@ void fz_violation(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 /* The table of calls per ioctl and errno, as TAP comments. */
 void fz_report(FILE *out);
-/* Ioctls never called, and never successful: counts, names to @out. */
-unsigned int fz_uncovered(FILE *out);
+/*
+ * Ioctls of @ops (bits of enum fz_op) never called, or never successful:
+ * counts them, names them on @out.
+ */
+unsigned int fz_uncovered(FILE *out, uint64_t ops);
 
 /* ------------------------------------------------------------------ */
 /* Calls                                                               */
@@ -329,6 +332,7 @@ struct fz_config {
 	unsigned int max_instances;	/* the module's, for instance ids */
 	bool netns;			/* children in a second namespace */
 	bool children;			/* children killed mid-call */
+	uint64_t ops;			/* bit per enum fz_op: the ops to make */
 	FILE *log;			/* progress and the report */
 };
 

@@ -967,12 +967,16 @@ void fz_random_op(struct fz_thread *t)
 	unsigned int total = 0, pick, op;
 
 	for (op = 0; op < FZ_NR_OPS; op++)
-		total += weights[op];
+		if (fz_cfg->ops & 1ULL << op)
+			total += weights[op];
 	pick = fz_below(&t->rng, total);
 	for (op = 0; op < FZ_NR_OPS; op++) {
+		if (!(fz_cfg->ops & 1ULL << op))
+			continue;
 		if (pick < weights[op])
 			break;
 		pick -= weights[op];
 	}
-	fz_op(t, op);
+	if (op < FZ_NR_OPS)
+		fz_op(t, op);
 }

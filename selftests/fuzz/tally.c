@@ -272,12 +272,14 @@ void fz_report(FILE *out)
 	fprintf(out, "\n");
 }
 
-unsigned int fz_uncovered(FILE *out)
+unsigned int fz_uncovered(FILE *out, uint64_t ops)
 {
 	unsigned int op, e, n = 0;
 	uint64_t sum;
 
 	for (op = 0; op < FZ_NR_IOCTLS; op++) {
+		if (!(ops & 1ULL << op))
+			continue;
 		sum = 0;
 		for (e = 0; e < FZ_NERRNO; e++)
 			sum += fz_tally->calls[op][e];
