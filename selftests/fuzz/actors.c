@@ -50,6 +50,8 @@ const struct fz_config *fz_cfg;
 static bool *shared_stop;
 /* This process's own end (a child's deadline). */
 static volatile bool local_stop;
+/* This process is in the second network namespace. */
+static bool in_other_ns;
 
 bool fz_stopping(void)
 {
@@ -117,7 +119,7 @@ static struct crew crew;
 static void *member_main(void *arg);
 
 static int crew_add(enum fz_role role, struct fz_slot *slot, uint64_t seed,
-		    uint64_t stream, bool other_ns, bool unprivileged)
+		    uint64_t stream, bool unprivileged)
 {
 	struct member *m;
 	int err;
@@ -130,7 +132,6 @@ static int crew_add(enum fz_role role, struct fz_slot *slot, uint64_t seed,
 	fz_rng_seed(&m->t.rng, seed, stream);
 	m->t.id = (unsigned int)stream;
 	m->t.slot = slot;
-	m->t.other_ns = other_ns;
 	m->t.unprivileged = unprivileged;
 	if (fz_arena_init(&m->t.arena))
 		return -ENOMEM;
@@ -233,8 +234,10 @@ static void churn(struct fz_thread *t)
 		if (fd < 0)
 			return;
 		old = fz_slot_fd(s);
-		if (old >= 0 && dup3(fd, old, O_CLOEXEC) >= 0)
+		if (old >= 0 && dup3(fd, old, O_CLOEXEC) >= 0) {
 			slot_forget(s);
+			s->other_ns = in_other_ns;
+		}
 		close(fd);
 		__atomic_fetch_add(&fz_tally->reopens, 1, __ATOMIC_RELAXED);
 		break;
@@ -243,6 +246,7 @@ static void churn(struct fz_thread *t)
 		if (old >= 0)
 			close(old);
 		slot_forget(s);
+		s->other_ns = in_other_ns;
 		fd = open_rtm(r);
 		/* Another thread may have reopened it meanwhile: keep one. */
 		old = -1;
@@ -275,10 +279,13 @@ static void churn(struct fz_thread *t)
 		break;
 	default:	/* another slot's file under this one's number */
 		old = fz_slot_fd(s);
-		fd = fz_slot_fd(&crew.slots[fz_below(r, crew.nslots)]);
+		copy = &crew.slots[fz_below(r, crew.nslots)];
+		fd = fz_slot_fd(copy);
 		if (old >= 0 && fd >= 0 && old != fd &&
-		    dup3(fd, old, O_CLOEXEC) >= 0)
+		    dup3(fd, old, O_CLOEXEC) >= 0) {
 			slot_forget(s);
+			s->other_ns = copy->other_ns;
+		}
 		__atomic_fetch_add(&fz_tally->dups, 1, __ATOMIC_RELAXED);
 		break;
 	}
@@ -398,6 +405,7 @@ static void child_main(enum child_kind kind, uint64_t serial)
 		fz_violation("unshare(CLONE_NEWNET): %s", strerror(errno));
 		_exit(1);
 	}
+	in_other_ns = netns;
 	if (unpriv || (netns && fz_chance(&r, 20))) {
 		if (drop_net_admin())
 			_exit(1);
@@ -409,6 +417,7 @@ static void child_main(enum child_kind kind, uint64_t serial)
 	for (i = 0; i < own; i++) {
 		memset(&child_slots[i], 0, sizeof(child_slots[i]));
 		child_slots[i].fd = open_rtm(&r);
+		child_slots[i].other_ns = netns;
 		if (unpriv && child_slots[i].fd >= 0)
 			check_refused(child_slots[i].fd);
 	}
@@ -419,17 +428,13 @@ static void child_main(enum child_kind kind, uint64_t serial)
 
 	for (i = 0; i < own; i++) {
 		crew_add(ROLE_WORKER, &child_slots[i], cfg->seed, stream + 2 * i,
-			 netns, unpriv);
+			 unpriv);
 		crew_add(ROLE_EVENTS, &child_slots[i], cfg->seed,
-			 stream + 2 * i + 1, netns, unpriv);
+			 stream + 2 * i + 1, unpriv);
 	}
-	/*
-	 * On a file of the parent's namespace, no hold-down may outlive the
-	 * run: that worker is not an other-namespace one.
-	 */
 	crew_add(ROLE_WORKER, &child_slots[own + fz_below(&r, nparent)],
-		 cfg->seed, stream + 100, false, unpriv);
-	crew_add(ROLE_TICKER, NULL, cfg->seed, stream + 101, netns, unpriv);
+		 cfg->seed, stream + 100, unpriv);
+	crew_add(ROLE_TICKER, NULL, cfg->seed, stream + 101, unpriv);
 
 	/* Victims wait for their kill; the others end on their own. */
 	lifetime = kind == CHILD_VICTIM ? 10000 : 300 + fz_below(&r, 2500);
@@ -580,13 +585,13 @@ int fz_run(const struct fz_config *cfg)
 	for (i = 0; i < crew.nslots; i++) {
 		for (j = 0; j < cfg->threads_per_slot; j++)
 			crew_add(ROLE_WORKER, &main_slots[i], cfg->seed,
-				 1 + 16 * i + j, false, false);
+				 1 + 16 * i + j, false);
 		crew_add(ROLE_EVENTS, &main_slots[i], cfg->seed, 1 + 16 * i + 15,
-			 false, false);
+			 false);
 	}
-	crew_add(ROLE_TICKER, NULL, cfg->seed, 900, false, false);
+	crew_add(ROLE_TICKER, NULL, cfg->seed, 900, false);
 	if (cfg->children)
-		crew_add(ROLE_SPAWNER, NULL, cfg->seed, 901, false, false);
+		crew_add(ROLE_SPAWNER, NULL, cfg->seed, 901, false);
 
 	start = ms_now();
 	end = start + cfg->seconds * 1000LL;

@@ -96,7 +96,6 @@ struct fz_thread {
 	struct fz_arena arena;
 	struct fz_slot *slot;	/* the slot it works on now */
 	unsigned int id;	/* its number in the run, for the seed */
-	bool other_ns;		/* on a file of the second namespace */
 	bool unprivileged;	/* without CAP_NET_ADMIN */
 	/*
 	 * This call's arguments are all well-formed (half the calls): the
@@ -312,6 +311,11 @@ struct fz_slot {
 	uint32_t reg_flags;
 	uint32_t num_methods;
 	bool used;		/* registered once: needs a new file */
+	/*
+	 * Opened in a second network namespace, which goes away with its
+	 * process: hold-downs longer than the run are made only there.
+	 */
+	bool other_ns;
 	struct fz_own own;
 };
 

@@ -468,7 +468,7 @@ static void op_hold_dest(struct fz_thread *t)
 	 * A long hold-down outlives the run: only in the other namespace,
 	 * whose exit must end it.
 	 */
-	a.hold_time = fz_time_ms(t, t->other_ns);
+	a.hold_time = fz_time_ms(t, t->slot->other_ns);
 	a.reserved = fz_reserved(t);
 	fz_ioctl(t, fd_of(t), FZ_HOLD_DEST, &a);
 }
