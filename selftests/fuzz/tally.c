@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
@@ -255,6 +256,12 @@ void fz_report(FILE *out)
 			other -= fz_tally->calls[op][columns[c]];
 		}
 		fprintf(out, " %7llu\n", (unsigned long long)other);
+		/*
+		 * A line at a time: a burst this long has lost lines on the
+		 * VM's serial line.
+		 */
+		fflush(out);
+		usleep(5000);
 	}
 	fprintf(out, "# %-20s %9llu\n", "all calls", (unsigned long long)all);
 	fprintf(out, "# per errno:");
