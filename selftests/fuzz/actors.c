@@ -49,13 +49,14 @@ const struct fz_config *fz_cfg;
 /* Shared with every child: the run is over. */
 static bool *shared_stop;
 /* This process's own end (a child's deadline). */
-static volatile bool local_stop;
+static bool local_stop;
 /* This process is in the second network namespace. */
 static bool in_other_ns;
 
 bool fz_stopping(void)
 {
-	return local_stop || __atomic_load_n(shared_stop, __ATOMIC_RELAXED);
+	return __atomic_load_n(&local_stop, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(shared_stop, __ATOMIC_RELAXED);
 }
 
 int fz_slot_fd(const struct fz_slot *s)
@@ -155,7 +156,7 @@ static unsigned int crew_join(int timeout_ms)
 	unsigned int i, left;
 	struct timespec ts;
 
-	local_stop = true;
+	__atomic_store_n(&local_stop, true, __ATOMIC_RELAXED);
 	do {
 		left = 0;
 		for (i = 0; i < crew.n; i++) {
@@ -399,7 +400,7 @@ static void child_main(enum child_kind kind, uint64_t serial)
 	fz_rng_seed(&r, cfg->seed, stream);
 	/* The parent's threads are not here: a crew of our own. */
 	memset(&crew, 0, sizeof(crew));
-	local_stop = false;
+	__atomic_store_n(&local_stop, false, __ATOMIC_RELAXED);
 
 	if (netns && unshare(CLONE_NEWNET)) {
 		fz_violation("unshare(CLONE_NEWNET): %s", strerror(errno));
@@ -564,7 +565,7 @@ int fz_run(const struct fz_config *cfg)
 	fz_pool_init(shared + tally);
 	shared_stop = (bool *)(shared + tally + pool);
 	*shared_stop = false;
-	local_stop = false;
+	__atomic_store_n(&local_stop, false, __ATOMIC_RELAXED);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 

@@ -125,7 +125,7 @@ static void nexthop_info(struct fz_thread *t, struct rtm_nexthop_info *ni)
 	ni->entity_specific_info = fz_rand64(r);
 }
 
-static void op_register(struct fz_thread *t)
+static void op_register(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct fz_slot *s = t->slot;
@@ -203,7 +203,7 @@ static void op_register(struct fz_thread *t)
 			     a.profile.number_of_views);
 }
 
-static void op_deregister(struct fz_thread *t)
+static void op_deregister(struct fz_thread *t, enum fz_op op)
 {
 	struct rtm_deregister a = { 0 };
 
@@ -214,7 +214,7 @@ static void op_deregister(struct fz_thread *t)
 	fz_own_forget(&t->slot->own);
 }
 
-static void op_get_entities(struct fz_thread *t)
+static void op_get_entities(struct fz_thread *t, enum fz_op op)
 {
 	struct rtm_get_entities a = { 0 };
 	void *handles, *infos;
@@ -239,7 +239,7 @@ static void op_get_entities(struct fz_thread *t)
 	}
 }
 
-static void op_get_entity_info(struct fz_thread *t)
+static void op_get_entity_info(struct fz_thread *t, enum fz_op op)
 {
 	struct rtm_get_entity_info a = { 0 };
 
@@ -274,7 +274,7 @@ static void op_handles(struct fz_thread *t, enum fz_op op)
 	fz_ioctl(t, fd_of(t), op, &a);
 }
 
-static void op_add_nexthop(struct fz_thread *t)
+static void op_add_nexthop(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_add_nexthop a = { 0 };
@@ -318,7 +318,7 @@ static void op_nexthop_key(struct fz_thread *t, enum fz_op op)
 		fz_seen_own(t, FZ_NEXTHOP, a.handle);
 }
 
-static void op_get_nexthop_info(struct fz_thread *t)
+static void op_get_nexthop_info(struct fz_thread *t, enum fz_op op)
 {
 	struct rtm_get_nexthop_info a = { 0 };
 	struct rtm_nexthop_info *ni;
@@ -336,7 +336,7 @@ static void op_get_nexthop_info(struct fz_thread *t)
 	}
 }
 
-static void op_add_route(struct fz_thread *t)
+static void op_add_route(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_add_route a = { 0 };
@@ -381,7 +381,7 @@ static void op_add_route(struct fz_thread *t)
 	}
 }
 
-static void op_delete_route(struct fz_thread *t)
+static void op_delete_route(struct fz_thread *t, enum fz_op op)
 {
 	struct rtm_delete_route a = { 0 };
 
@@ -392,7 +392,7 @@ static void op_delete_route(struct fz_thread *t)
 	fz_ioctl(t, fd_of(t), FZ_DELETE_ROUTE, &a);
 }
 
-static void op_get_route_info(struct fz_thread *t)
+static void op_get_route_info(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_get_route_info a = { 0 };
@@ -412,7 +412,7 @@ static void op_get_route_info(struct fz_thread *t)
 		harvest_route_info(t, good_at(a.info, info), room);
 }
 
-static void op_get_dest(struct fz_thread *t)
+static void op_get_dest(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_get_dest a = { 0 };
@@ -433,7 +433,7 @@ static void op_get_dest(struct fz_thread *t)
 		harvest_dest_info(t, good_at(a.info, good), len);
 }
 
-static void op_get_exact_route(struct fz_thread *t)
+static void op_get_exact_route(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_get_exact_route a = { 0 };
@@ -458,7 +458,7 @@ static void op_get_exact_route(struct fz_thread *t)
 	harvest_route_info(t, good_at(a.info, ri), room);
 }
 
-static void op_hold_dest(struct fz_thread *t)
+static void op_hold_dest(struct fz_thread *t, enum fz_op op)
 {
 	struct rtm_hold_dest a = { 0 };
 
@@ -534,7 +534,7 @@ static void op_bulk_routes(struct fz_thread *t, enum fz_op op)
 	}
 }
 
-static void op_lookup(struct fz_thread *t)
+static void op_lookup(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_lookup a = { 0 };
@@ -591,7 +591,7 @@ static int enum_get(struct fz_thread *t, uint32_t type, uint64_t handle)
 	return 0;
 }
 
-static void op_enum_get(struct fz_thread *t)
+static void op_enum_get(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 
@@ -599,7 +599,7 @@ static void op_enum_get(struct fz_thread *t)
 		 fz_own_handle(t, FZ_ENUM));
 }
 
-static void op_enum_create(struct fz_thread *t)
+static void op_enum_create(struct fz_thread *t, enum fz_op op)
 {
 	static const uint32_t where[] = {
 		RTM_ENUM_START, RTM_ENUM_NEXT, RTM_ENUM_RANGE,
@@ -671,14 +671,16 @@ static void list_insert(struct fz_thread *t, uint64_t list)
 	fz_ioctl(t, fd_of(t), FZ_LIST_INSERT, &a);
 }
 
-static void op_list_insert(struct fz_thread *t)
+static void op_list_insert(struct fz_thread *t, enum fz_op op)
 {
 	list_insert(t, fz_chance(&t->rng, 15) ? 0
 					      : fz_own_handle(t, FZ_LIST));
 }
 
-static void op_object(struct fz_thread *t, enum fz_op op, enum fz_kind k)
+static void op_object(struct fz_thread *t, enum fz_op op)
 {
+	enum fz_kind k = op == FZ_ENUM_DELETE ? FZ_ENUM :
+			 op == FZ_NOTIFY_DEREGISTER ? FZ_NOTIFY : FZ_LIST;
 	struct rtm_object a = { 0 };
 
 	a.flags = fz_flags(t, 0);
@@ -691,7 +693,7 @@ static void op_object(struct fz_thread *t, enum fz_op op, enum fz_kind k)
 		list_insert(t, a.handle);
 }
 
-static void op_notify_register(struct fz_thread *t)
+static void op_notify_register(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_notify_register a = { 0 };
@@ -760,7 +762,7 @@ void fz_notify_get(struct fz_thread *t, int fd, uint64_t sub, bool plain)
 	fz_ioctl_plain(t, fd, FZ_RELEASE, &rel);
 }
 
-static void op_notify_dest(struct fz_thread *t)
+static void op_notify_dest(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_notify_dest a = { 0 };
@@ -772,7 +774,7 @@ static void op_notify_dest(struct fz_thread *t)
 	fz_ioctl(t, fd_of(t), FZ_NOTIFY_DEST, &a);
 }
 
-static void op_lock(struct fz_thread *t)
+static void op_lock(struct fz_thread *t, enum fz_op op)
 {
 	static const uint32_t modes[] = {
 		0,
@@ -796,7 +798,7 @@ static void op_lock(struct fz_thread *t)
 	fz_ioctl(t, fd_of(t), FZ_LOCK, &a);
 }
 
-static void op_dump(struct fz_thread *t)
+static void op_dump(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_dump a = { 0 };
@@ -812,7 +814,7 @@ static void op_dump(struct fz_thread *t)
 	fz_ioctl(t, fd_of(t), FZ_DUMP, &a);
 }
 
-static void op_method_get(struct fz_thread *t)
+static void op_method_get(struct fz_thread *t, enum fz_op op)
 {
 	struct rtm_method_get a = { 0 };
 
@@ -822,7 +824,7 @@ static void op_method_get(struct fz_thread *t)
 	fz_ioctl(t, fd_of(t), FZ_METHOD_GET, &a);
 }
 
-static void op_method_invoke(struct fz_thread *t)
+static void op_method_invoke(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_method_invoke a = { 0 };
@@ -852,7 +854,7 @@ static void op_method_invoke(struct fz_thread *t)
 		fz_seen(t, FZ_COOKIE, a.cookie);
 }
 
-static void op_method_ctl(struct fz_thread *t)
+static void op_method_ctl(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_method_ctl a = { 0 };
@@ -890,77 +892,70 @@ void fz_op(struct fz_thread *t, enum fz_op op)
 	fz_op_valid(t, op, fz_chance(&t->rng, 50));
 }
 
+static void op_notify_get(struct fz_thread *t, enum fz_op op)
+{
+	fz_notify_get(t, fd_of(t), fz_own_handle(t, FZ_NOTIFY), false);
+}
+
+static void op_bad_cmd(struct fz_thread *t, enum fz_op op)
+{
+	fz_bad_cmd(t, fd_of(t));
+}
+
+/*
+ * The generator of each op, and its weight: the ones that build state
+ * (registrations, next hops, routes) and read it back are the most
+ * frequent; the ones that tear down a lot (deregister) rare, so that
+ * there is state to fuzz.
+ */
+static const struct {
+	void (*fn)(struct fz_thread *t, enum fz_op op);
+	uint8_t weight;
+} gens[FZ_NR_OPS] = {
+	[FZ_REGISTER]		= { op_register, 2 },
+	[FZ_DEREGISTER]		= { op_deregister, 1 },
+	[FZ_GET_ENTITIES]	= { op_get_entities, 3 },
+	[FZ_GET_ENTITY_INFO]	= { op_get_entity_info, 3 },
+	[FZ_REFERENCE]		= { op_handles, 4 },
+	[FZ_RELEASE]		= { op_handles, 5 },
+	[FZ_ADD_NEXTHOP]	= { op_add_nexthop, 8 },
+	[FZ_FIND_NEXTHOP]	= { op_nexthop_key, 3 },
+	[FZ_DELETE_NEXTHOP]	= { op_nexthop_key, 3 },
+	[FZ_GET_NEXTHOP_INFO]	= { op_get_nexthop_info, 3 },
+	[FZ_ADD_ROUTE]		= { op_add_route, 12 },
+	[FZ_DELETE_ROUTE]	= { op_delete_route, 5 },
+	[FZ_GET_ROUTE_INFO]	= { op_get_route_info, 5 },
+	[FZ_GET_DEST]		= { op_get_dest, 5 },
+	[FZ_GET_EXACT_ROUTE]	= { op_get_exact_route, 4 },
+	[FZ_HOLD_DEST]		= { op_hold_dest, 3 },
+	[FZ_ADD_ROUTES]		= { op_bulk_routes, 5 },
+	[FZ_DELETE_ROUTES]	= { op_bulk_routes, 3 },
+	[FZ_LOOKUP]		= { op_lookup, 3 },
+	[FZ_ENUM_CREATE]	= { op_enum_create, 4 },
+	[FZ_ENUM_GET]		= { op_enum_get, 5 },
+	[FZ_ENUM_DELETE]	= { op_object, 3 },
+	[FZ_LIST_CREATE]	= { op_object, 3 },
+	[FZ_LIST_INSERT]	= { op_list_insert, 4 },
+	[FZ_LIST_DELETE]	= { op_object, 2 },
+	[FZ_NOTIFY_REGISTER]	= { op_notify_register, 3 },
+	[FZ_NOTIFY_GET]		= { op_notify_get, 3 },
+	[FZ_NOTIFY_DEST]	= { op_notify_dest, 4 },
+	[FZ_NOTIFY_DEREGISTER]	= { op_object, 2 },
+	[FZ_LOCK]		= { op_lock, 4 },
+	[FZ_DUMP]		= { op_dump, 3 },
+	[FZ_METHOD_GET]		= { op_method_get, 2 },
+	[FZ_METHOD_INVOKE]	= { op_method_invoke, 3 },
+	[FZ_METHOD_CTL]		= { op_method_ctl, 2 },
+	[FZ_BAD_CMD]		= { op_bad_cmd, 1 },
+};
+
 void fz_op_valid(struct fz_thread *t, enum fz_op op, bool valid)
 {
 	fz_arena_reset(&t->arena);
 	t->valid = valid;
-	switch (op) {
-	case FZ_REGISTER:		op_register(t); break;
-	case FZ_DEREGISTER:		op_deregister(t); break;
-	case FZ_GET_ENTITIES:		op_get_entities(t); break;
-	case FZ_GET_ENTITY_INFO:	op_get_entity_info(t); break;
-	case FZ_REFERENCE:
-	case FZ_RELEASE:		op_handles(t, op); break;
-	case FZ_ADD_NEXTHOP:		op_add_nexthop(t); break;
-	case FZ_FIND_NEXTHOP:
-	case FZ_DELETE_NEXTHOP:		op_nexthop_key(t, op); break;
-	case FZ_GET_NEXTHOP_INFO:	op_get_nexthop_info(t); break;
-	case FZ_ADD_ROUTE:		op_add_route(t); break;
-	case FZ_DELETE_ROUTE:		op_delete_route(t); break;
-	case FZ_GET_ROUTE_INFO:		op_get_route_info(t); break;
-	case FZ_GET_DEST:		op_get_dest(t); break;
-	case FZ_GET_EXACT_ROUTE:	op_get_exact_route(t); break;
-	case FZ_HOLD_DEST:		op_hold_dest(t); break;
-	case FZ_ADD_ROUTES:
-	case FZ_DELETE_ROUTES:		op_bulk_routes(t, op); break;
-	case FZ_LOOKUP:			op_lookup(t); break;
-	case FZ_ENUM_CREATE:		op_enum_create(t); break;
-	case FZ_ENUM_GET:		op_enum_get(t); break;
-	case FZ_ENUM_DELETE:		op_object(t, op, FZ_ENUM); break;
-	case FZ_LIST_CREATE:		op_object(t, op, FZ_LIST); break;
-	case FZ_LIST_INSERT:		op_list_insert(t); break;
-	case FZ_LIST_DELETE:		op_object(t, op, FZ_LIST); break;
-	case FZ_NOTIFY_REGISTER:	op_notify_register(t); break;
-	case FZ_NOTIFY_GET:
-		fz_notify_get(t, fd_of(t), fz_own_handle(t, FZ_NOTIFY), false);
-		break;
-	case FZ_NOTIFY_DEST:		op_notify_dest(t); break;
-	case FZ_NOTIFY_DEREGISTER:	op_object(t, op, FZ_NOTIFY); break;
-	case FZ_LOCK:			op_lock(t); break;
-	case FZ_DUMP:			op_dump(t); break;
-	case FZ_METHOD_GET:		op_method_get(t); break;
-	case FZ_METHOD_INVOKE:		op_method_invoke(t); break;
-	case FZ_METHOD_CTL:		op_method_ctl(t); break;
-	case FZ_BAD_CMD:		fz_bad_cmd(t, fd_of(t)); break;
-	default:			break;
-	}
+	if (op < FZ_NR_OPS && gens[op].fn)
+		gens[op].fn(t, op);
 }
-
-/*
- * Weights of the ioctls: the ones that build state (registrations, next
- * hops, routes) and read it back are the most frequent; the ones that
- * tear down a lot (deregister) rare, so that there is state to fuzz.
- */
-static const uint8_t weights[FZ_NR_OPS] = {
-	[FZ_REGISTER] = 2,	[FZ_DEREGISTER] = 1,
-	[FZ_GET_ENTITIES] = 3,	[FZ_GET_ENTITY_INFO] = 3,
-	[FZ_REFERENCE] = 4,	[FZ_RELEASE] = 5,
-	[FZ_ADD_NEXTHOP] = 8,	[FZ_FIND_NEXTHOP] = 3,
-	[FZ_DELETE_NEXTHOP] = 3, [FZ_GET_NEXTHOP_INFO] = 3,
-	[FZ_ADD_ROUTE] = 12,	[FZ_DELETE_ROUTE] = 5,
-	[FZ_GET_ROUTE_INFO] = 5, [FZ_GET_DEST] = 5,
-	[FZ_GET_EXACT_ROUTE] = 4, [FZ_HOLD_DEST] = 3,
-	[FZ_ADD_ROUTES] = 5,	[FZ_DELETE_ROUTES] = 3,
-	[FZ_LOOKUP] = 3,	[FZ_ENUM_CREATE] = 4,
-	[FZ_ENUM_GET] = 5,	[FZ_ENUM_DELETE] = 3,
-	[FZ_LIST_CREATE] = 3,	[FZ_LIST_INSERT] = 4,
-	[FZ_LIST_DELETE] = 2,	[FZ_NOTIFY_REGISTER] = 3,
-	[FZ_NOTIFY_GET] = 3,	[FZ_NOTIFY_DEST] = 4,
-	[FZ_NOTIFY_DEREGISTER] = 2, [FZ_LOCK] = 4,
-	[FZ_DUMP] = 3,		[FZ_METHOD_GET] = 2,
-	[FZ_METHOD_INVOKE] = 3,	[FZ_METHOD_CTL] = 2,
-	[FZ_BAD_CMD] = 1,
-};
 
 void fz_random_op(struct fz_thread *t)
 {
@@ -968,14 +963,14 @@ void fz_random_op(struct fz_thread *t)
 
 	for (op = 0; op < FZ_NR_OPS; op++)
 		if (fz_cfg->ops & 1ULL << op)
-			total += weights[op];
+			total += gens[op].weight;
 	pick = fz_below(&t->rng, total);
 	for (op = 0; op < FZ_NR_OPS; op++) {
 		if (!(fz_cfg->ops & 1ULL << op))
 			continue;
-		if (pick < weights[op])
+		if (pick < gens[op].weight)
 			break;
-		pick -= weights[op];
+		pick -= gens[op].weight;
 	}
 	if (op < FZ_NR_OPS)
 		fz_op(t, op);

@@ -180,7 +180,7 @@ bool fz_errno_allowed(enum fz_op op, int err)
 	case FZ_POLL:
 		return err == EINTR;
 	default:
-		return in(err, common, sizeof(common) / sizeof(common[0])) ||
+		return in(err, common, ARRAY_SIZE(common)) ||
 		       extra(op, err);
 	}
 }
@@ -192,7 +192,7 @@ void fz_violation(const char *fmt, ...)
 
 	__atomic_fetch_add(&fz_tally->violations, 1, __ATOMIC_RELAXED);
 	i = __atomic_fetch_add(&fz_tally->nlog, 1, __ATOMIC_RELAXED);
-	if (i >= sizeof(fz_tally->log) / sizeof(fz_tally->log[0]))
+	if (i >= ARRAY_SIZE(fz_tally->log))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(fz_tally->log[i], sizeof(fz_tally->log[i]), fmt, ap);
@@ -223,7 +223,7 @@ static const char *errno_name(int e)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].e == e)
 			return names[i].name;
 	return "other";
@@ -231,7 +231,7 @@ static const char *errno_name(int e)
 
 void fz_report(FILE *out)
 {
-	const unsigned int ncol = sizeof(columns) / sizeof(columns[0]);
+	const unsigned int ncol = ARRAY_SIZE(columns);
 	uint64_t total[FZ_NERRNO] = { 0 }, all = 0, sum, other;
 	unsigned int op, c, e;
 	bool listed;
