@@ -22,6 +22,17 @@ static int fd_of(struct fz_thread *t)
 	return fz_slot_fd(t->slot);
 }
 
+/*
+ * An answer's count must stay within what was asked (a count the kernel
+ * makes up would have it write beyond the caller's buffer).
+ */
+static void check_count(enum fz_op op, int err, uint32_t asked, uint32_t got)
+{
+	if ((!err || err == -ENOSPC) && got > asked)
+		fz_violation("%s: %u entries written into room for %u",
+			     fz_op_name(op), got, asked);
+}
+
 /* The good memory behind a pointer the generator made, or NULL. */
 static void *good_at(uint64_t p, void *good)
 {
@@ -230,6 +241,10 @@ static void op_get_entities(struct fz_thread *t, enum fz_op op)
 	a.infos = fz_chance(&t->rng, 40) ? 0 :
 		  fz_buf(t, room * sizeof(struct rtm_entity_info), &infos);
 	err = fz_ioctl(t, fd_of(t), FZ_GET_ENTITIES, &a);
+	check_count(FZ_GET_ENTITIES, err, room, a.count);
+	if (err == -ENOSPC && a.total <= a.count)
+		fz_violation("GET_ENTITIES: ENOSPC with %u of %u written",
+			     a.count, a.total);
 	if ((!err || err == -ENOSPC) && good_at(a.handles, handles)) {
 		uint64_t *h = handles;
 		unsigned int i;
@@ -562,7 +577,7 @@ static int enum_get(struct fz_thread *t, uint32_t type, uint64_t handle)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_enum_get a = { 0 };
-	uint32_t room, i;
+	uint32_t room, i, asked;
 	size_t len;
 	void *good;
 	int err;
@@ -578,7 +593,9 @@ static int enum_get(struct fz_thread *t, uint32_t type, uint64_t handle)
 	if (fz_chance(r, 5) && len)
 		len -= fz_below(r, (uint32_t)len);
 	a.buf = fz_buf(t, len, &good);
+	asked = a.count;
 	err = fz_ioctl(t, fd_of(t), FZ_ENUM_GET, &a);
+	check_count(FZ_ENUM_GET, err, asked, a.count);
 	if (err || !good_at(a.buf, good))
 		return err;
 	if (a.type == RTM_ENUM_DESTS) {
@@ -741,6 +758,7 @@ void fz_notify_get(struct fz_thread *t, int fd, uint64_t sub, bool plain)
 		a.buf = fz_buf(t, len, &good);
 		err = fz_ioctl(t, fd, FZ_NOTIFY_GET, &a);
 	}
+	check_count(FZ_NOTIFY_GET, err, room, a.count);
 	if (err || !good_at(a.buf, good))
 		return;
 	harvest_dest_infos(t, good, a.count, len);
@@ -802,7 +820,7 @@ static void op_dump(struct fz_thread *t, enum fz_op op)
 {
 	struct fz_rng *r = &t->rng;
 	struct rtm_dump a = { 0 };
-	uint32_t room;
+	uint32_t room, asked;
 	void *good;
 
 	a.flags = fz_flags(t, RTM_DUMP_CONTINUE);
@@ -811,7 +829,9 @@ static void op_dump(struct fz_thread *t, enum fz_op op)
 	room = a.count > 32 ? 32 : a.count;
 	a.entries = fz_buf(t, room * sizeof(struct rtm_dump_entry), &good);
 	fz_address(t, &a.cursor);
-	fz_ioctl(t, fd_of(t), FZ_DUMP, &a);
+	asked = a.count;
+	check_count(FZ_DUMP, fz_ioctl(t, fd_of(t), FZ_DUMP, &a), asked,
+		    a.count);
 }
 
 static void op_method_get(struct fz_thread *t, enum fz_op op)
@@ -849,7 +869,11 @@ static void op_method_invoke(struct fz_thread *t, enum fz_op op)
 	a.output = fz_buf(t, room, &good);
 	a.reserved = fz_reserved(t);
 	a.cookie = fz_chance(r, 90) ? 0 : fz_handle(t, FZ_COOKIE);
+	room = a.output_size;
 	err = fz_ioctl(t, fd_of(t), FZ_METHOD_INVOKE, &a);
+	if ((!err || err == -ENOSPC) && a.output_size > room)
+		fz_violation("METHOD_INVOKE: %u bytes of output for room %u",
+			     a.output_size, room);
 	if (err == -EINTR && a.cookie)
 		fz_seen(t, FZ_COOKIE, a.cookie);
 }
