@@ -42,7 +42,7 @@
 static const char *const small_params[] = {
 	"max_nexthops_in_route=3",
 	"max_handles_in_enum=4",
-	"max_holds=96",
+	"max_holds=32",
 	"max_instances=2",
 	"event_queue_len=16",
 	"max_routes=24",
