@@ -76,6 +76,17 @@ out:
 	return err;
 }
 
+/* Whether the batch's next hops are all live; the table lock is held. */
+static bool rtm_bulk_nexthops_live(const struct rtm_bulk *b)
+{
+	u32 i;
+
+	for (i = 0; i < b->nnh; i++)
+		if (b->nh[i]->obj.state != RTM_NEXTHOP_STATE_CREATED)
+			return false;
+	return true;
+}
+
 /* Build the attribute template of one entry. */
 static int rtm_bulk_tmpl(struct rtm_bulk *b, const struct rtm_route_entry *e,
 			 struct rtm_attr *tmpl)
@@ -223,11 +234,19 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 			break;
 		}
 		mutex_lock(&b.t->lock);
-		for (i = 0; i < n; i++) {
+		/*
+		 * A batch whose next hops are not all live changes nothing;
+		 * one deleted while the batch runs fails the entries that use
+		 * it (rtm_route_apply()).
+		 */
+		i = 0;
+		if (add && !arg->done && !rtm_bulk_nexthops_live(&b))
+			err = -EINVAL;
+		while (!err && i < n) {
 			err = add ? rtm_bulk_add_one(&b, &ent[i], &last) :
 				    rtm_bulk_del_one(&b, &ent[i]);
-			if (err)
-				break;
+			if (!err)
+				i++;
 		}
 		if (last) {
 			rtm_attr_put_locked(b.t, last);

@@ -254,6 +254,18 @@ static void rtm_notify_delete_locked(struct rtm_notify *n)
 	rtm_notify_put(n);
 }
 
+/* Entries in a table's change queues, stale ones too; table lock held. */
+unsigned long rtm_notify_queued(struct rtm_table *t)
+{
+	unsigned long subs = t->subs_used, n = 0;
+	unsigned int i;
+
+	lockdep_assert_held(&t->lock);
+	for_each_set_bit(i, &subs, RTM_MAX_SUBS)
+		n += t->subs[i]->tail - t->subs[i]->head;
+	return n;
+}
+
 /* End the subscriptions of a deregistering entity; table lock held. */
 void rtm_notify_flush(struct rtm_entity *e)
 {

@@ -371,6 +371,15 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		r = fresh;
 	}
 	if (req->ttl != RTM_TTL_INFINITE || req->list) {
+		/*
+		 * The extension is found by the route's id.  A new route's
+		 * id is reserved, to be found only once nothing can fail.
+		 */
+		if (fresh) {
+			err = rtm_obj_reserve(t->rn, &fresh->obj);
+			if (err)
+				goto out;
+		}
 		err = rtm_route_ext_prepare(r, &prep);
 		if (err)
 			goto out;
@@ -387,7 +396,10 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	rtm_best_save(d, &before);
 	refcount_inc(&req->attr->ref);
 	touched = req->attr->views;
+	rtm_route_ext_install(r, prep);
 	if (fresh) {
+		if (fresh->obj.id)
+			rtm_obj_commit(t->rn, &fresh->obj);
 		rtm_dest_get(d);
 		rtm_obj_get(&self->obj);
 		RCU_INIT_POINTER(fresh->attr, req->attr);
@@ -401,7 +413,6 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		rcu_assign_pointer(r->attr, req->attr);
 		WRITE_ONCE(r->esi, req->esi);
 	}
-	rtm_route_ext_install(r, prep);
 	rtm_route_ttl_set(r, req->ttl);
 	if (req->list)
 		rtm_list_move(req->list, r);
@@ -419,8 +430,11 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		rtm_attr_put_locked(t, old);
 	err = 0;
 out:
-	if (fresh)
+	if (fresh) {
+		if (fresh->obj.id)
+			rtm_obj_cancel(t->rn, &fresh->obj);
 		kmem_cache_free(rtm_route_cache, fresh);
+	}
 	rtm_dest_put_locked(d);
 	return err;
 }

@@ -600,6 +600,7 @@ struct rtm_notify {
 u32 rtm_notify_change(struct rtm_dest *d, const struct rtm_best *before,
 		      u32 touched);
 void rtm_notify_refill(struct rtm_entity *e);
+unsigned long rtm_notify_queued(struct rtm_table *t);
 void rtm_notify_flush(struct rtm_entity *e);
 int rtm_notify_register_ioctl(struct rtm_reg *reg, void *data);
 int rtm_notify_deregister_ioctl(struct rtm_reg *reg, void *data);

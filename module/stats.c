@@ -24,14 +24,23 @@ static int rtm_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "events_lost %ld\n",
 		   atomic_long_read(&rn->stats.events_lost));
 
-	/* Per table: what it holds and the memory of it, in bytes. */
+	/*
+	 * Per table: what it holds, the memory of it in bytes, and the
+	 * entries of its change queues.
+	 */
 	mutex_lock(&rn->lock);
-	list_for_each_entry(t, &rn->tables, node)
+	list_for_each_entry(t, &rn->tables, node) {
+		unsigned long queued;
+
+		mutex_lock(&t->lock);
+		queued = rtm_notify_queued(t);
+		mutex_unlock(&t->lock);
 		seq_printf(seq,
-			   "table %u %u dests %lu routes %lu nexthops %lu attrs %lu bytes %zu\n",
+			   "table %u %u dests %lu routes %lu nexthops %lu attrs %lu bytes %zu queued %lu\n",
 			   t->instance, t->family, READ_ONCE(t->ndests),
 			   READ_ONCE(t->nroutes), READ_ONCE(t->nnexthops),
-			   READ_ONCE(t->nattrs), rtm_table_bytes(t));
+			   READ_ONCE(t->nattrs), rtm_table_bytes(t), queued);
+	}
 	mutex_unlock(&rn->lock);
 	return 0;
 }

@@ -360,10 +360,6 @@ static inline bool untouched(const void *p, size_t len)
 /* A table's counters                                                   */
 /* ------------------------------------------------------------------ */
 
-struct table_stats {
-	long dests, routes, nexthops;
-};
-
 /*
  * The counters of table (@instance, @family) of the calling thread's
  * namespace, zero if it has no such table yet; 0 or -errno.
@@ -371,30 +367,11 @@ struct table_stats {
 static inline int read_table(USHORT instance, USHORT family,
 			     struct table_stats *ts)
 {
-	char line[512];
-	unsigned int inst, fam;
-	long d, r, n;
-	FILE *f;
+	int err = read_table_stats(instance, family, ts);
 
-	memset(ts, 0, sizeof(*ts));
-	f = fopen(RTM_STATS, "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "table %u %u dests %ld routes %ld nexthops %ld",
-			   &inst, &fam, &d, &r, &n) != 5)
-			continue;
-		if (inst == instance && fam == family) {
-			ts->dests = d;
-			ts->routes = r;
-			ts->nexthops = n;
-		}
-	}
-	fclose(f);
-	return 0;
+	return err == -ENOENT ? 0 : err;
 }
 
-/* Poll until the table's counters equal @want, for at most @timeout_ms. */
 static inline bool table_settle(USHORT instance, USHORT family,
 				const struct table_stats *want,
 				struct table_stats *got, int timeout_ms)

@@ -24,7 +24,8 @@
  *                        REGISTER is made anyway), to narrow a finding down
  *      RTM_FUZZ_CHILDREN 0: no child processes (no second namespace, no
  *                        unprivileged callers)
- *      RTM_KO            rtm.ko to reload (default /rtm/rtm.ko, /rtm.ko)
+ *      RTM_KO            rtm.ko to reload (vm-tests.sh sets it; without it
+ *                        the run keeps the limits loaded)
  */
 #include <sys/mount.h>
 
@@ -32,8 +33,6 @@
 #include "rtm_selftest.h"
 #include "module_util.h"
 #include "fuzz/fuzz.h"
-
-#define MAX_HOLDERS	4
 
 /*
  * Small limits: a few registrations' worth of objects reach each of them.
@@ -58,9 +57,8 @@ static const char *const small_params[] = {
 };
 
 FIXTURE(fuzz) {
-	struct kmod rtm;		/* as it was: put back after */
-	struct kmod holders[MAX_HOLDERS];
-	int nholders;
+	struct mod_set mods;		/* as they were: put back after */
+	bool saved;
 	bool reloaded;
 };
 
@@ -114,55 +112,30 @@ static void print_file(const char *path)
 
 FIXTURE_SETUP(fuzz)
 {
-	char dir[512], hdir[] = "/sys/module/rtm/holders";
-	const char *ko = rtm_ko_path();
-	struct dirent *de;
-	DIR *d;
-
-	memset(self, 0, sizeof(*self));
-	if (!ko || !kmod_loaded("rtm"))
-		return;
-	snprintf(self->rtm.name, sizeof(self->rtm.name), "rtm");
-	snprintf(self->rtm.path, sizeof(self->rtm.path), "%s", ko);
-	kmod_read_params("rtm", self->rtm.params, sizeof(self->rtm.params));
-	snprintf(dir, sizeof(dir), "%s", ko);
-	*strrchr(dir, '/') = '\0';
-	d = opendir(hdir);
-	while (d && (de = readdir(d)) && self->nholders < MAX_HOLDERS) {
-		struct kmod *h = &self->holders[self->nholders];
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(h->name, sizeof(h->name), "%s", de->d_name);
-		snprintf(h->path, sizeof(h->path), "%s/%s.ko", dir, de->d_name);
-		kmod_read_params(h->name, h->params, sizeof(h->params));
-		self->nholders++;
-	}
-	if (d)
-		closedir(d);
+	self->saved = mods_save(&self->mods) == 0;
+	self->reloaded = false;
 }
 
 /* Put rtm.ko back with the parameters it had, and its users. */
 FIXTURE_TEARDOWN(fuzz)
 {
-	int i, err;
+	int err;
 
 	if (!self->reloaded)
 		return;
-	err = kmod_unload_wait("rtm", WAIT_MS);
-	if (err && kmod_loaded("rtm"))
-		fprintf(stderr, "# rmmod rtm after fuzzing: %s\n",
+	err = mods_restore(&self->mods);
+	if (err)
+		fprintf(stderr, "# putting rtm.ko back after fuzzing: %s\n",
 			strerror(-err));
-	if (!kmod_loaded("rtm") && kmod_load(self->rtm.path, self->rtm.params))
-		fprintf(stderr, "# could not load %s %s again\n",
-			self->rtm.path, self->rtm.params);
-	for (i = 0; i < self->nholders; i++)
-		if (!kmod_loaded(self->holders[i].name) &&
-		    kmod_load(self->holders[i].path, self->holders[i].params))
-			fprintf(stderr, "# could not load %s again\n",
-				self->holders[i].path);
-	if (!kmod_wait_path(RTM_DEV, true, WAIT_MS))
-		fprintf(stderr, "# " RTM_DEV " did not come back\n");
+}
+
+/* Whether the loaded rtm.ko has the parameter @name. */
+static bool has_param(const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), RTM_PARAMS "/%s", name);
+	return access(path, F_OK) == 0;
 }
 
 /* Reload rtm.ko with small limits; 0 or -errno. */
@@ -170,6 +143,7 @@ static int reload_small(struct __test_metadata *_metadata,
 			FIXTURE_DATA(fuzz) *self)
 {
 	char params[1024] = "", param[64];
+	long long end = now_ms() + WAIT_MS;
 	size_t used = 0;
 	unsigned int i;
 	int err;
@@ -177,28 +151,19 @@ static int reload_small(struct __test_metadata *_metadata,
 	for (i = 0; i < ARRAY_SIZE(small_params); i++) {
 		snprintf(param, sizeof(param), "%s", small_params[i]);
 		*strchr(param, '=') = '\0';
-		if (!kmod_has_param("rtm", param))
+		if (!has_param(param))
 			continue;
 		used += snprintf(params + used, sizeof(params) - used, "%s%s",
 				 used ? " " : "", small_params[i]);
 	}
-	for (i = 0; i < (unsigned int)self->nholders; i++) {
-		if (access(self->holders[i].path, R_OK))
-			return -ENOENT;
-		err = kmod_unload_wait(self->holders[i].name, WAIT_MS);
-		if (err)
-			return err;
-	}
 	/* Files of earlier tests may still be closing. */
-	err = kmod_unload_wait("rtm", WAIT_MS);
-	if (err)
-		return err;
+	while (refcnt("rtm") > 0 && now_ms() < end)
+		usleep(20000);
 	self->reloaded = true;
-	err = kmod_load(self->rtm.path, params);
-	if (err)
-		return err;
-	TH_LOG("rtm.ko reloaded with %s", params);
-	return kmod_wait_path(RTM_DEV, true, WAIT_MS) ? 0 : -ENODEV;
+	err = mods_reload(&self->mods, params);
+	if (!err)
+		TH_LOG("rtm.ko reloaded with %s", params);
+	return err;
 }
 
 TEST_F_TIMEOUT(fuzz, run, 30 * 24 * 3600)
@@ -210,7 +175,7 @@ TEST_F_TIMEOUT(fuzz, run, 30 * 24 * 3600)
 	bool settled;
 
 	REQUIRE_RTM();
-	if (self->rtm.path[0]) {
+	if (self->saved) {
 		err = reload_small(_metadata, self);
 		ASSERT_EQ(0, err) TH_LOG("reloading rtm.ko: %s", strerror(-err));
 	} else {

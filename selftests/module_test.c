@@ -11,88 +11,33 @@
  * it last.  It needs the module file: RTM_KO (set by vm-tests.sh), and the
  * users' files next to it.
  */
-#include <libgen.h>
-
 #include "kselftest_harness.h"
-#include "rtm_selftest.h"
 #include "module_util.h"
 
 #define INST		6
 #define PROTO		0x8000
-#define MAX_HOLDERS	4
 
 FIXTURE(module) {
-	struct kmod rtm;
-	struct kmod holders[MAX_HOLDERS];
-	int nholders;
+	struct mod_set mods;
+	bool saved;
 	int fd;
 };
 
-static long refcnt(const char *name)
-{
-	char path[512];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 FIXTURE_SETUP(module)
 {
-	const char *ko = getenv("RTM_KO");
-	char dir[512], hdir[] = "/sys/module/rtm/holders";
-	struct dirent *de;
-	DIR *d;
-
 	self->fd = -1;
-	self->nholders = 0;
-	memset(&self->rtm, 0, sizeof(self->rtm));
-	if (!ko || !*ko || access(ko, R_OK))
-		return;		/* the test skips */
-	snprintf(self->rtm.name, sizeof(self->rtm.name), "rtm");
-	snprintf(self->rtm.path, sizeof(self->rtm.path), "%s", ko);
-	kmod_read_params("rtm", self->rtm.params, sizeof(self->rtm.params));
-	snprintf(dir, sizeof(dir), "%s", ko);
-	dirname(dir);
-
-	d = opendir(hdir);
-	while (d && (de = readdir(d)) && self->nholders < MAX_HOLDERS) {
-		struct kmod *h = &self->holders[self->nholders];
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(h->name, sizeof(h->name), "%s", de->d_name);
-		snprintf(h->path, sizeof(h->path), "%s/%s.ko", dir, de->d_name);
-		kmod_read_params(h->name, h->params, sizeof(h->params));
-		self->nholders++;
-	}
-	if (d)
-		closedir(d);
+	/* Without the files to load again the test skips. */
+	self->saved = mods_save(&self->mods) == 0;
 }
 
 /* Whatever happened, leave rtm.ko and its users loaded as they were. */
 FIXTURE_TEARDOWN(module)
 {
-	int i;
-
 	if (self->fd >= 0)
 		close(self->fd);
-	if (!self->rtm.path[0])
-		return;
-	if (!kmod_loaded("rtm") && kmod_load(self->rtm.path, self->rtm.params))
-		fprintf(stderr, "# could not load %s again\n", self->rtm.path);
-	for (i = 0; i < self->nholders; i++)
-		if (!kmod_loaded(self->holders[i].name) &&
-		    kmod_load(self->holders[i].path, self->holders[i].params))
-			fprintf(stderr, "# could not load %s again\n",
-				self->holders[i].path);
+	if (self->saved && mods_restore(&self->mods))
+		fprintf(stderr, "# could not load %s and its users again\n",
+			self->mods.rtm.path);
 }
 
 TEST_F_TIMEOUT(module, unload_while_open, 600)
@@ -104,62 +49,57 @@ TEST_F_TIMEOUT(module, unload_while_open, 600)
 	int i, err;
 
 	REQUIRE_RTM();
-	if (!self->rtm.path[0])
-		SKIP(return, "RTM_KO does not name a readable rtm.ko: not unloading");
-	ASSERT_TRUE(kmod_loaded("rtm"));
-	for (i = 0; i < self->nholders; i++)
-		if (access(self->holders[i].path, R_OK))
-			SKIP(return, "%s uses rtm.ko, and %s is not there to reload",
-			     self->holders[i].name, self->holders[i].path);
+	if (!self->saved)
+		SKIP(return, "RTM_KO (%s) or a user of rtm.ko is not there to load again: not unloading",
+		     getenv("RTM_KO") ?: "unset");
+	ASSERT_TRUE(module_loaded("rtm"));
 
 	/* Users of rtm.ko pin it too: take them out of the way first. */
-	for (i = 0; i < self->nholders; i++)
-		ASSERT_ERRNO(0, kmod_unload(self->holders[i].name))
-			TH_LOG("rmmod %s", self->holders[i].name);
+	for (i = 0; i < self->mods.nholders; i++)
+		ASSERT_ERRNO(0, delete_module(self->mods.holders[i].name))
+			TH_LOG("rmmod %s", self->mods.holders[i].name);
 
 	/* An open file pins the module, registered or not. */
 	self->fd = rtm_open();
 	ASSERT_LE(0, self->fd);
 	EXPECT_LE(1, refcnt("rtm"));
-	err = kmod_unload("rtm");
+	err = delete_module("rtm");
 	if (err == -ENOSYS)
 		SKIP(return, "no module unloading in this kernel");
 	/* The kernel says EWOULDBLOCK (6.1, 6.12); EBUSY would do as well. */
 	EXPECT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
 		TH_LOG("delete_module with /dev/rtm open: %d (%s)", err,
 		       strerror(-err));
-	ASSERT_TRUE(kmod_loaded("rtm"));
+	ASSERT_TRUE(module_loaded("rtm"));
 	ASSERT_ERRNO(0, raw_register(self->fd, INST, AF_INET, PROTO, 1, 0,
 				     NULL));
-	err = kmod_unload("rtm");
+	err = delete_module("rtm");
 	EXPECT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
 		TH_LOG("delete_module with an entity registered: %d (%s)",
 		       err, strerror(-err));
-	ASSERT_TRUE(kmod_loaded("rtm"));
+	ASSERT_TRUE(module_loaded("rtm"));
 
 	/* Closed: it goes. */
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = -1;
 	EXPECT_EQ(0, refcnt("rtm"));
-	ASSERT_ERRNO(0, kmod_unload("rtm"));
-	EXPECT_FALSE(kmod_loaded("rtm"));
-	EXPECT_TRUE(kmod_wait_path(RTM_DEV, false, WAIT_MS))
-		TH_LOG(RTM_DEV " is still there");
+	ASSERT_ERRNO(0, delete_module("rtm"));
+	EXPECT_FALSE(module_loaded("rtm"));
+	EXPECT_TRUE(wait_path(RTM_DEV, false)) TH_LOG(RTM_DEV " is still there");
 	/* The library says the configuration is missing. */
 	EXPECT_WIN(ERROR_FILE_NOT_FOUND,
 		   RtmRegisterEntity(&info, NULL, NULL, FALSE, &prof, &h));
 
 	/* And back, as it was. */
-	ASSERT_ERRNO(0, kmod_load(self->rtm.path, self->rtm.params))
-		TH_LOG("insmod %s %s", self->rtm.path, self->rtm.params);
-	for (i = 0; i < self->nholders; i++)
-		ASSERT_ERRNO(0, kmod_load(self->holders[i].path,
-					  self->holders[i].params))
-			TH_LOG("insmod %s", self->holders[i].path);
-	kmod_read_params("rtm", params, sizeof(params));
-	EXPECT_STREQ(self->rtm.params, params);
-	ASSERT_TRUE(kmod_wait_path(RTM_DEV, true, WAIT_MS))
-		TH_LOG(RTM_DEV " did not come back");
+	ASSERT_ERRNO(0, load_module(&self->mods.rtm))
+		TH_LOG("insmod %s %s", self->mods.rtm.path,
+		       self->mods.rtm.params);
+	for (i = 0; i < self->mods.nholders; i++)
+		ASSERT_ERRNO(0, load_module(&self->mods.holders[i]))
+			TH_LOG("insmod %s", self->mods.holders[i].path);
+	read_params("rtm", params, sizeof(params));
+	EXPECT_STREQ(self->mods.rtm.params, params);
+	ASSERT_TRUE(wait_path(RTM_DEV, true)) TH_LOG(RTM_DEV " did not come back");
 	ASSERT_WIN(NO_ERROR,
 		   RtmRegisterEntity(&info, NULL, NULL, FALSE, &prof, &h));
 	if (module_param("max_handles_in_enum") >= 0)

@@ -945,6 +945,54 @@ TEST(status_and_ignore)
 }
 
 /*
+ * A dest changed and ignored over and over, by a subscriber that never
+ * drains, must not grow its queue: the queue holds at most one entry per
+ * dest of the table (after its first 64), and the one pending dest still
+ * comes out once, in its latest state.
+ */
+TEST(change_and_ignore_stays_bounded)
+{
+	const unsigned int rounds = 3000;
+	struct table_stats ts;
+	RTM_NET_ADDRESS d;
+	RTM_DEST_INFO di;
+	RTM_DEST_HANDLE dh;
+	RTM_NOTIFY_HANDLE n;
+	struct dent c[2];
+	struct ent a, b;
+	unsigned int i;
+
+	REQUIRE_RTM();
+	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
+	ASSERT_WIN(NO_ERROR, ent_reg(&b, INST, AF_INET, PROTO_B, 1, NULL));
+	n = subscribe(_metadata, a.h, RTM_VIEW_MASK_UCAST, RTM_CHANGE_TYPE_ALL,
+		      NULL);
+	d = pfx(AF_INET, 10, 77, 0, 0, 16);
+	ASSERT_WIN(NO_ERROR, rt_add_simple(b.h, &d, 1, 1, NULL));
+	dh = dest_of(_metadata, a.h, &d, &di);
+
+	for (i = 0; i < rounds; i++) {
+		ASSERT_WIN(NO_ERROR, rt_add_simple(b.h, &d, 1, 2 + i % 2, NULL));
+		ASSERT_WIN(NO_ERROR, RtmIgnoreChangedDests(a.h, n, 1, &dh));
+	}
+	ASSERT_EQ(0, read_table_stats(INST, AF_INET, &ts));
+	EXPECT_GE(64L, ts.queued)
+		TH_LOG("%ld queue entries after %u rounds on %ld dests",
+		       ts.queued, rounds, ts.dests);
+
+	/* Changed once more and not ignored: it comes out, once. */
+	ASSERT_WIN(NO_ERROR, rt_add_simple(b.h, &d, 1, 9, NULL));
+	ASSERT_EQ(1U, drain(_metadata, a.h, n, 1, 2, c, 2));
+	EXPECT_EQ(dh, c[0].dest);
+	ASSERT_EQ(0, read_table_stats(INST, AF_INET, &ts));
+	EXPECT_EQ(0L, ts.queued);
+	EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(a.h, &di));
+	EXPECT_WIN(NO_ERROR, RtmDeregisterFromChangeNotification(a.h, n));
+	EXPECT_WIN(NO_ERROR, RtmDeregisterEntity(b.h));
+	EXPECT_WIN(NO_ERROR, RtmDeregisterEntity(a.h));
+}
+
+/*
  * Changed dests go back through RtmReleaseChangedDests only, once; it
  * takes nothing else, and works after the subscription ended.
  */

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 
 #include "rtm_bulk.h"
+#include "rtm_selftest.h"
 
 /* Bytes checked behind every buffer RTM writes into. */
 #define GUARD_LEN	64
@@ -302,42 +303,18 @@ static inline RTM_DEST_INFO *di_alloc(unsigned int nviews)
 /* Per-table counters                                                  */
 /* ------------------------------------------------------------------ */
 
-struct table_counts {
-	long dests, routes, nexthops;
-};
-
 /*
  * The counters of table (@inst, @fam) from /proc/net/rtm/stats: 0, or
  * -ENOENT when there is no such table yet, or -errno.
  */
-static inline int read_table(USHORT inst, USHORT fam, struct table_counts *c)
+static inline int read_table(USHORT inst, USHORT fam, struct table_stats *c)
 {
-	unsigned int i, f;
-	long d, r, n;
-	char line[256];
-	int ret = -ENOENT;
-	FILE *file;
-
-	memset(c, 0, sizeof(*c));
-	file = fopen(RTM_STATS, "r");
-	if (!file)
-		return -errno;
-	while (fgets(line, sizeof(line), file)) {
-		if (sscanf(line, "table %u %u dests %ld routes %ld nexthops %ld",
-			   &i, &f, &d, &r, &n) != 5 || i != inst || f != fam)
-			continue;
-		c->dests = d;
-		c->routes = r;
-		c->nexthops = n;
-		ret = 0;
-	}
-	fclose(file);
-	return ret;
+	return read_table_stats(inst, fam, c);
 }
 
 /* Poll until the table holds nothing (or has never existed). */
 static inline bool table_empty_settle(USHORT inst, USHORT fam,
-				      struct table_counts *got, int timeout_ms)
+				      struct table_stats *got, int timeout_ms)
 {
 	long long end = now_ms() + timeout_ms;
 	int err;
@@ -398,7 +375,7 @@ static inline uint64_t filetime(const FILETIME *f)
 
 /* Table (@inst, @fam) holds no dest, route or next hop (after WAIT_MS). */
 #define EXPECT_TABLE_EMPTY(inst, fam) do {				\
-	struct table_counts tc_;					\
+	struct table_stats tc_;					\
 									\
 	EXPECT_TRUE(table_empty_settle((inst), (fam), &tc_, WAIT_MS))	\
 		TH_LOG("table %u/%u: dests %ld routes %ld nexthops %ld", \
@@ -406,7 +383,7 @@ static inline uint64_t filetime(const FILETIME *f)
 } while (0)
 
 #define EXPECT_TABLE(inst, fam, d, r, n) do {				\
-	struct table_counts tc_;					\
+	struct table_stats tc_;					\
 									\
 	ASSERT_EQ(0, read_table((inst), (fam), &tc_));			\
 	EXPECT_EQ((long)(d), tc_.dests);				\

@@ -247,6 +247,42 @@ static inline int read_stats_steady(struct rtm_stats *s, int timeout_ms)
 	return err;
 }
 
+/* A table's line of /proc/net/rtm/stats. */
+struct table_stats {
+	long dests, routes, nexthops, attrs, bytes;
+	long queued;		/* entries of its change queues */
+};
+
+/*
+ * The counters of table (@inst, @fam) of the calling thread's namespace:
+ * 0, -ENOENT (all zero) when it has no such table yet, or -errno.
+ */
+static inline int read_table_stats(USHORT inst, USHORT fam,
+				   struct table_stats *ts)
+{
+	unsigned int i, f;
+	char line[512];
+	int ret = -ENOENT;
+	FILE *file;
+
+	memset(ts, 0, sizeof(*ts));
+	file = fopen(RTM_STATS, "r");
+	if (!file)
+		return -errno;
+	while (fgets(line, sizeof(line), file)) {
+		struct table_stats t;
+
+		if (sscanf(line, "table %u %u dests %ld routes %ld nexthops %ld attrs %ld bytes %ld queued %ld",
+			   &i, &f, &t.dests, &t.routes, &t.nexthops, &t.attrs,
+			   &t.bytes, &t.queued) != 8 || i != inst || f != fam)
+			continue;
+		*ts = t;
+		ret = 0;
+	}
+	fclose(file);
+	return ret;
+}
+
 /* A module parameter of rtm.ko as a number, or -1. */
 static inline long module_param(const char *name)
 {
