@@ -7,6 +7,10 @@
 #   make check        build everything and run every test in QEMU
 #   make vm           a shell in a VM with rtm.ko, the library and the tools
 #   make bench        the benchmark, in a VM, against the kernel's own FIB
+#   make fuzz SECONDS=N SEED=S   fuzz /dev/rtm for N seconds (default 600)
+#                     in a VM on the debug kernel, from seed S (default:
+#                     from the clock; printed, and repeats each thread's
+#                     choices); output in build/logs/fuzz-SEED.out
 #   make kernel       the debug test kernel (cached under build/kernel/)
 #   make module-debug|module-6.1|module-6.12   rtm.ko for a test kernel
 #   make install      library, headers and tools (PREFIX, DESTDIR)
@@ -23,7 +27,7 @@ DESTDIR ?=
 VERSION := 0.1.0
 DKMS_SOURCES := Kbuild dkms.conf module uapi
 
-.PHONY: all module lib tools selftests check demo vm bench install \
+.PHONY: all module lib tools selftests check demo vm bench fuzz install \
 	module-install dkms-install clean kernel module-debug module-6.1 \
 	module-6.12
 
@@ -52,6 +56,9 @@ vm:
 
 bench:
 	tools/vm/bench
+
+fuzz:
+	tools/vm/fuzz $(or $(SECONDS),600) $(SEED)
 
 # The test kernels: the debug kernel, and rtm.ko built for a test kernel.
 kernel:

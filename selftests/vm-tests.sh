@@ -21,8 +21,9 @@
 # Exits 0 if nothing failed, 1 otherwise.
 #
 # env: RTM_SELFTESTS_BIN   directory of the programs (build/selftests)
-#      RTM_SELFTESTS_LAST  programs run after the others ("limits_test
-#                          module_test": they unload and reload rtm.ko)
+#      RTM_SELFTESTS_LAST  programs run after the others ("fuzz_test
+#                          limits_test module_test": they unload and reload
+#                          rtm.ko)
 #      RTM_KO              rtm.ko, for those to reload (default
 #                          /rtm/rtm.ko, where tools/vm/run puts it, or /rtm.ko)
 #      RTM_KUNIT_KO        the KUnit suites' module (default: rtm_kunit.ko
@@ -34,7 +35,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 root=${here%/*}
 bindir=${RTM_SELFTESTS_BIN:-$root/build/selftests}
-last=${RTM_SELFTESTS_LAST:-limits_test module_test}
+last=${RTM_SELFTESTS_LAST:-fuzz_test limits_test module_test}
 suites=${RTM_KUNIT_SUITES:-rtm*}
 kunit_dir=${RTM_KUNIT_DIR:-/sys/kernel/debug/kunit}
 prog_timeout=${RTM_SELFTEST_TIMEOUT:-1200}
