@@ -298,6 +298,7 @@ struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
 	*attr = ctx.attr;
 	return *d ? ctx.best : NULL;
 }
+RTM_EXPORT_INTERNAL(rtm_lookup_best);
 
 /* What a forwarding lookup reports of route @r of @d, chosen by @attr. */
 static void rtm_lookup_fill(struct rtm_lookup_result *res, struct rtm_dest *d,

@@ -34,14 +34,6 @@ FIXTURE(module) {
 	int fd;
 };
 
-static bool module_loaded(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return access(path, F_OK) == 0;
-}
-
 /* "name=value ..." of the module's readable parameters. */
 static void read_params(const char *name, char *out, size_t len)
 {
@@ -73,24 +65,6 @@ static void read_params(const char *name, char *out, size_t len)
 		fclose(f);
 	}
 	closedir(d);
-}
-
-static int delete_module(const char *name)
-{
-	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
-static int load_module(const struct mod *m)
-{
-	int fd, err = 0;
-
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (syscall(SYS_finit_module, fd, m->params, 0))
-		err = -errno;
-	close(fd);
-	return err;
 }
 
 static long refcnt(const char *name)
@@ -164,11 +138,13 @@ FIXTURE_TEARDOWN(module)
 		close(self->fd);
 	if (!self->rtm.path[0])
 		return;
-	if (!module_loaded("rtm") && load_module(&self->rtm))
+	if (!module_loaded("rtm") &&
+	    load_module(self->rtm.path, self->rtm.params))
 		fprintf(stderr, "# could not load %s again\n", self->rtm.path);
 	for (i = 0; i < self->nholders; i++)
 		if (!module_loaded(self->holders[i].name) &&
-		    load_module(&self->holders[i]))
+		    load_module(self->holders[i].path,
+				self->holders[i].params))
 			fprintf(stderr, "# could not load %s again\n",
 				self->holders[i].path);
 }
@@ -227,10 +203,11 @@ TEST_F_TIMEOUT(module, unload_while_open, 600)
 		   RtmRegisterEntity(&info, NULL, NULL, FALSE, &prof, &h));
 
 	/* And back, as it was. */
-	ASSERT_ERRNO(0, load_module(&self->rtm))
+	ASSERT_ERRNO(0, load_module(self->rtm.path, self->rtm.params))
 		TH_LOG("insmod %s %s", self->rtm.path, self->rtm.params);
 	for (i = 0; i < self->nholders; i++)
-		ASSERT_ERRNO(0, load_module(&self->holders[i]))
+		ASSERT_ERRNO(0, load_module(self->holders[i].path,
+					    self->holders[i].params))
 			TH_LOG("insmod %s", self->holders[i].path);
 	read_params("rtm", params, sizeof(params));
 	EXPECT_STREQ(self->rtm.params, params);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the rtm kselftests: identities, the namespace's
- * counters in /proc/net/rtm/stats, module parameters, an event recorder for
- * RTM_EVENT_CALLBACKs, peer processes driven over pipes, capabilities and
- * raw ioctls.
+ * counters in /proc/net/rtm/stats, module parameters, loading modules, an
+ * event recorder for RTM_EVENT_CALLBACKs, peer processes driven over pipes,
+ * capabilities and raw ioctls.
  *
  * Everything here is static inline and independent of kselftest_harness.h,
  * so that forked peers (which must not use the harness's ASSERT_*, whose
@@ -262,6 +262,54 @@ static inline long module_param(const char *name)
 		value = -1;
 	fclose(f);
 	return value;
+}
+
+/* ------------------------------------------------------------------ */
+/* Kernel modules                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Whether module @name is loaded. */
+static inline bool module_loaded(const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+/* Load the module file @path with @params ("" for none); 0 or -errno. */
+static inline int load_module(const char *path, const char *params)
+{
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, params, 0))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Unload module @name, failing (-EWOULDBLOCK) rather than waiting. */
+static inline int delete_module(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+/*
+ * The file of module @name (e.g. "rtm_bench") built beside rtm.ko, where
+ * the VM's init and vm-tests.sh find it: next to RTM_KO, else in /rtm.
+ */
+static inline void module_beside_rtm(const char *name, char *path, size_t len)
+{
+	const char *ko = getenv("RTM_KO");
+	const char *slash = ko ? strrchr(ko, '/') : NULL;
+
+	if (slash)
+		snprintf(path, len, "%.*s/%s.ko", (int)(slash - ko), ko, name);
+	else
+		snprintf(path, len, "/rtm/%s.ko", name);
 }
 
 /* ------------------------------------------------------------------ */
