@@ -390,6 +390,8 @@ int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
 			err = -EFAULT;
 			break;
 		}
+		/* A batch is up to RTM_MAX_BATCH lookups: let others run. */
+		cond_resched();
 	}
 out:
 	kvfree(addr);
