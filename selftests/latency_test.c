@@ -178,6 +178,21 @@ static struct {
 	unsigned long wakeups;
 } probe;
 
+/*
+ * A TAP comment line, out at once: the harness ends a test with _exit(),
+ * which would drop what stdio still buffers when stdout is a pipe.
+ */
+static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
 static long long ts_ns(const struct timespec *t)
 {
 	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
@@ -1271,11 +1286,11 @@ static void report(struct __test_metadata *_metadata, long long limit_ns)
 				used = sizeof(runs) - 1;
 		}
 		if (!s->samples) {
-			ksft_print_msg("    - %s: no wake-up during it\n",
+			note("    - %s: no wake-up during it\n",
 				       kind_name[k]);
 			continue;
 		}
-		ksft_print_msg("%5.1f ms %s (runs %s; %lu wake-ups, %lu/%lu/%lu over %d/%d/%d ms; longest wait %.1f ms)\n",
+		note("%5.1f ms %s (runs %s; %lu wake-ups, %lu/%lu/%lu over %d/%d/%d ms; longest wait %.1f ms)\n",
 			       s->worst_ns / 1e6, kind_name[k], runs,
 			       s->samples, s->over[0], s->over[1], s->over[2],
 			       over_ms[0], over_ms[1], over_ms[2],
@@ -1336,7 +1351,7 @@ TEST_F_TIMEOUT(latency, ioctls, 1200)
 	ASSERT_EQ(0, unshare(CLONE_NEWNET)) TH_LOG("unshare: %s",
 						   strerror(errno));
 	ASSERT_ERRNO(0, load_prefixes(path, c->t)) TH_LOG("reading %s", path);
-	ksft_print_msg("table: %zu IPv4 and %zu IPv6 prefixes\n", c->t[0].n,
+	note("table: %zu IPv4 and %zu IPv6 prefixes\n", c->t[0].n,
 		       c->t[1].n);
 	c->max_holds = module_param("max_holds");
 	c->max_nexthops = module_param("max_nexthops");
@@ -1366,7 +1381,7 @@ TEST_F_TIMEOUT(latency, ioctls, 1200)
 		SKIP(return, "no count of timer interrupts (perf, irq_vectors:local_timer_entry) to tell the host's stops of the CPU from the kernel's stretches by");
 	probe.tick_ns = tick_length();
 	ASSERT_LT(0, probe.tick_ns) TH_LOG("no tick on CPU %d", probe.cpu);
-	ksft_print_msg("%s, preemption %s, tick %.2f ms\n", u.release, model,
+	note("%s, preemption %s, tick %.2f ms\n", u.release, model,
 		       probe.tick_ns / 1e6);
 
 	probe.kind = K_OTHER;
@@ -1380,7 +1395,7 @@ TEST_F_TIMEOUT(latency, ioctls, 1200)
 	t = mono_ns();
 	ASSERT_ERRNO(0, open_regs(c));
 	ASSERT_ERRNO(0, full_load(c));
-	ksft_print_msg("full load: %.1f s\n", (mono_ns() - t) / 1e9);
+	note("full load: %.1f s\n", (mono_ns() - t) / 1e9);
 
 	t = mono_ns();
 	for (round = 0; round < ROUNDS; round++) {
@@ -1401,13 +1416,13 @@ TEST_F_TIMEOUT(latency, ioctls, 1200)
 		run_end(K_OTHER);
 		spin(100);
 	}
-	ksft_print_msg("rounds: %.1f s\n", (mono_ns() - t) / 1e9);
+	note("rounds: %.1f s\n", (mono_ns() - t) / 1e9);
 
 	t = mono_ns();
 	for (fi = 0; fi < NFAM; fi++)
 		ASSERT_ERRNO(0, load_owner(c, fi));
 	run_end(K_LIST_INSERT);
-	ksft_print_msg("owners loaded up: %.1f s\n", (mono_ns() - t) / 1e9);
+	note("owners loaded up: %.1f s\n", (mono_ns() - t) / 1e9);
 
 	/*
 	 * The owners go, the IPv4 one by RTM_IOC_DEREGISTER (then its file
@@ -1430,14 +1445,14 @@ TEST_F_TIMEOUT(latency, ioctls, 1200)
 		ASSERT_EQ(0, err);
 		run_end(k);
 	}
-	ksft_print_msg("owners down: %.1f s\n", (mono_ns() - t) / 1e9);
+	note("owners down: %.1f s\n", (mono_ns() - t) / 1e9);
 
 	probe.stop = 1;
 	pthread_join(self->probe, NULL);
 	self->probing = false;
 	ASSERT_ERRNO(0, probe.err) TH_LOG("the probe could not read its schedstat");
 	close(probe.ticks);
-	ksft_print_msg("%lu wake-ups in all\n", probe.wakeups);
+	note("%lu wake-ups in all\n", probe.wakeups);
 	report(_metadata, limit_ns);
 }
 
