@@ -124,14 +124,14 @@ enum kind {
 
 static const char *const kind_name[K_NKINDS] = {
 	[K_USER] = "no ioctl, user space spinning (the floor)",
-	[K_OTHER] = "other calls (setup, releases) and user space between",
+	[K_OTHER] = "other calls (registrations, subscriptions, NOTIFY_DEST, ENUM_CREATE, LIST_CREATE, small releases) and user space",
 	[K_LOAD] = "RTM_IOC_ADD_ROUTES: the full load, 65536 new routes a call",
-	[K_DUMP] = "RTM_IOC_DUMP: a view with 2 routes, over the whole table",
+	[K_DUMP] = "RTM_IOC_DUMP: a view with 3 routes, over the whole table",
 	[K_ENUM_OWN_DESTS] = "RTM_IOC_ENUM_GET: RTM_ENUM_OWN_DESTS of an entity owning nothing",
 	[K_ENUM_ROUTES_NONE] = "RTM_IOC_ENUM_GET: routes by criteria nothing matches",
 	[K_ENUM_DESTS] = "RTM_IOC_ENUM_GET: 128 dests, held",
 	[K_ENUM_ROUTES] = "RTM_IOC_ENUM_GET: 128 own routes, held",
-	[K_NOTIFY_GET] = "RTM_IOC_NOTIFY_GET: overflowed queue, 1 dest pending at the end",
+	[K_NOTIFY_GET] = "RTM_IOC_NOTIFY_GET: overflowed queue, 2 dests pending at the ends",
 	[K_NOTIFY_DEREGISTER] = "RTM_IOC_NOTIFY_DEREGISTER: overflowed subscription",
 	[K_LOOKUP] = "RTM_IOC_LOOKUP: 65536 addresses",
 	[K_DELETE_ROUTES] = "RTM_IOC_DELETE_ROUTES: 65536 routes",
@@ -332,7 +332,7 @@ static void *probe_main(void *arg)
 }
 
 /*
- * A run of a kind ends: its worst wake-up is kept.  The probe cannot run
+ * A run of a kind ends: its worst stretch is kept.  The probe cannot run
  * while this thread does (same CPU, lower priority), so no lock is needed.
  */
 static void run_end(enum kind k)
@@ -444,19 +444,30 @@ static uint16_t fam_of(int fi)
 }
 
 /*
- * The two multicast routes the subscriptions watch, at the very end of the
- * walk order: A, whose changes overflow the queues, and Z, pending when
- * the walk starts, found last.
+ * The multicast routes the subscriptions watch, at the ends of the walk
+ * order (no real prefix is there): A, whose changes overflow the queues,
+ * and Y and Z, pending but in no queue, the first and the last dests.
  */
-static struct rtm_net_address far_prefix(int fi, bool z)
+enum edge { EDGE_A, EDGE_Y, EDGE_Z };
+
+static struct rtm_net_address edge_prefix(int fi, enum edge e)
 {
 	struct rtm_net_address a = { .family = fam_of(fi) };
-	unsigned int bytes = fi ? 16 : 4;
+	unsigned int bits = fi ? 128 : 32;
 
-	memset(a.addr, 0xff, bytes);
-	a.num_bits = (uint16_t)(z ? bytes * 8 : bytes * 8 - 8);
-	if (!z)
-		a.addr[bytes - 1] = 0;
+	switch (e) {
+	case EDGE_A:		/* 255.255.255.0/24, ffff:...:ff00/120 */
+		memset(a.addr, 0xff, bits / 8 - 1);
+		a.num_bits = (uint16_t)(bits - 8);
+		break;
+	case EDGE_Y:		/* 0.0.0.0/8, ::/8 */
+		a.num_bits = 8;
+		break;
+	case EDGE_Z:		/* 255.255.255.255/32, ffff:...:ffff/128 */
+		memset(a.addr, 0xff, bits / 8);
+		a.num_bits = (uint16_t)bits;
+		break;
+	}
 	return a;
 }
 
@@ -467,7 +478,7 @@ struct reg {
 	uint64_t nh;
 	uint64_t subs[NSUBS];
 	unsigned int nsubs;
-	uint64_t a_route, z_route;	/* the multicast routes */
+	uint64_t edge_route[3];		/* the multicast routes */
 };
 
 struct ctx {
@@ -478,7 +489,7 @@ struct ctx {
 	struct rtm_net_address *addrs;	/* BATCH lookup addresses */
 	struct rtm_lookup_result *res;
 	struct rtm_dump_entry dump[ENUM_MAX];
-	unsigned char buf[ENUM_MAX * 128];
+	unsigned char buf[ENUM_MAX * RTM_DEST_INFO_SIZE(1)];
 	long max_holds, max_nexthops;
 };
 
@@ -580,9 +591,9 @@ static int route_dest(struct reg *r, uint64_t route, uint64_t *dest)
  * NSUBS subscriptions of the owner to changes in the multicast view, each
  * overflowed while the table has only the dest A: changing A and ignoring
  * it leaves a stale entry each time, and a queue grows no longer than the
- * table's dests.  Then Z is added, pending but in no queue: a
- * subscription finds it only by walking the whole table, which by then
- * holds the full load (unicast only, which the subscriptions ignore).
+ * table's dests.  Then Z and Y are added, pending but in no queue: a
+ * subscription finds them only by walking the table, which by then holds
+ * the full load (unicast only, which the subscriptions ignore).
  */
 static int overflow_subs(struct reg *r, int fi)
 {
@@ -601,25 +612,29 @@ static int overflow_subs(struct reg *r, int fi)
 			return err;
 		r->subs[r->nsubs++] = nr.handle;
 	}
-	err = add_route(K_ADD_ROUTE, r, far_prefix(fi, false),
-			RTM_VIEW_MASK_MCAST, 1, &r->a_route);
+	err = add_route(K_ADD_ROUTE, r, edge_prefix(fi, EDGE_A),
+			RTM_VIEW_MASK_MCAST, 1, &r->edge_route[EDGE_A]);
 	if (!err)
-		err = route_dest(r, r->a_route, &dest);
+		err = route_dest(r, r->edge_route[EDGE_A], &dest);
 	/* A queue starts at 64 entries: three times that overflows it. */
 	for (c = 0; !err && c < 200; c++) {
 		for (i = 0; !err && i < r->nsubs; i++)
 			err = notify_dest(r, r->subs[i], dest,
 					  RTM_NOTIFY_IGNORE);
 		if (!err)
-			err = add_route(K_ADD_ROUTE, r, far_prefix(fi, false),
+			err = add_route(K_ADD_ROUTE, r,
+					edge_prefix(fi, EDGE_A),
 					RTM_VIEW_MASK_MCAST, 2 + c % 2,
-					&r->a_route);
+					&r->edge_route[EDGE_A]);
 	}
 	for (i = 0; !err && i < r->nsubs; i++)
 		err = notify_dest(r, r->subs[i], dest, RTM_NOTIFY_IGNORE);
 	if (!err)
-		err = add_route(K_ADD_ROUTE, r, far_prefix(fi, true),
-				RTM_VIEW_MASK_MCAST, 1, &r->z_route);
+		err = add_route(K_ADD_ROUTE, r, edge_prefix(fi, EDGE_Z),
+				RTM_VIEW_MASK_MCAST, 1, &r->edge_route[EDGE_Z]);
+	if (!err)
+		err = add_route(K_ADD_ROUTE, r, edge_prefix(fi, EDGE_Y),
+				RTM_VIEW_MASK_MCAST, 1, &r->edge_route[EDGE_Y]);
 	return err;
 }
 
@@ -689,7 +704,7 @@ static int dump_mcast(struct ctx *c, int fi)
 	int err;
 
 	err = drive(K_DUMP, c->own[fi].fd, RTM_IOC_DUMP, &d);
-	if (!err && (d.count != 2 || !(d.flags & RTM_DUMP_END)))
+	if (!err && (d.count != 3 || !(d.flags & RTM_DUMP_END)))
 		err = -EPROTO;
 	run_end(K_DUMP);
 	return err;
@@ -764,54 +779,72 @@ static int enum_nothing(enum kind k, struct ctx *c, int fi)
 	return err;
 }
 
-/* The next overflowed subscription walks the table to Z, at its end. */
-static int notify_get(struct ctx *c, int fi)
+/*
+ * Take the one changed dest a subscription has for the next call, and
+ * release what its info holds (the dest, its best route and owner).
+ * Return: 0, or -EPROTO when it is not the dest of @want or not alone.
+ */
+static int notify_take(struct ctx *c, struct reg *r, uint64_t sub,
+		       struct rtm_net_address want)
 {
-	struct reg *r = &c->own[fi];
+	struct rtm_dest_info *di = (struct rtm_dest_info *)c->buf;
 	struct rtm_notify_get ng;
 	struct rtm_handles rel;
-	uint64_t dest;
+	uint64_t h[2];
 	int err;
 
-	if (!r->nsubs)
-		return -ENOSPC;
 	memset(&ng, 0, sizeof(ng));
 	ng.size = sizeof(ng);
-	ng.handle = r->subs[--r->nsubs];
+	ng.handle = sub;
 	ng.count = ENUM_MAX;
 	ng.buf = (uintptr_t)c->buf;
 	err = drive(K_NOTIFY_GET, r->fd, RTM_IOC_NOTIFY_GET, &ng);
-	run_end(K_NOTIFY_GET);
 	if (err)
 		return err;
-	if (ng.count != 1)
+	if (ng.count != 1 || di->address.num_bits != want.num_bits ||
+	    memcmp(di->address.addr, want.addr, sizeof(want.addr)))
 		return -EPROTO;
-	/* The changed dest info holds the dest, its best route and owner. */
-	dest = ((struct rtm_dest_info *)c->buf)->handle;
 	memset(&rel, 0, sizeof(rel));
 	rel.size = sizeof(rel);
 	rel.flags = RTM_HANDLES_CHANGED;
 	rel.kinds = RTM_KIND_DEST;
 	rel.count = 1;
-	rel.handles = (uintptr_t)&dest;
+	rel.handles = (uintptr_t)&di->handle;
 	err = rtm_ioctl(r->fd, RTM_IOC_RELEASE, &rel);
-	if (!err) {
-		struct rtm_dest_view *v = ((struct rtm_dest_info *)c->buf)->views;
-		uint64_t h[2] = { v->route, v->owner };
-
-		rel.flags = 0;
-		rel.kinds = RTM_KIND_ROUTE | RTM_KIND_ENTITY;
-		rel.count = 2;
-		rel.handles = (uintptr_t)h;
+	h[0] = di->views[0].route;
+	h[1] = di->views[0].owner;
+	rel.flags = 0;
+	rel.kinds = RTM_KIND_ROUTE | RTM_KIND_ENTITY;
+	rel.count = 2;
+	rel.handles = (uintptr_t)h;
+	if (!err)
 		err = rtm_ioctl(r->fd, RTM_IOC_RELEASE, &rel);
-	}
-	/* The subscription is done with: it goes (walking once more). */
-	if (!err) {
-		struct rtm_object o = { .size = sizeof(o), .handle = ng.handle };
+	return err;
+}
 
+/*
+ * The next overflowed subscription is drained.  Its first call finds Y,
+ * at the start of the walk, and stops there: Z, queued before Y in time,
+ * would come first from a queue, so this shows the walk is on.  Its
+ * second call walks the whole table to find Z at the end.
+ */
+static int notify_get(struct ctx *c, int fi)
+{
+	struct reg *r = &c->own[fi];
+	struct rtm_object o = { .size = sizeof(o) };
+	int err;
+
+	if (!r->nsubs)
+		return -ENOSPC;
+	o.handle = r->subs[--r->nsubs];
+	err = notify_take(c, r, o.handle, edge_prefix(fi, EDGE_Y));
+	if (!err)
+		err = notify_take(c, r, o.handle, edge_prefix(fi, EDGE_Z));
+	run_end(K_NOTIFY_GET);
+	/* Drained: it goes. */
+	if (!err)
 		err = drive(K_NOTIFY_DEREGISTER, r->fd,
 			    RTM_IOC_NOTIFY_DEREGISTER, &o);
-	}
 	return err;
 }
 
