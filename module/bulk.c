@@ -237,6 +237,8 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 		arg->done += i;
 		if (fatal_signal_pending(current))
 			err = err ?: -EINTR;
+		/* Others run between chunks, whatever the preemption model. */
+		cond_resched();
 	}
 
 	/* What was applied stays applied; @done tells how far it got. */
