@@ -40,8 +40,9 @@
  * nothing about how long an ioctl keeps the CPU; and lockdep and KASAN
  * slow every lock and memory access there several times over.
  *
- * It takes 3 to 4 minutes of VM time on a stock kernel under TCG, most of
- * it loading the table (45-85 s) and taking its owners down (60-110 s).
+ * It takes 2.5 to 3.5 minutes of VM time on a stock kernel under TCG
+ * (up to 6 with the host heavily loaded), most of it loading the table
+ * (27-55 s) and taking its owners down (44-95 s).
  *
  * env: RTM_LATENCY_PREFIXES  the table (default /data/prefixes.txt)
  *      RTM_LATENCY_PREEMPT   measure under this preemption model (none,
