@@ -258,6 +258,8 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 		arg->done += i;
 		if (fatal_signal_pending(current))
 			err = err ?: -EINTR;
+		/* Others run between chunks, whatever the preemption model. */
+		cond_resched();
 	}
 
 	/* What was applied stays applied; @done tells how far it got. */
@@ -319,6 +321,7 @@ struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
 	*attr = ctx.attr;
 	return *d ? ctx.best : NULL;
 }
+RTM_EXPORT_INTERNAL(rtm_lookup_best);
 
 /* What a forwarding lookup reports of route @r of @d, chosen by @attr. */
 static void rtm_lookup_fill(struct rtm_lookup_result *res, struct rtm_dest *d,
@@ -410,6 +413,8 @@ int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
 			err = -EFAULT;
 			break;
 		}
+		/* A batch is up to RTM_MAX_BATCH lookups: let others run. */
+		cond_resched();
 	}
 out:
 	kvfree(addr);

@@ -70,6 +70,7 @@ int rtm_dest_key(const struct rtm_table *t, const struct rtm_net_address *a,
 	}
 	return 0;
 }
+RTM_EXPORT_INTERNAL(rtm_dest_key);
 
 void rtm_dest_get(struct rtm_dest *d)
 {

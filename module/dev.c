@@ -47,7 +47,6 @@ union rtm_ioctl_arg {
 	struct rtm_notify_register notify_register;
 	struct rtm_notify_get notify_get;
 	struct rtm_notify_dest notify_dest;
-	struct rtm_bench_lookup bench;
 	struct rtm_method_get method_get;
 	struct rtm_method_invoke method_invoke;
 	struct rtm_method_ctl method_ctl;
@@ -139,8 +138,7 @@ static const struct rtm_ioctl_desc rtm_ioctls[] = {
 		  rtm_notify_dest, RTM_NOTIFY_DEST_SIZE_VER0),
 	RTM_IOCTL(RTM_IOC_NOTIFY_DEREGISTER, rtm_notify_deregister_ioctl,
 		  rtm_object, RTM_OBJECT_SIZE_VER0),
-	RTM_IOCTL(RTM_IOC_BENCH_LOOKUP, rtm_bench_ioctl,
-		  rtm_bench_lookup, RTM_BENCH_LOOKUP_SIZE_VER0),
+	/* 0x5d: once RTM_IOC_BENCH_LOOKUP; no entry, so -ENOTTY. */
 	RTM_IOCTL(RTM_IOC_LOCK, rtm_lock_ioctl, rtm_lock, RTM_LOCK_SIZE_VER0),
 	RTM_IOCTL(RTM_IOC_DUMP, rtm_dump_ioctl, rtm_dump, RTM_DUMP_SIZE_VER0),
 	RTM_IOCTL(RTM_IOC_METHOD_GET, rtm_method_get_ioctl,

@@ -538,6 +538,7 @@ int rtm_holds_reference(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds)
 		rtm_obj_put(obj);
 		if (err)
 			break;
+		cond_resched();
 	}
 	/*
 	 * Undo what was taken.  This fails only if another thread of the
@@ -573,6 +574,8 @@ void rtm_holds_drop_all(struct rtm_reg *reg)
 		mutex_unlock(&reg->hold_lock);
 		if (!WARN_ON_ONCE(!obj))
 			rtm_obj_put(obj);
+		/* up to max_holds of them */
+		cond_resched();
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_holds_drop_all);

@@ -18,7 +18,7 @@ struct rtm_net *rtm_net(const struct net *net)
 {
 	return net_generic(net, rtm_net_id);
 }
-EXPORT_SYMBOL_IF_KUNIT(rtm_net);
+RTM_EXPORT_INTERNAL(rtm_net);
 
 int rtm_net_setup(struct rtm_net *rn, struct net *net)
 {

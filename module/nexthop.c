@@ -177,8 +177,11 @@ void rtm_nexthops_flush(struct rtm_entity *e)
 	struct rb_node *n;
 
 	lockdep_assert_held(&e->table->lock);
-	while ((n = rb_first(&e->nexthops)))
+	while ((n = rb_first(&e->nexthops))) {
 		rtm_nexthop_delete_locked(rb_entry(n, struct rtm_nexthop, node));
+		/* up to max_nexthops of them */
+		cond_resched();
+	}
 }
 
 /* Read and check a next hop's key (and, for adds, its flags) from a client. */

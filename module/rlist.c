@@ -112,8 +112,11 @@ static void rtm_list_empty(struct rtm_route_list *l)
 	struct rtm_route *r;
 	unsigned long seq;
 
-	xa_for_each(&l->routes, seq, r)
+	xa_for_each(&l->routes, seq, r) {
 		rtm_list_move(NULL, r);
+		/* A list may hold all of an entity's routes. */
+		cond_resched();
+	}
 }
 
 /* Delete a list of an entity; the table lock is held. */

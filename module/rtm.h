@@ -33,6 +33,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <linux/rtm.h>
+#include <linux/export.h>
 #include <kunit/visibility.h>
 
 #include "compat.h"
@@ -71,6 +72,15 @@ enum rtm_kind {
 #define RTM_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 void *rtm_memdup_user(u64 uptr, size_t n, size_t size);
+
+/*
+ * Internals that rtm's test modules use (the KUnit suites' rtm_kunit.ko and
+ * the benchmark's rtm_bench.ko, which must build without KUnit too) go to
+ * a symbol namespace of their own, which a module has to import by name:
+ * no other module links against them by chance.  Symbols only the KUnit
+ * suites use stay EXPORT_SYMBOL_IF_KUNIT; a symbol is exported once.
+ */
+#define RTM_EXPORT_INTERNAL(sym)	EXPORT_SYMBOL_NS_GPL(sym, RTM_INTERNAL)
 
 #define RTM_KIND_MASK(kind)	(1U << ((kind) - 1))
 #define RTM_KIND_ALL		(RTM_KIND_MASK(RTM_OBJ_MAX + 1) - 1)
@@ -191,6 +201,7 @@ struct rtm_table {
 };
 
 struct rtm_table *rtm_table_get(struct rtm_net *rn, u16 instance, u16 family);
+struct rtm_table *rtm_table_find(struct rtm_net *rn, u16 instance, u16 family);
 void rtm_table_destroy(struct rtm_table *t);
 size_t rtm_table_bytes(struct rtm_table *t);
 
@@ -647,8 +658,6 @@ int rtm_method_get_ioctl(struct rtm_reg *reg, void *data);
 int rtm_method_invoke_ioctl(struct rtm_reg *reg, void *data);
 int rtm_method_ctl_ioctl(struct rtm_reg *reg, void *data);
 
-/* Lookup timing for the benchmark (bench.c). */
-int rtm_bench_ioctl(struct rtm_reg *reg, void *data);
 
 /* A registration: one open file of /dev/rtm (reg.c). */
 struct rtm_reg {

@@ -87,6 +87,19 @@ size_t rtm_table_bytes(struct rtm_table *t)
 	       READ_ONCE(t->attr_bytes) + READ_ONCE(t->dests.bytes);
 }
 
+/* The table of (instance, family), or NULL; @rn->lock held. */
+static struct rtm_table *rtm_table_find_locked(struct rtm_net *rn,
+					       u16 instance, u16 family)
+{
+	struct rtm_table *t;
+
+	lockdep_assert_held(&rn->lock);
+	list_for_each_entry(t, &rn->tables, node)
+		if (t->instance == instance && t->family == family)
+			return t;
+	return NULL;
+}
+
 /**
  * rtm_table_get - find or create the table of an (instance, family) pair
  * @rn: the namespace
@@ -106,14 +119,34 @@ struct rtm_table *rtm_table_get(struct rtm_net *rn, u16 instance, u16 family)
 		return ERR_PTR(-EBADMSG);
 
 	mutex_lock(&rn->lock);
-	list_for_each_entry(t, &rn->tables, node)
-		if (t->instance == instance && t->family == family)
-			goto out;
-	t = rtm_table_create(rn, instance, family);
-	if (!t)
-		t = ERR_PTR(-ENOMEM);
-out:
+	t = rtm_table_find_locked(rn, instance, family);
+	if (!t) {
+		t = rtm_table_create(rn, instance, family);
+		if (!t)
+			t = ERR_PTR(-ENOMEM);
+	}
 	mutex_unlock(&rn->lock);
 	return t;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_table_get);
+
+/**
+ * rtm_table_find - the table of an (instance, family) pair, if it exists
+ * @rn: the namespace
+ * @instance: RTM instance id
+ * @family: address family
+ *
+ * For readers that must not create a table (the benchmark's module).
+ * Tables live as long as the namespace, so the pointer needs no reference.
+ * Return: the table, or NULL.
+ */
+struct rtm_table *rtm_table_find(struct rtm_net *rn, u16 instance, u16 family)
+{
+	struct rtm_table *t;
+
+	mutex_lock(&rn->lock);
+	t = rtm_table_find_locked(rn, instance, family);
+	mutex_unlock(&rn->lock);
+	return t;
+}
+RTM_EXPORT_INTERNAL(rtm_table_find);

@@ -75,18 +75,39 @@ static inline int delete_module(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
-/* Load @m with its own parameters, or @params if not NULL; 0 or -errno. */
-static inline int load_module_with(const struct mod *m, const char *params)
+/* Load the module file @path with @params ("" for none); 0 or -errno. */
+static inline int load_module_file(const char *path, const char *params)
 {
 	int fd, err = 0;
 
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (syscall(SYS_finit_module, fd, params ? params : m->params, 0))
+	if (syscall(SYS_finit_module, fd, params, 0))
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+/* Load @m with its own parameters, or @params if not NULL; 0 or -errno. */
+static inline int load_module_with(const struct mod *m, const char *params)
+{
+	return load_module_file(m->path, params ? params : m->params);
+}
+
+/*
+ * The file of module @name (e.g. "rtm_bench") built beside rtm.ko, where
+ * the VM's init and vm-tests.sh find it: next to RTM_KO, else in /rtm.
+ */
+static inline void module_beside_rtm(const char *name, char *path, size_t len)
+{
+	const char *ko = getenv("RTM_KO");
+	const char *slash = ko ? strrchr(ko, '/') : NULL;
+
+	if (slash)
+		snprintf(path, len, "%.*s/%s.ko", (int)(slash - ko), ko, name);
+	else
+		snprintf(path, len, "/rtm/%s.ko", name);
 }
 
 static inline int load_module(const struct mod *m)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/rtm.h>
+#include <linux/rtm_bench.h>
 
 #include "rtmv2.h"
 #include "rtm_bulk.h"
@@ -138,7 +139,8 @@ struct rb_side {
 	RTM_ENTITY_HANDLE reg[NFAM];
 	RTM_REGN_PROFILE prof[NFAM];
 	RTM_NEXTHOP_HANDLE nh[NFAM];
-	int bench_fd[NFAM];		/* raw registrations for RTM_IOC_BENCH_LOOKUP, or -1 */
+	unsigned int instance;		/* the entities' RTM instance */
+	int bench_fd;			/* /dev/rtm_bench once opened, or -1 */
 	size_t batch;			/* routes per rtm_bulk_add_routes() */
 	struct rtm_route_entry *ent;	/* batch scratch */
 };
@@ -152,7 +154,7 @@ void rb_unload(struct rb_side *s, const struct family *f, int fi,
 /* Library lookups of a trace in batches; hits. */
 size_t rb_lookup(struct rb_side *s, int fi, const struct trace *tr,
 		  size_t batch);
-/* In-kernel timing (RTM_IOC_BENCH_LOOKUP): ns for @loops passes. */
+/* In-kernel timing (rtm_bench.ko): ns for @loops passes. */
 uint64_t rb_bench_lookup(struct rb_side *s, int fi, const struct trace *tr,
 			  enum rtm_bench_target target, unsigned int loops,
 			  uint32_t *hits);

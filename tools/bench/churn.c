@@ -8,7 +8,7 @@
  * Three pairs:
  *  - rtm churned through the library, the reader using rtm_bulk_lookup();
  *  - rtm churned through the library, the reader timing rtm's in-kernel
- *    lookups (RTM_IOC_BENCH_LOOKUP, the sum of the kernel's own timings);
+ *    lookups (rtm_bench.ko, the sum of the kernel's own timings);
  *  - the FIB churned through netlink (batched RTM_DELROUTE, RTM_NEWROUTE),
  *    the reader timing the FIB's in-kernel lookups the same way.
  * The writers' routes/s (withdrawals plus announcements) are figures too.

@@ -7,7 +7,7 @@
  *              the FIB with batched netlink RTM_NEWROUTE; routes/s
  *   memory     rtm's own accounting and slab caches; the FIB's
  *              fib_triestat and slab caches; MemFree dropped by each load
- *   lookups    in the kernel: RTM_IOC_BENCH_LOOKUP times rtm's and the FIB's
+ *   lookups    in the kernel: rtm_bench.ko times rtm's and the FIB's
  *              lookups of the same addresses (ns per lookup); from userspace:
  *              rtm_bulk_lookup() batches against one RTM_GETROUTE per address
  *   enumerate  RtmCreateDestEnum/RtmGetEnumDests/RtmReleaseDests against an
@@ -810,7 +810,7 @@ static void print_notes(const struct bench *b, const struct figs *g)
 	       "  dummy device, metric %d, in a scratch network namespace; "
 	       "IPv4 then IPv6, timed together.\n",
 	       b->o.load_batch, b->o.nl_batch, BENCH_METRIC);
-	printf("- in-kernel lookup: RTM_IOC_BENCH_LOOKUP times rtm's longest "
+	printf("- in-kernel lookup: rtm_bench.ko times rtm's longest "
 	       "match with its best route against\n"
 	       "  fib_table_lookup() / fib6_table_lookup() on the main table: "
 	       "%u passes over each trace\n"

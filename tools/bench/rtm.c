@@ -6,10 +6,10 @@
  * rtm_bulk_lookup(), the whole table enumerated with RtmCreateDestEnum,
  * RtmGetEnumDests and RtmReleaseDests, and a change subscriber.
  *
- * The in-kernel lookup timing (RTM_IOC_BENCH_LOOKUP) is no library call:
- * it goes through a registration of its own made with the raw ioctl; it
- * times the table of its (instance, family), which the loader's routes are
- * in.
+ * The in-kernel lookup timing is no library call and no part of rtm.ko:
+ * it is RTM_BENCH_IOC_LOOKUP of the test module rtm_bench.ko
+ * (/dev/rtm_bench, which tools/vm/bench loads), asked for the table of the
+ * loader's (instance, family) in this namespace.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,27 +64,7 @@ static DWORD register_entity(unsigned int rtm_instance, int af,
 	return RtmRegisterEntity(&info, NULL, NULL, FALSE, prof, reg);
 }
 
-/* A registration of its own for RTM_IOC_BENCH_LOOKUP. */
-static int register_raw(int af)
-{
-	struct rtm_register req;
-	int fd;
-
-	fd = open("/dev/" RTM_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		die("/dev/%s: %s", RTM_DEVICE_NAME, strerror(errno));
-	memset(&req, 0, sizeof(req));
-	req.size = sizeof(req);
-	req.entity.instance_id = 0;
-	req.entity.family = (__u16)af;
-	req.entity.protocol_id = PROTO_IP_OTHER;
-	req.entity.entity_instance_id = 4242;
-	if (ioctl(fd, RTM_IOC_REGISTER, &req))
-		die("RTM_IOC_REGISTER: %s", strerror(errno));
-	return fd;
-}
-
-/* Entities of RTM instance @instance; only instance 0 gets the timing fds. */
+/* Entities of RTM instance @instance. */
 void rb_open(struct rb_side *s, size_t batch, unsigned int instance)
 {
 	RTM_NEXTHOP_CHANGE_FLAGS change;
@@ -93,6 +73,8 @@ void rb_open(struct rb_side *s, size_t batch, unsigned int instance)
 	int fi;
 
 	memset(s, 0, sizeof(*s));
+	s->instance = instance;
+	s->bench_fd = -1;
 	s->batch = batch ? batch : 4096;
 	s->ent = xcalloc(s->batch, sizeof(*s->ent));
 	for (fi = 0; fi < NFAM; fi++) {
@@ -111,7 +93,6 @@ void rb_open(struct rb_side *s, size_t batch, unsigned int instance)
 		e = RtmAddNextHop(s->reg[fi], &nhi, &s->nh[fi], &change);
 		if (e)
 			die("RtmAddNextHop: %s", win32(e));
-		s->bench_fd[fi] = instance ? -1 : register_raw(af);
 	}
 }
 
@@ -119,11 +100,10 @@ void rb_close(struct rb_side *s)
 {
 	int fi;
 
-	for (fi = 0; fi < NFAM; fi++) {
+	for (fi = 0; fi < NFAM; fi++)
 		RtmDeregisterEntity(s->reg[fi]);
-		if (s->bench_fd[fi] >= 0)
-			close(s->bench_fd[fi]);
-	}
+	if (s->bench_fd >= 0)
+		close(s->bench_fd);
 	free(s->ent);
 }
 
@@ -209,14 +189,24 @@ uint64_t rb_bench_lookup(struct rb_side *s, int fi, const struct trace *tr,
 {
 	struct rtm_bench_lookup req;
 
+	/* Opened on first use: a run that times nothing needs no module. */
+	if (s->bench_fd < 0) {
+		s->bench_fd = open("/dev/" RTM_BENCH_DEVICE_NAME,
+				   O_RDWR | O_CLOEXEC);
+		if (s->bench_fd < 0)
+			die("/dev/%s: %s (rtm_bench.ko not loaded? "
+			    "tools/vm/bench loads it)", RTM_BENCH_DEVICE_NAME,
+			    strerror(errno));
+	}
 	memset(&req, 0, sizeof(req));
-	req.size = sizeof(req);
+	req.instance = (__u16)s->instance;
+	req.family = (__u16)af_of(fi);
 	req.target = target;
 	req.count = (__u32)(tr->n < RTM_MAX_BATCH ? tr->n : RTM_MAX_BATCH);
 	req.loops = loops;
 	req.addresses = (__u64)(uintptr_t)tr->a;
-	if (ioctl(s->bench_fd[fi], RTM_IOC_BENCH_LOOKUP, &req))
-		die("RTM_IOC_BENCH_LOOKUP (%s): %s",
+	if (ioctl(s->bench_fd, RTM_BENCH_IOC_LOOKUP, &req))
+		die("RTM_BENCH_IOC_LOOKUP (%s): %s",
 		    target == RTM_BENCH_RTM ? "rtm" : "fib", strerror(errno));
 	if (hits)
 		*hits = req.hits;
