@@ -300,19 +300,20 @@ int rtm_nexthop_add_ioctl(struct rtm_reg *reg, void *data)
 	/* Nothing fails from here on. */
 	arg->change_flags = 0;
 	if (fresh) {
-		if (fresh->obj.id)
-			rtm_obj_commit(t->rn, &fresh->obj);
 		rtm_obj_get(&self->obj);
 		fresh->owner = self;
 		rtm_nexthop_link(self, fresh);
 		self->nnexthops++;
 		t->nnexthops++;
 		arg->change_flags = RTM_NEXTHOP_CHANGE_NEW;
-		fresh = NULL;
 	}
 	WRITE_ONCE(nh->obj.flags, info.flags);
 	WRITE_ONCE(nh->esi, info.entity_specific_info);
 	rtm_nexthop_resolve(nh);
+	/* Whole now: a new one's id may be found. */
+	if (fresh && fresh->obj.id)
+		rtm_obj_commit(t->rn, &fresh->obj);
+	fresh = NULL;
 	if (hold) {
 		arg->handle = rtm_hold_commit(hold, &nh->obj);
 		mutex_unlock(&hold->hold_lock);

@@ -401,8 +401,6 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	touched = req->attr->views;
 	rtm_route_ext_install(r, prep);
 	if (fresh) {
-		if (fresh->obj.id)
-			rtm_obj_commit(t->rn, &fresh->obj);
 		rtm_dest_get(d);
 		rtm_obj_get(&self->obj);
 		RCU_INIT_POINTER(fresh->attr, req->attr);
@@ -410,6 +408,9 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		rtm_route_link(d, fresh);
 		self->nroutes++;
 		t->nroutes++;
+		/* Whole now: its id may be found. */
+		if (fresh->obj.id)
+			rtm_obj_commit(t->rn, &fresh->obj);
 	} else {
 		old = rtm_deref_locked(r->attr, t);
 		touched |= old->views;
