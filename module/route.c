@@ -382,8 +382,11 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		rtm_attr_put_locked(t, old);
 	err = 0;
 out:
-	if (fresh)
+	if (fresh) {
+		/* rtm_route_ext_prepare() may have given it a handle. */
+		rtm_obj_unpublish(t->rn, &fresh->obj);
 		kmem_cache_free(rtm_route_cache, fresh);
+	}
 	rtm_dest_put_locked(d);
 	return err;
 }
