@@ -10,7 +10,10 @@
  * of the kernel on the call's way (opening a file, creating a thread), or
  * in the kernel's debugging (kmemleak's metadata).  The count runs out when
  * the call makes fewer than n allocations: then every failure point of the
- * call has been tried once.
+ * call has been tried once.  A second pass makes every allocation from the
+ * n-th on fail as well (make-it-fail), which gets past the retries that
+ * absorb a single failure (an XArray node, a kvmalloc() falling back to
+ * vmalloc) to the error paths behind them.
  *
  * After each injected failure the call must report a Win32 error the case
  * accepts (ERROR_NOT_ENOUGH_MEMORY, mostly) and leave everything as it was:
@@ -24,12 +27,14 @@
  * which is then undone.  The bulk calls stop at the first failure and say
  * how far they got: exactly that many entries must have been applied.
  *
- * Each case runs in its own process and network namespace, with its memory
- * locked so that its own page faults do not take the injected failure.
- * Every case reports its failure points as a TAP comment,
- *	# failnth: RTM_IOC_ADD_ROUTE plain: 31 failure points (2 tolerated)
+ * Each case runs in its own process (the harness forks), all of them in
+ * one network namespace of their own, with the process's memory locked so
+ * that its page faults do not take the injected failure.  Every case
+ * reports its failure points as a TAP comment,
+ *	# failnth: RTM_IOC_ADD_ROUTE plain, watched: 15 failure points ...
  * and the last test sums them up per ioctl.  Kernels without fault
- * injection (Debian's) skip everything.
+ * injection (Debian's) skip everything.  Arguments name the only cases to
+ * run (failnth_test add_route lock).
  */
 #include <sched.h>
 #include <stdatomic.h>
@@ -133,7 +138,12 @@ static struct world {
 	const struct fcase *c;
 	unsigned int n;			/* the failure point being tried */
 	int failures;
-	int fnfd;			/* this thread's fail-nth */
+	struct {
+		DWORD st;
+		unsigned int n;
+	} errs_seen[4];			/* the errors injected failures gave */
+	unsigned int tolerated;		/* successes despite a failure */
+	struct failnth fn;		/* this thread's fail-nth */
 	struct fault_saved saved;
 	bool ready;
 
@@ -215,6 +225,7 @@ struct fcase {
 	DWORD errs[3];			/* errors accepted on a failure; {0}: ENOMEM */
 	bool nochange;			/* success changes nothing either */
 	bool partial;			/* a bulk call: the first W.done applied */
+	bool single_only;		/* no failing from the n-th on */
 	int (*setup)(void);		/* once, before the reference call */
 	void (*teardown)(void);		/* once, at the end */
 	int (*pre)(void);		/* each time, before the snapshot */
@@ -2414,9 +2425,11 @@ static const struct fcase cases[NCASES] = {
 	/*
 	 * Opening the device, registering, the event ring, and the
 	 * dispatcher thread (pthread_create: ERROR_NO_SYSTEM_RESOURCES).
+	 * Single failures only: a thread created while make-it-fail is set
+	 * inherits it, and would fail all its life.
 	 */
 	[C_REGISTER] = { "RTM_IOC_REGISTER", "with events, methods and opaque slot",
-	  .errs = ENOMEM_OR_THREAD, .pre = pre_register,
+	  .errs = ENOMEM_OR_THREAD, .single_only = true, .pre = pre_register,
 	  .call = call_register, .check = check_register,
 	  .undo = undo_register },
 	[C_DEREGISTER] = { "RTM_IOC_DEREGISTER", "with a next hop and a route",
@@ -2596,12 +2609,17 @@ static const struct fcase cases[NCASES] = {
 /* Failure points per case, for the summary (shared with the children). */
 struct tally {
 	int points[NCASES];		/* -1: did not run */
-	int tolerated[NCASES];
 };
 
 static struct tally *tally;
+static int netns_err;
 
-static void __attribute__((constructor)) tally_init(void)
+/*
+ * Before the harness forks the cases: the tally they share, and one
+ * network namespace for all of them, so that the tables are theirs alone
+ * (a namespace per case would cost more than most cases).
+ */
+static void __attribute__((constructor)) failnth_init(void)
 {
 	unsigned int i;
 
@@ -2611,6 +2629,8 @@ static void __attribute__((constructor)) tally_init(void)
 		abort();
 	for (i = 0; i < NCASES; i++)
 		tally->points[i] = -1;
+	if (!access("/proc/thread-self/fail-nth", W_OK) && rtm_present())
+		netns_err = unshare(CLONE_NEWNET) ? -errno : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2660,6 +2680,22 @@ static int world_build(void)
 	       NEED(dest_get(p4(10, 1, 1, 0, 24), &W.d3));
 }
 
+/*
+ * The caller lets go of every handle it holds (the objects stay, and so
+ * do their handles): each hold a call takes is then the first in its
+ * range of ids, which is where recording it allocates.
+ */
+static int world_unhold(void)
+{
+	HANDLE routes[3] = { W.r1, W.r2, W.r3 };
+	HANDLE hops[2] = { W.nh1, W.nh2 };
+	RTM_DEST_HANDLE d1 = W.d1, d3 = W.d3;
+
+	return NEED(RtmReleaseRoutes(W.e, 3, routes)) ||
+	       NEED(RtmReleaseNextHops(W.e, 2, hops)) ||
+	       NEED(dest_put(&d1)) || NEED(dest_put(&d3));
+}
+
 static bool accepted(const struct fcase *c, DWORD st)
 {
 	unsigned int i;
@@ -2672,6 +2708,23 @@ static bool accepted(const struct fcase *c, DWORD st)
 	return false;
 }
 
+static void count_error(DWORD st)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(W.errs_seen); i++) {
+		if (!W.errs_seen[i].n)
+			W.errs_seen[i].st = st;
+		if (W.errs_seen[i].st == st) {
+			W.errs_seen[i].n++;
+			return;
+		}
+	}
+}
+
+/* The state is the base one, checked last: no need to look again. */
+static bool base_known;
+
 /* After a success: the state of an undisturbed one, then undone. */
 static int after_success(void)
 {
@@ -2683,14 +2736,16 @@ static int after_success(void)
 		err |= c->undo();
 		err |= expect_state(&W.base, "after undoing the call");
 	}
+	base_known = !err && (c->undo || c->nochange);
 	return err;
 }
 
 /*
- * The call with its @n-th allocation failing; *@injected tells whether
- * the call got that far.  0, or -1 if anything was amiss.
+ * The call with its @n-th allocation failing, and with @onward every
+ * later one too; *@injected tells whether the call got that far.  0, or
+ * -1 if anything was amiss.
  */
-static int try_point(unsigned int n, bool *injected)
+static int try_point(unsigned int n, bool onward, bool *injected)
 {
 	const struct fcase *c = W.c;
 	long left;
@@ -2700,15 +2755,20 @@ static int try_point(unsigned int n, bool *injected)
 
 	W.n = n;
 	*injected = false;
-	if ((c->pre && c->pre()) ||
+	if (c->pre && c->pre())
+		return -1;
+	/* What pre made, or the last post left, must be the base again. */
+	if ((c->pre || !base_known) &&
 	    expect_state(&W.base, "before the call (left by the last one?)"))
 		return -1;
+	base_known = false;
 	if (c->ready)
 		c->ready();
-	if (failnth_arm(W.fnfd, n))
-		return FAIL("fail-nth: %s", strerror(errno));
+	err = failnth_arm(&W.fn, n, onward);
+	if (err)
+		return FAIL("arming fail-nth: %s", strerror(-err));
 	st = c->call();
-	left = failnth_disarm(W.fnfd);
+	left = failnth_disarm(&W.fn);
 	if (left < 0)
 		return FAIL("fail-nth: %s", strerror(-left));
 	*injected = !left;
@@ -2720,6 +2780,10 @@ static int try_point(unsigned int n, bool *injected)
 	else if (!ok && !accepted(c, st))
 		err = FAIL("%s (%u) for the injected failure", win32_name(st),
 			   st);
+	if (*injected && !ok)
+		count_error(st);
+	if (*injected && ok)
+		W.tolerated++;
 	if (c->check)
 		err |= c->check(ok);
 	if (ok) {
@@ -2730,13 +2794,15 @@ static int try_point(unsigned int n, bool *injected)
 		err |= expect_state(&W.refs[W.done], "after the failed call");
 		err |= c->undo();
 		err |= expect_state(&W.base, "after undoing what it applied");
+		base_known = !err;
 	} else {
 		err |= expect_state(&W.base, "after the failed call");
+		base_known = !err;
 	}
-	if (c->post)
+	if (c->post) {
 		err |= c->post(ok);
-	if (*injected && ok)
-		tally->tolerated[c - cases]++;
+		base_known = false;
+	}
 	return err;
 }
 
@@ -2773,38 +2839,66 @@ static int reference_run(void)
 	if (c->partial && (!snap_same(&W.base, &W.refs[0], true) ||
 			   !snap_same(&W.ref, &W.refs[BULK_N], true)))
 		err |= FAIL("the bulk references do not hold");
+	base_known = false;
 	return err;
 }
 
-static void run_case(struct __test_metadata *_metadata, enum case_id id)
+/* Every failure point of the call in turn; how many there were. */
+static unsigned int run_pass(bool onward)
+{
+	bool injected = true;
+	unsigned int n;
+
+	W.tolerated = 0;
+	for (n = 1; n <= MAX_POINTS && W.failures < MAX_REPORTS; n++) {
+		try_point(n, onward, &injected);
+		if (!injected)
+			return n - 1;
+	}
+	if (W.failures < MAX_REPORTS)
+		FAIL("still failing after %u points", MAX_POINTS);
+	return n - 1;
+}
+
+/* Cases named on the command line, or all. */
+static char **only;
+
+static void run_case(struct __test_metadata *_metadata, enum case_id id,
+		     const char *name)
 {
 	const struct fcase *c = &cases[id];
-	bool injected = true;
-	unsigned int n, points = 0;
+	long long start = now_ms();
+	unsigned int points = 0, onward = 0, tolerated = 0, i;
+	bool picked = !only || !*only;
 
+	for (i = 0; only && only[i]; i++)
+		picked |= !strcmp(only[i], name);
+	if (!picked)
+		SKIP(return, "not asked for");
 	if (_metadata->skip || !W.ready)
 		return;
 	W.c = c;
 	W.failures = 0;
 	if (!reference_run()) {
-		for (n = 1; n <= MAX_POINTS; n++) {
-			if (W.failures >= MAX_REPORTS)
-				break;
-			try_point(n, &injected);
-			if (!injected)
-				break;
-			points++;
-		}
-		if (injected && W.failures < MAX_REPORTS)
-			FAIL("still failing after %u points", MAX_POINTS);
+		points = run_pass(false);
+		tolerated = W.tolerated;
+		if (!c->single_only && !W.failures)
+			onward = run_pass(true);
 	}
 	if (c->teardown)
 		c->teardown();
 
 	tally->points[id] = points;
-	printf("# failnth: %s %s: %u failure points (%d tolerated)%s\n",
-	       c->ioctl, c->what, points, tally->tolerated[id],
+	printf("# failnth: %s %s: %u failure points (%u tolerated)%s",
+	       c->ioctl, c->what, points, tolerated,
 	       points ? "" : ": the call allocates nothing");
+	if (points && !c->single_only)
+		printf("; failing from there on: %u (%u tolerated)", onward,
+		       W.tolerated);
+	printf(", %lld ms\n", now_ms() - start);
+	for (i = 0; i < ARRAY_SIZE(W.errs_seen) && W.errs_seen[i].n; i++)
+		printf("#   %u failed with %s\n", W.errs_seen[i].n,
+		       win32_name(W.errs_seen[i].st));
 	fflush(stdout);
 	EXPECT_EQ(0, W.failures);
 }
@@ -2815,6 +2909,7 @@ FIXTURE(failnth) {
 
 FIXTURE_SETUP(failnth)
 {
+	struct rtm_stats st;
 	int err;
 
 	REQUIRE_RTM();
@@ -2824,15 +2919,20 @@ FIXTURE_SETUP(failnth)
 	if (err == -EOPNOTSUPP)
 		SKIP(return, "no fault injection (failslab, fail_page_alloc, fail-nth) in this kernel");
 	ASSERT_EQ(0, err) TH_LOG("fault injection setup: %s", strerror(-err));
-	ASSERT_EQ(0, unshare(CLONE_NEWNET)) TH_LOG("unshare: %s",
-						    strerror(errno));
+	ASSERT_EQ(0, netns_err) TH_LOG("unshare: %s", strerror(-netns_err));
+	/* What the last case left is gone once its process is. */
+	ASSERT_EQ(0, read_stats_steady(&st, WAIT_MS));
+	ASSERT_EQ(0, st.entities + st.handles + st.holds)
+		TH_LOG("left over: %ld entities, %ld handles, %ld holds",
+		       st.entities, st.handles, st.holds);
 	W.rfd = -1;
 	ASSERT_EQ(0, world_build());
+	ASSERT_EQ(0, world_unhold());
 	/* Publishes every object: handles then counts objects alone. */
 	ASSERT_EQ(0, snap_take(&W.base));
-	ASSERT_EQ(0, pin_memory(4 << 20, 256 << 10, 128 << 10));
-	W.fnfd = failnth_open();
-	ASSERT_LE(0, W.fnfd) TH_LOG("fail-nth: %s", strerror(-W.fnfd));
+	ASSERT_EQ(0, pin_memory(1 << 20, 256 << 10, 128 << 10));
+	err = failnth_open(&W.fn);
+	ASSERT_EQ(0, err) TH_LOG("fail-nth: %s", strerror(-err));
 	W.ready = true;
 }
 
@@ -2844,7 +2944,7 @@ FIXTURE_TEARDOWN(failnth)
 #define FAILNTH(name, id)						\
 	TEST_F_TIMEOUT(failnth, name, 600)				\
 	{								\
-		run_case(_metadata, id);				\
+		run_case(_metadata, id, #name);				\
 	}
 
 FAILNTH(register, C_REGISTER)
@@ -2942,7 +3042,13 @@ TEST_F(summary, failure_points)
 	if (!ran)
 		SKIP(return, "no case ran");
 	printf("# failnth: total %u failure points in %u calls\n", total, ran);
-	EXPECT_EQ((unsigned int)NCASES, ran);
+	if (!*only)
+		EXPECT_EQ((unsigned int)NCASES, ran);
 }
 
-TEST_HARNESS_MAIN
+/* failnth_test [CASE...]: only the cases named (the others skip). */
+int main(int argc, char **argv)
+{
+	only = argv + 1;
+	return test_harness_run(argc, argv);
+}

@@ -702,21 +702,39 @@ static inline int count_fds(void)
  * counts down to 0 as the thread allocates.  Out of the box both ignore
  * allocations that may sleep (GFP_KERNEL: nearly all of a module's) and
  * fail_page_alloc ignores order 0 and highmem, so a test first makes every
- * allocation eligible.  The attributes' probability stays 0: nothing fails
- * but what a thread asks for with fail-nth.
+ * allocation eligible.
+ *
+ * One failure is often absorbed: the XArray retries a node allocation
+ * that failed under its lock, kvmalloc() falls back to vmalloc, kmemleak
+ * to its pool.  To reach the code behind such retries, every allocation
+ * from the n-th on can fail too: once fail-nth has run out, the
+ * attributes' probability (100) applies, but only to the threads that set
+ * /proc/thread-self/make-it-fail (the task filter).  No other thread is
+ * touched: fail-nth and make-it-fail are both 0 unless a thread asks.
  */
 #define FAULT_DEBUGFS		"/sys/kernel/debug"
 
+/* Set in this order, and put back in the reverse one. */
 static const struct {
 	const char *file;
 	const char *value;
 } fault_knobs[] = {
 	{ "failslab/ignore-gfp-wait", "N" },
 	{ "failslab/verbose", "0" },
+	{ "failslab/task-filter", "Y" },
+	{ "failslab/interval", "1" },
+	{ "failslab/times", "-1" },
+	{ "failslab/space", "0" },
+	{ "failslab/probability", "100" },
 	{ "fail_page_alloc/ignore-gfp-wait", "N" },
 	{ "fail_page_alloc/ignore-gfp-highmem", "N" },
 	{ "fail_page_alloc/min-order", "0" },
 	{ "fail_page_alloc/verbose", "0" },
+	{ "fail_page_alloc/task-filter", "Y" },
+	{ "fail_page_alloc/interval", "1" },
+	{ "fail_page_alloc/times", "-1" },
+	{ "fail_page_alloc/space", "0" },
+	{ "fail_page_alloc/probability", "100" },
 };
 
 /* The knobs' values before fault_inject_setup(), to put back. */
@@ -749,44 +767,12 @@ static inline int fault_knob_io(const char *file, char *buf, size_t len,
 	return n < 0 ? -errno : 0;
 }
 
-/*
- * Make every allocation eligible for fail-nth, saving the old settings in
- * *@saved.  0; -EOPNOTSUPP on a kernel without failslab, fail_page_alloc
- * and fail-nth (mounting debugfs if need be to tell); or -errno.
- */
-static inline int fault_inject_setup(struct fault_saved *saved)
-{
-	unsigned int i;
-	int err;
-
-	memset(saved, 0, sizeof(*saved));
-	if (access("/proc/thread-self/fail-nth", W_OK))
-		return -EOPNOTSUPP;
-	if (access(FAULT_DEBUGFS "/failslab", F_OK))
-		mount("debugfs", FAULT_DEBUGFS, "debugfs", 0, NULL);
-	if (access(FAULT_DEBUGFS "/failslab", F_OK) ||
-	    access(FAULT_DEBUGFS "/fail_page_alloc", F_OK))
-		return -EOPNOTSUPP;
-	for (i = 0; i < ARRAY_SIZE(fault_knobs); i++) {
-		err = fault_knob_io(fault_knobs[i].file, saved->value[i],
-				    sizeof(saved->value[i]), false);
-		if (err)
-			return err;
-		saved->have[i] = true;
-		err = fault_knob_io(fault_knobs[i].file,
-				    (char *)fault_knobs[i].value, 0, true);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 static inline void fault_inject_restore(const struct fault_saved *saved)
 {
+	unsigned int i = ARRAY_SIZE(fault_knobs);
 	char buf[32];
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(fault_knobs); i++) {
+	while (i--) {
 		if (!saved->have[i])
 			continue;
 		snprintf(buf, sizeof(buf), "%s", saved->value[i]);
@@ -795,18 +781,56 @@ static inline void fault_inject_restore(const struct fault_saved *saved)
 }
 
 /*
- * The calling thread's fail-nth, opened once: opening a file allocates,
- * so arming and reading it back must not.  The fd or -errno.
+ * Make every allocation eligible, saving the old settings in *@saved.
+ * 0; -EOPNOTSUPP on a kernel without failslab, fail_page_alloc, fail-nth
+ * and make-it-fail (mounting debugfs if need be to tell); or -errno, with
+ * what was set put back.
  */
-static inline int failnth_open(void)
+static inline int fault_inject_setup(struct fault_saved *saved)
 {
-	int fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	unsigned int i;
+	int err = 0;
 
-	return fd < 0 ? -errno : fd;
+	memset(saved, 0, sizeof(*saved));
+	if (access("/proc/thread-self/fail-nth", W_OK) ||
+	    access("/proc/thread-self/make-it-fail", W_OK))
+		return -EOPNOTSUPP;
+	if (access(FAULT_DEBUGFS "/failslab", F_OK))
+		mount("debugfs", FAULT_DEBUGFS, "debugfs", 0, NULL);
+	if (access(FAULT_DEBUGFS "/failslab", F_OK) ||
+	    access(FAULT_DEBUGFS "/fail_page_alloc", F_OK))
+		return -EOPNOTSUPP;
+	for (i = 0; i < ARRAY_SIZE(fault_knobs) && !err; i++) {
+		err = fault_knob_io(fault_knobs[i].file, saved->value[i],
+				    sizeof(saved->value[i]), false);
+		if (err)
+			break;
+		saved->have[i] = true;
+		err = fault_knob_io(fault_knobs[i].file,
+				    (char *)fault_knobs[i].value, 0, true);
+	}
+	if (err)
+		fault_inject_restore(saved);
+	return err;
 }
 
-/* Fail the thread's @n-th eligible allocation from now on; 0 or -errno. */
-static inline int failnth_arm(int fd, unsigned int n)
+/*
+ * The calling thread's fail-nth and make-it-fail, opened once: opening a
+ * file allocates, so arming and reading them back must not.
+ */
+struct failnth {
+	int nth;
+	int all;
+};
+
+static inline int failnth_open(struct failnth *f)
+{
+	f->nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	f->all = open("/proc/thread-self/make-it-fail", O_RDWR | O_CLOEXEC);
+	return f->nth < 0 || f->all < 0 ? -errno : 0;
+}
+
+static inline int failnth_write(int fd, unsigned int n)
 {
 	char buf[16];
 	int len = snprintf(buf, sizeof(buf), "%u", n);
@@ -815,22 +839,37 @@ static inline int failnth_arm(int fd, unsigned int n)
 }
 
 /*
- * Stop injecting.  Returns what was left of the count: 0 when the failure
- * was injected, the number of allocations short of it otherwise; or
- * -errno.
+ * Fail the thread's @n-th eligible allocation from now on, and with
+ * @onward every one after it too; 0 or -errno.
  */
-static inline long failnth_disarm(int fd)
+static inline int failnth_arm(const struct failnth *f, unsigned int n,
+			      bool onward)
+{
+	int err = onward ? failnth_write(f->all, 1) : 0;
+
+	return err ?: failnth_write(f->nth, n);
+}
+
+/*
+ * Stop injecting.  Returns what was left of the count: 0 when the n-th
+ * allocation was reached (and failed), the number of allocations short of
+ * it otherwise; or -errno.
+ */
+static inline long failnth_disarm(const struct failnth *f)
 {
 	char buf[16];
 	ssize_t n;
+	int err;
 
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	err = failnth_write(f->all, 0);
+	if (err)
+		return err;
+	n = pread(f->nth, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
 		return n < 0 ? -errno : -EIO;
 	buf[n] = '\0';
-	if (pwrite(fd, "0", 1, 0) != 1)
-		return -errno;
-	return strtol(buf, NULL, 10);
+	err = failnth_write(f->nth, 0);
+	return err ?: strtol(buf, NULL, 10);
 }
 
 /* Write @len bytes of stack, so that its pages are there to lock. */
