@@ -32,7 +32,10 @@
 
 static void rtm_notify_release(struct rtm_notify *n)
 {
-	WARN_ON(n->head != n->tail || !xa_empty(&n->marks));
+	/* Not xa_empty(): a failed mark can leave an empty node behind. */
+	WARN_ON(n->head != n->tail ||
+		xa_find(&n->marks, &(unsigned long){ 0 }, ULONG_MAX,
+			XA_PRESENT));
 	kvfree(n->queue);
 	xa_destroy(&n->marks);
 	rtm_obj_unpublish(n->owner->table->rn, &n->obj);
