@@ -32,10 +32,7 @@
 
 static void rtm_notify_release(struct rtm_notify *n)
 {
-	/* Not xa_empty(): a failed mark can leave an empty node behind. */
-	WARN_ON(n->head != n->tail ||
-		xa_find(&n->marks, &(unsigned long){ 0 }, ULONG_MAX,
-			XA_PRESENT));
+	WARN_ON(n->head != n->tail || !rtm_xa_unused(&n->marks));
 	kvfree(n->queue);
 	xa_destroy(&n->marks);
 	rtm_obj_unpublish(n->owner->table->rn, &n->obj);
