@@ -125,7 +125,7 @@ struct snap {
 #define BULK_N		5
 #define LOOKUP_N	4
 #define ENUM_ROOM	16
-#define DI_VIEWS	2		/* RTM_VIEW_MASK_ALL: unicast, multicast */
+#define DI_VIEWS	2		/* RTM_VIEW_MASK_ALL: both views */
 #define DI_SIZE		RTM_SIZE_OF_DEST_INFO(DI_VIEWS)
 
 struct fcase;
@@ -222,15 +222,16 @@ struct fcase {
 	const char *ioctl;		/* RTM_IOC_... */
 	const char *what;		/* which call of it */
 	DWORD ok;			/* what an undisturbed call returns */
-	DWORD errs[3];			/* errors accepted on a failure; {0}: ENOMEM */
+	DWORD errs[3];			/* accepted errors; none: ENOMEM */
 	bool nochange;			/* success changes nothing either */
-	bool partial;			/* a bulk call: the first W.done applied */
+	bool partial;			/* bulk: the first W.done applied */
 	bool single_only;		/* no failing from the n-th on */
 	bool hops;			/* may change the caller's next hops */
+	bool spread;			/* hands out several objects */
 	int (*setup)(void);		/* once, before the reference call */
 	void (*teardown)(void);		/* once, at the end */
 	int (*pre)(void);		/* each time, before the snapshot */
-	void (*ready)(void);		/* each time, after it, before the call */
+	void (*ready)(void);		/* after it, just before the call */
 	DWORD (*call)(void);		/* the call, under fail-nth */
 	int (*check)(bool ok);		/* its outputs, right after it */
 	int (*undo)(void);		/* back to the snapshot after success */
@@ -471,7 +472,7 @@ static int nexthops_into(struct snap *s)
 		}
 		for (i = 0; i < n && !err; i++) {
 			if (s->nnh >= SNAP_NHOPS) {
-				err = FAIL("more than %u next hops", SNAP_NHOPS);
+				err = FAIL("over %u next hops", SNAP_NHOPS);
 				break;
 			}
 			err = NEED(RtmGetNextHopInfo(W.e, W.shs[i], &W.sni));
@@ -587,9 +588,11 @@ static bool snap_same(const struct snap *want, const struct snap *got,
 				continue;
 			note("routes: %u, want %u; first difference: %s owner %#x metric %u views %#x nnh %u, want %s owner %#x metric %u views %#x nnh %u",
 			     got->nroutes, want->nroutes,
-			     i < got->nroutes ? pfx_str(&b->dest, pb, sizeof(pb)) : "none",
+			     i < got->nroutes ?
+			     pfx_str(&b->dest, pb, sizeof(pb)) : "none",
 			     b->owner, b->metric, b->views, b->nnh,
-			     i < want->nroutes ? pfx_str(&a->dest, pa, sizeof(pa)) : "none",
+			     i < want->nroutes ?
+			     pfx_str(&a->dest, pa, sizeof(pa)) : "none",
 			     a->owner, a->metric, a->views, a->nnh);
 			break;
 		}
@@ -808,7 +811,10 @@ static void teardown_list(void)
 static DWORD WINAPI cb_ignore(RTM_ENTITY_HANDLE h, RTM_EVENT_TYPE type,
 			      PVOID c1, PVOID c2)
 {
-	(void)h, (void)type, (void)c1, (void)c2;
+	(void)h;
+	(void)type;
+	(void)c1;
+	(void)c2;
 	return NO_ERROR;
 }
 
@@ -820,7 +826,8 @@ static VOID WINAPI m_echo(RTM_ENTITY_HANDLE caller, RTM_ENTITY_HANDLE callee,
 	UINT n = in->InputSize < out->OutputSize ? in->InputSize
 						 : out->OutputSize;
 
-	(void)caller, (void)callee;
+	(void)caller;
+	(void)callee;
 	memcpy(out->OutputData, in->InputData, n);
 	out->OutputSize = n;
 	out->MethodStatus = NO_ERROR;
@@ -1556,7 +1563,8 @@ static int setup_delete_routes(void)
 	if (NEED(bulk_add(0, BULK_N)))
 		return -1;
 	for (k = 0; k <= BULK_N; k++)
-		if (snap_take(&W.refs[k]) || (k < BULK_N && NEED(bulk_del(k, 1))))
+		if (snap_take(&W.refs[k]) ||
+		    (k < BULK_N && NEED(bulk_del(k, 1))))
 			return -1;
 	return NEED(bulk_add(0, BULK_N));
 }
@@ -1690,7 +1698,8 @@ static int setup_enum_get(void)
 	RTM_ENUM_HANDLE en;
 	UINT i;
 
-	if (NEED(enum_create(etype, &en)) || NEED(enum_next(en, etype, &ref_num)))
+	if (NEED(enum_create(etype, &en)) ||
+	    NEED(enum_next(en, etype, &ref_num)))
 		return -1;
 	for (i = 0; i < ref_num; i++)
 		ref_vals[i] = batch_value(etype, i);
@@ -1923,7 +1932,8 @@ static int check_notify_get(bool ok)
 static int post_notify_get(bool ok)
 {
 	(void)ok;
-	return undo_notify() | NEED(route_del(&W.hx)) | NEED(route_del(&W.h[0]));
+	return undo_notify() | NEED(route_del(&W.hx)) |
+	       NEED(route_del(&W.h[0]));
 }
 
 /* A subscription, and the dest W.dx waiting in it; @mark: marked too. */
@@ -2087,7 +2097,8 @@ static void observe_opaque(struct snap *s)
 {
 	PVOID *cell;
 
-	if (!W.dx || NEED(RtmGetOpaqueInformationPointer(W.e, W.dx, (PVOID *)&cell)))
+	if (!W.dx || NEED(RtmGetOpaqueInformationPointer(W.e, W.dx,
+							 (PVOID *)&cell)))
 		return;
 	snap_extra(s, (uintptr_t)*cell);
 }
@@ -2096,7 +2107,8 @@ static void observe_opaque(struct snap *s)
 static int pre_set_opaque(void)
 {
 	return pre_routex() ||
-	       NEED(RtmGetOpaqueInformationPointer(W.e, W.dx, (PVOID *)&W.cell)) ||
+	       NEED(RtmGetOpaqueInformationPointer(W.e, W.dx,
+						   (PVOID *)&W.cell)) ||
 	       NEED(call_lock());
 }
 
@@ -2114,7 +2126,8 @@ static int post_set_opaque(bool ok)
 	if (!ok) {
 		ready_set_opaque();
 		err = NEED(call_unlock()) ||
-		      NEED(RtmGetOpaqueInformationPointer(W.e, W.dx, (PVOID *)&cell)) ||
+		      NEED(RtmGetOpaqueInformationPointer(W.e, W.dx,
+							  (PVOID *)&cell)) ||
 		      NEED_TRUE(*cell == (PVOID)0x5eed);
 	}
 	return err | post_routex();
@@ -2438,182 +2451,336 @@ static const struct fcase cases[NCASES] = {
 	 * Single failures only: a thread created while make-it-fail is set
 	 * inherits it, and would fail all its life.
 	 */
-	[C_REGISTER] = { "RTM_IOC_REGISTER", "with events, methods and opaque slot",
-	  .errs = ENOMEM_OR_THREAD, .single_only = true, .pre = pre_register,
-	  .call = call_register, .check = check_register,
-	  .undo = undo_register },
-	[C_DEREGISTER] = { "RTM_IOC_DEREGISTER", "with a next hop and a route",
-	  .pre = pre_deregister, .call = call_deregister,
-	  .check = check_deregister, .post = post_deregister },
-	[C_GET_ENTITIES] = { "RTM_IOC_GET_ENTITIES", "RtmGetRegisteredEntities",
-	  .call = call_get_entities, .check = check_get_entities,
-	  .undo = undo_get_entities },
-	[C_GET_ENTITY_INFO] = { "RTM_IOC_GET_ENTITY_INFO", "RtmGetEntityInfo", .nochange = true,
-	  .call = call_entity_info, .check = check_entity_info },
-	[C_REFERENCE] = { "RTM_IOC_REFERENCE", "RtmReferenceHandles", .pre = pre_reference,
-	  .call = call_reference, .undo = undo_reference },
-	[C_RELEASE] = { "RTM_IOC_RELEASE", "RtmReleaseRoutes", .pre = pre_release,
-	  .call = call_release, .post = post_release },
-	[C_ADD_NEXTHOP] = { "RTM_IOC_ADD_NEXTHOP", "local", .hops = true, .pre = pre_add_nexthop,
-	  .call = call_add_nexthop, .check = check_add_nexthop,
-	  .undo = undo_add_nexthop },
-	[C_ADD_NEXTHOP_REMOTE] = { "RTM_IOC_ADD_NEXTHOP", "remote", .hops = true, .pre = pre_add_nexthop_remote,
-	  .call = call_add_nexthop, .check = check_add_nexthop,
-	  .undo = undo_add_nexthop },
-	[C_FIND_NEXTHOP] = { "RTM_IOC_FIND_NEXTHOP", "RtmFindNextHop", .hops = true, .pre = pre_find_nexthop,
-	  .call = call_find_nexthop, .check = check_find_nexthop,
-	  .undo = undo_find_nexthop },
-	[C_DELETE_NEXTHOP] = { "RTM_IOC_DELETE_NEXTHOP", "RtmDeleteNextHop", .hops = true,
-	  .pre = pre_delete_nexthop, .call = call_delete_nexthop,
-	  .post = post_delete_nexthop },
-	[C_GET_NEXTHOP_INFO] = { "RTM_IOC_GET_NEXTHOP_INFO", "RtmGetNextHopInfo", .hops = true,
-	  .call = call_nexthop_info, .check = check_nexthop_info,
-	  .undo = undo_nexthop_info },
-	[C_ADD_ROUTE] = { "RTM_IOC_ADD_ROUTE", "plain, watched", .hops = true, .pre = pre_add_route,
-	  .call = call_add_route, .check = check_add_route,
-	  .undo = undo_add_route, .post = post_add_route },
-	[C_ADD_ROUTE_TTL] = { "RTM_IOC_ADD_ROUTE", "time to live", .hops = true, .pre = pre_add_route_ttl,
-	  .call = call_add_route_ttl, .check = check_add_route,
-	  .undo = undo_route_hx },
-	[C_ADD_ROUTE_LIST] = { "RTM_IOC_ADD_ROUTE", "into a route list", .hops = true, .pre = pre_add_route_list,
-	  .call = call_add_route_list, .check = check_add_route,
-	  .undo = undo_route_hx, .post = post_list,
-	  .observe = observe_list_routes },
-	[C_ADD_ROUTE_UPDATE] = { "RTM_IOC_ADD_ROUTE", "update", .hops = true, .pre = pre_update_route,
-	  .call = call_add_route, .check = check_update_route,
-	  .undo = undo_update_route },
-	[C_DELETE_ROUTE] = { "RTM_IOC_DELETE_ROUTE", "RtmDeleteRouteToDest",
-	  .pre = pre_delete_route, .call = call_delete_route,
-	  .check = check_delete_route, .post = post_route_hx },
-	[C_GET_ROUTE_INFO] = { "RTM_IOC_GET_ROUTE_INFO", "RtmGetRouteInfo",
-	  .call = call_route_info, .check = check_route_info,
-	  .undo = undo_route_info },
-	[C_GET_DEST_HANDLE] = { "RTM_IOC_GET_DEST", "by handle", .call = call_dest_by_handle,
-	  .check = check_dest, .undo = undo_dest },
-	[C_GET_DEST_EXACT] = { "RTM_IOC_GET_DEST", "exact", .call = call_dest_exact,
-	  .check = check_dest, .undo = undo_dest },
-	[C_GET_DEST_LONGEST] = { "RTM_IOC_GET_DEST", "longest", .call = call_dest_longest,
-	  .check = check_dest, .undo = undo_dest },
-	[C_GET_DEST_LESS] = { "RTM_IOC_GET_DEST", "less specific", .call = call_dest_less,
-	  .check = check_dest, .undo = undo_dest },
-	[C_GET_EXACT_ROUTE] = { "RTM_IOC_GET_EXACT_ROUTE", "RtmGetExactMatchRoute",
-	  .pre = pre_exact_route, .call = call_exact_route,
-	  .check = check_exact_route, .undo = undo_exact_route },
-	[C_HOLD_DEST] = { "RTM_IOC_HOLD_DEST", "RtmHoldDestination", .pre = pre_routex_case,
-	  .call = call_hold_dest, .post = post_hold_dest },
-	[C_ADD_ROUTES] = { "RTM_IOC_ADD_ROUTES", "rtm_bulk_add_routes", .hops = true, .partial = true,
-	  .setup = setup_add_routes, .call = call_add_routes,
-	  .check = check_bulk, .undo = undo_add_routes },
-	[C_DELETE_ROUTES] = { "RTM_IOC_DELETE_ROUTES", "rtm_bulk_delete_routes", .partial = true,
-	  .setup = setup_delete_routes, .teardown = teardown_delete_routes,
-	  .call = call_delete_routes, .check = check_bulk,
-	  .undo = undo_delete_routes },
-	[C_LOOKUP] = { "RTM_IOC_LOOKUP", "rtm_bulk_lookup", .nochange = true,
-	  .setup = setup_lookup, .call = call_lookup, .check = check_lookup },
-	[C_DUMP] = { "RTM_IOC_DUMP", "rtm_bulk_dump", .ok = ERROR_NO_MORE_ITEMS,
-	  .nochange = true, .call = call_dump, .check = check_dump },
-	[C_ENUM_CREATE_DESTS] = { "RTM_IOC_ENUM_CREATE", "dests", .setup = setup_enum_dests,
-	  .pre = pre_enum_create, .call = call_enum_create,
-	  .check = check_enum_create, .undo = undo_enum },
-	[C_ENUM_CREATE_ROUTES] = { "RTM_IOC_ENUM_CREATE", "routes", .setup = setup_enum_routes,
-	  .pre = pre_enum_create, .call = call_enum_create,
-	  .check = check_enum_create, .undo = undo_enum },
-	[C_ENUM_CREATE_NEXTHOPS] = { "RTM_IOC_ENUM_CREATE", "next hops", .hops = true, .setup = setup_enum_nexthops,
-	  .pre = pre_enum_create, .call = call_enum_create,
-	  .check = check_enum_create, .undo = undo_enum },
-	[C_ENUM_CREATE_LIST] = { "RTM_IOC_ENUM_CREATE", "route list", .setup = setup_enum_list,
-	  .teardown = teardown_list, .pre = pre_enum_create,
-	  .call = call_enum_create, .check = check_enum_create,
-	  .undo = undo_enum },
-	[C_ENUM_GET_DESTS] = { "RTM_IOC_ENUM_GET", "dests", .setup = setup_enum_get_dests,
-	  .pre = pre_enum, .call = call_enum_get, .check = check_enum_get,
-	  .undo = undo_enum_get, .post = post_enum_get },
-	[C_ENUM_GET_ROUTES] = { "RTM_IOC_ENUM_GET", "routes", .setup = setup_enum_get_routes,
-	  .pre = pre_enum, .call = call_enum_get, .check = check_enum_get,
-	  .undo = undo_enum_get, .post = post_enum_get },
-	[C_ENUM_GET_NEXTHOPS] = { "RTM_IOC_ENUM_GET", "next hops", .hops = true, .setup = setup_enum_get_nexthops,
-	  .pre = pre_enum, .call = call_enum_get, .check = check_enum_get,
-	  .undo = undo_enum_get, .post = post_enum_get },
-	[C_ENUM_GET_LIST] = { "RTM_IOC_ENUM_GET", "route list", .setup = setup_enum_get_list,
-	  .teardown = teardown_list, .pre = pre_enum, .call = call_enum_get,
-	  .check = check_enum_get, .undo = undo_enum_get,
-	  .post = post_enum_get },
-	[C_ENUM_DELETE_DESTS] = { "RTM_IOC_ENUM_DELETE", "dests", .setup = setup_enum_dests,
-	  .pre = pre_enum, .call = call_enum_delete,
-	  .check = check_enum_delete, .post = post_enum_delete },
-	[C_ENUM_DELETE_ROUTES] = { "RTM_IOC_ENUM_DELETE", "routes", .setup = setup_enum_routes,
-	  .pre = pre_enum, .call = call_enum_delete,
-	  .check = check_enum_delete, .post = post_enum_delete },
-	[C_ENUM_DELETE_NEXTHOPS] = { "RTM_IOC_ENUM_DELETE", "next hops", .hops = true, .setup = setup_enum_nexthops,
-	  .pre = pre_enum, .call = call_enum_delete,
-	  .check = check_enum_delete, .post = post_enum_delete },
-	[C_ENUM_DELETE_LIST] = { "RTM_IOC_ENUM_DELETE", "route list", .setup = setup_enum_list,
-	  .teardown = teardown_list, .pre = pre_enum,
-	  .call = call_enum_delete, .check = check_enum_delete,
-	  .post = post_enum_delete },
-	[C_LIST_CREATE] = { "RTM_IOC_LIST_CREATE", "RtmCreateRouteList",
-	  .pre = pre_list_create, .call = call_list_create,
-	  .check = check_list_create, .undo = undo_list },
-	[C_LIST_INSERT] = { "RTM_IOC_LIST_INSERT", "RtmInsertInRouteList",
-	  .pre = pre_list_insert, .call = call_list_insert,
-	  .undo = undo_list_insert, .post = post_list,
-	  .observe = observe_list_routes },
-	[C_LIST_DELETE] = { "RTM_IOC_LIST_DELETE", "RtmDeleteRouteList",
-	  .pre = pre_list_delete, .call = call_list_delete,
-	  .check = check_list_delete, .post = post_list_delete,
-	  .observe = observe_list_routes },
-	[C_NOTIFY_REGISTER] = { "RTM_IOC_NOTIFY_REGISTER", "RtmRegisterForChangeNotification",
-	  .pre = pre_notify_register, .call = call_notify_register,
-	  .check = check_notify_register, .undo = undo_notify },
-	[C_NOTIFY_GET] = { "RTM_IOC_NOTIFY_GET", "RtmGetChangedDests", .pre = pre_notify_get,
-	  .call = call_notify_get, .check = check_notify_get,
-	  .post = post_notify_get, .observe = observe_notify_get },
-	[C_NOTIFY_STATUS] = { "RTM_IOC_NOTIFY_DEST", "status", .nochange = true,
-	  .pre = pre_notify_dest, .call = call_notify_status,
-	  .check = check_notify_yes, .post = post_notify_dest,
-	  .observe = observe_notify_dest },
-	[C_NOTIFY_IGNORE] = { "RTM_IOC_NOTIFY_DEST", "ignore", .pre = pre_notify_dest,
-	  .call = call_notify_ignore, .post = post_notify_dest,
-	  .observe = observe_notify_dest },
-	[C_NOTIFY_MARK] = { "RTM_IOC_NOTIFY_DEST", "mark", .pre = pre_notify_dest,
-	  .call = call_notify_mark, .undo = undo_notify_mark,
-	  .post = post_notify_dest, .observe = observe_notify_dest },
-	[C_NOTIFY_UNMARK] = { "RTM_IOC_NOTIFY_DEST", "unmark", .pre = pre_notify_dest_marked,
-	  .call = call_notify_unmark, .post = post_notify_dest,
-	  .observe = observe_notify_dest },
-	[C_NOTIFY_IS_MARKED] = { "RTM_IOC_NOTIFY_DEST", "is marked", .nochange = true,
-	  .pre = pre_notify_dest_marked, .call = call_notify_is_marked,
-	  .check = check_notify_yes, .post = post_notify_dest,
-	  .observe = observe_notify_dest },
-	[C_NOTIFY_DEREGISTER] = { "RTM_IOC_NOTIFY_DEREGISTER", "RtmDeregisterFromChangeNotification",
-	  .pre = pre_notify_deregister, .call = call_notify_deregister,
-	  .check = check_notify_deregister, .post = post_notify_deregister },
-	[C_LOCK] = { "RTM_IOC_LOCK", "lock", .pre = pre_routex_case, .call = call_lock,
-	  .undo = undo_lock, .post = post_lock },
-	[C_UNLOCK] = { "RTM_IOC_LOCK", "unlock", .pre = pre_unlock, .call = call_unlock,
-	  .post = post_unlock },
-	[C_GET_OPAQUE] = { "RTM_IOC_LOCK", "get opaque", .nochange = true,
-	  .pre = pre_get_opaque, .call = call_get_opaque,
-	  .check = check_get_opaque, .post = post_routex_case,
-	  .observe = observe_opaque },
-	[C_SET_OPAQUE] = { "RTM_IOC_LOCK", "set opaque", .pre = pre_set_opaque,
-	  .ready = ready_set_opaque, .call = call_unlock,
-	  .post = post_set_opaque, .observe = observe_opaque },
-	[C_METHOD_GET] = { "RTM_IOC_METHOD_GET", "RtmGetEntityMethods", .nochange = true,
-	  .call = call_method_get, .check = check_method_get },
-	[C_METHOD_INVOKE] = { "RTM_IOC_METHOD_INVOKE", "RtmInvokeMethod", .nochange = true,
-	  .pre = pre_invoke, .call = call_invoke, .check = check_invoke,
-	  .post = post_invoke },
-	[C_METHOD_BLOCK] = { "RTM_IOC_METHOD_CTL", "block", .pre = pre_block, .call = call_block,
-	  .undo = undo_block, .post = post_not_blocked },
-	[C_METHOD_RESUME] = { "RTM_IOC_METHOD_CTL", "resume", .pre = pre_resume,
-	  .call = call_resume, .post = post_resume },
-	[C_METHOD_FETCH] = { "RTM_IOC_METHOD_CTL", "fetch (raw)", .setup = setup_raw_callee,
-	  .teardown = teardown_raw_callee, .pre = pre_fetch,
-	  .call = call_fetch, .check = check_fetch, .post = post_fetch },
-	[C_METHOD_REPLY] = { "RTM_IOC_METHOD_CTL", "reply (raw)", .setup = setup_raw_callee,
-	  .teardown = teardown_raw_callee, .pre = pre_reply,
-	  .call = call_reply, .post = post_reply },
+	[C_REGISTER] = {
+		"RTM_IOC_REGISTER", "with events, methods and opaque slot",
+		.errs = ENOMEM_OR_THREAD, .single_only = true,
+		.pre = pre_register, .call = call_register,
+		.check = check_register, .undo = undo_register,
+	},
+	[C_DEREGISTER] = {
+		"RTM_IOC_DEREGISTER", "with a next hop and a route",
+		.pre = pre_deregister, .call = call_deregister,
+		.check = check_deregister, .post = post_deregister,
+	},
+	[C_GET_ENTITIES] = {
+		"RTM_IOC_GET_ENTITIES", "RtmGetRegisteredEntities",
+		.spread = true, .call = call_get_entities,
+		.check = check_get_entities, .undo = undo_get_entities,
+	},
+	[C_GET_ENTITY_INFO] = {
+		"RTM_IOC_GET_ENTITY_INFO", "RtmGetEntityInfo",
+		.nochange = true, .call = call_entity_info,
+		.check = check_entity_info,
+	},
+	[C_REFERENCE] = {
+		"RTM_IOC_REFERENCE", "RtmReferenceHandles",
+		.spread = true, .pre = pre_reference, .call = call_reference,
+		.undo = undo_reference,
+	},
+	[C_RELEASE] = {
+		"RTM_IOC_RELEASE", "RtmReleaseRoutes",
+		.pre = pre_release, .call = call_release, .post = post_release,
+	},
+	[C_ADD_NEXTHOP] = {
+		"RTM_IOC_ADD_NEXTHOP", "local",
+		.hops = true, .pre = pre_add_nexthop, .call = call_add_nexthop,
+		.check = check_add_nexthop, .undo = undo_add_nexthop,
+	},
+	[C_ADD_NEXTHOP_REMOTE] = {
+		"RTM_IOC_ADD_NEXTHOP", "remote",
+		.hops = true, .pre = pre_add_nexthop_remote,
+		.call = call_add_nexthop, .check = check_add_nexthop,
+		.undo = undo_add_nexthop,
+	},
+	[C_FIND_NEXTHOP] = {
+		"RTM_IOC_FIND_NEXTHOP", "RtmFindNextHop",
+		.hops = true, .pre = pre_find_nexthop,
+		.call = call_find_nexthop, .check = check_find_nexthop,
+		.undo = undo_find_nexthop,
+	},
+	[C_DELETE_NEXTHOP] = {
+		"RTM_IOC_DELETE_NEXTHOP", "RtmDeleteNextHop",
+		.hops = true, .pre = pre_delete_nexthop,
+		.call = call_delete_nexthop, .post = post_delete_nexthop,
+	},
+	[C_GET_NEXTHOP_INFO] = {
+		"RTM_IOC_GET_NEXTHOP_INFO", "RtmGetNextHopInfo",
+		.spread = true, .hops = true, .call = call_nexthop_info,
+		.check = check_nexthop_info, .undo = undo_nexthop_info,
+	},
+	[C_ADD_ROUTE] = {
+		"RTM_IOC_ADD_ROUTE", "plain, watched",
+		.hops = true, .pre = pre_add_route, .call = call_add_route,
+		.check = check_add_route, .undo = undo_add_route,
+		.post = post_add_route,
+	},
+	[C_ADD_ROUTE_TTL] = {
+		"RTM_IOC_ADD_ROUTE", "time to live",
+		.hops = true, .pre = pre_add_route_ttl,
+		.call = call_add_route_ttl, .check = check_add_route,
+		.undo = undo_route_hx,
+	},
+	[C_ADD_ROUTE_LIST] = {
+		"RTM_IOC_ADD_ROUTE", "into a route list",
+		.hops = true, .pre = pre_add_route_list,
+		.call = call_add_route_list, .check = check_add_route,
+		.undo = undo_route_hx, .post = post_list,
+		.observe = observe_list_routes,
+	},
+	[C_ADD_ROUTE_UPDATE] = {
+		"RTM_IOC_ADD_ROUTE", "update",
+		.hops = true, .pre = pre_update_route, .call = call_add_route,
+		.check = check_update_route, .undo = undo_update_route,
+	},
+	[C_DELETE_ROUTE] = {
+		"RTM_IOC_DELETE_ROUTE", "RtmDeleteRouteToDest",
+		.pre = pre_delete_route, .call = call_delete_route,
+		.check = check_delete_route, .post = post_route_hx,
+	},
+	[C_GET_ROUTE_INFO] = {
+		"RTM_IOC_GET_ROUTE_INFO", "RtmGetRouteInfo",
+		.spread = true, .call = call_route_info,
+		.check = check_route_info, .undo = undo_route_info,
+	},
+	[C_GET_DEST_HANDLE] = {
+		"RTM_IOC_GET_DEST", "by handle",
+		.spread = true, .call = call_dest_by_handle,
+		.check = check_dest, .undo = undo_dest,
+	},
+	[C_GET_DEST_EXACT] = {
+		"RTM_IOC_GET_DEST", "exact",
+		.spread = true, .call = call_dest_exact, .check = check_dest,
+		.undo = undo_dest,
+	},
+	[C_GET_DEST_LONGEST] = {
+		"RTM_IOC_GET_DEST", "longest",
+		.spread = true, .call = call_dest_longest, .check = check_dest,
+		.undo = undo_dest,
+	},
+	[C_GET_DEST_LESS] = {
+		"RTM_IOC_GET_DEST", "less specific",
+		.spread = true, .call = call_dest_less, .check = check_dest,
+		.undo = undo_dest,
+	},
+	[C_GET_EXACT_ROUTE] = {
+		"RTM_IOC_GET_EXACT_ROUTE", "RtmGetExactMatchRoute",
+		.spread = true, .pre = pre_exact_route,
+		.call = call_exact_route, .check = check_exact_route,
+		.undo = undo_exact_route,
+	},
+	[C_HOLD_DEST] = {
+		"RTM_IOC_HOLD_DEST", "RtmHoldDestination",
+		.pre = pre_routex_case, .call = call_hold_dest,
+		.post = post_hold_dest,
+	},
+	[C_ADD_ROUTES] = {
+		"RTM_IOC_ADD_ROUTES", "rtm_bulk_add_routes",
+		.hops = true, .partial = true, .setup = setup_add_routes,
+		.call = call_add_routes, .check = check_bulk,
+		.undo = undo_add_routes,
+	},
+	[C_DELETE_ROUTES] = {
+		"RTM_IOC_DELETE_ROUTES", "rtm_bulk_delete_routes",
+		.partial = true, .setup = setup_delete_routes,
+		.teardown = teardown_delete_routes, .call = call_delete_routes,
+		.check = check_bulk, .undo = undo_delete_routes,
+	},
+	[C_LOOKUP] = {
+		"RTM_IOC_LOOKUP", "rtm_bulk_lookup",
+		.nochange = true, .setup = setup_lookup, .call = call_lookup,
+		.check = check_lookup,
+	},
+	[C_DUMP] = {
+		"RTM_IOC_DUMP", "rtm_bulk_dump",
+		.ok = ERROR_NO_MORE_ITEMS, .nochange = true, .call = call_dump,
+		.check = check_dump,
+	},
+	[C_ENUM_CREATE_DESTS] = {
+		"RTM_IOC_ENUM_CREATE", "dests",
+		.setup = setup_enum_dests, .pre = pre_enum_create,
+		.call = call_enum_create, .check = check_enum_create,
+		.undo = undo_enum,
+	},
+	[C_ENUM_CREATE_ROUTES] = {
+		"RTM_IOC_ENUM_CREATE", "routes",
+		.setup = setup_enum_routes, .pre = pre_enum_create,
+		.call = call_enum_create, .check = check_enum_create,
+		.undo = undo_enum,
+	},
+	[C_ENUM_CREATE_NEXTHOPS] = {
+		"RTM_IOC_ENUM_CREATE", "next hops",
+		.hops = true, .setup = setup_enum_nexthops,
+		.pre = pre_enum_create, .call = call_enum_create,
+		.check = check_enum_create, .undo = undo_enum,
+	},
+	[C_ENUM_CREATE_LIST] = {
+		"RTM_IOC_ENUM_CREATE", "route list",
+		.setup = setup_enum_list, .teardown = teardown_list,
+		.pre = pre_enum_create, .call = call_enum_create,
+		.check = check_enum_create, .undo = undo_enum,
+	},
+	[C_ENUM_GET_DESTS] = {
+		"RTM_IOC_ENUM_GET", "dests",
+		.spread = true, .setup = setup_enum_get_dests, .pre = pre_enum,
+		.call = call_enum_get, .check = check_enum_get,
+		.undo = undo_enum_get, .post = post_enum_get,
+	},
+	[C_ENUM_GET_ROUTES] = {
+		"RTM_IOC_ENUM_GET", "routes",
+		.spread = true, .setup = setup_enum_get_routes, .pre = pre_enum,
+		.call = call_enum_get, .check = check_enum_get,
+		.undo = undo_enum_get, .post = post_enum_get,
+	},
+	[C_ENUM_GET_NEXTHOPS] = {
+		"RTM_IOC_ENUM_GET", "next hops",
+		.spread = true, .hops = true, .setup = setup_enum_get_nexthops,
+		.pre = pre_enum, .call = call_enum_get, .check = check_enum_get,
+		.undo = undo_enum_get, .post = post_enum_get,
+	},
+	[C_ENUM_GET_LIST] = {
+		"RTM_IOC_ENUM_GET", "route list",
+		.spread = true, .setup = setup_enum_get_list,
+		.teardown = teardown_list, .pre = pre_enum,
+		.call = call_enum_get, .check = check_enum_get,
+		.undo = undo_enum_get, .post = post_enum_get,
+	},
+	[C_ENUM_DELETE_DESTS] = {
+		"RTM_IOC_ENUM_DELETE", "dests",
+		.setup = setup_enum_dests, .pre = pre_enum,
+		.call = call_enum_delete, .check = check_enum_delete,
+		.post = post_enum_delete,
+	},
+	[C_ENUM_DELETE_ROUTES] = {
+		"RTM_IOC_ENUM_DELETE", "routes",
+		.setup = setup_enum_routes, .pre = pre_enum,
+		.call = call_enum_delete, .check = check_enum_delete,
+		.post = post_enum_delete,
+	},
+	[C_ENUM_DELETE_NEXTHOPS] = {
+		"RTM_IOC_ENUM_DELETE", "next hops",
+		.hops = true, .setup = setup_enum_nexthops, .pre = pre_enum,
+		.call = call_enum_delete, .check = check_enum_delete,
+		.post = post_enum_delete,
+	},
+	[C_ENUM_DELETE_LIST] = {
+		"RTM_IOC_ENUM_DELETE", "route list",
+		.setup = setup_enum_list, .teardown = teardown_list,
+		.pre = pre_enum, .call = call_enum_delete,
+		.check = check_enum_delete, .post = post_enum_delete,
+	},
+	[C_LIST_CREATE] = {
+		"RTM_IOC_LIST_CREATE", "RtmCreateRouteList",
+		.pre = pre_list_create, .call = call_list_create,
+		.check = check_list_create, .undo = undo_list,
+	},
+	[C_LIST_INSERT] = {
+		"RTM_IOC_LIST_INSERT", "RtmInsertInRouteList",
+		.pre = pre_list_insert, .call = call_list_insert,
+		.undo = undo_list_insert, .post = post_list,
+		.observe = observe_list_routes,
+	},
+	[C_LIST_DELETE] = {
+		"RTM_IOC_LIST_DELETE", "RtmDeleteRouteList",
+		.pre = pre_list_delete, .call = call_list_delete,
+		.check = check_list_delete, .post = post_list_delete,
+		.observe = observe_list_routes,
+	},
+	[C_NOTIFY_REGISTER] = {
+		"RTM_IOC_NOTIFY_REGISTER", "RtmRegisterForChangeNotification",
+		.pre = pre_notify_register, .call = call_notify_register,
+		.check = check_notify_register, .undo = undo_notify,
+	},
+	[C_NOTIFY_GET] = {
+		"RTM_IOC_NOTIFY_GET", "RtmGetChangedDests",
+		.spread = true, .pre = pre_notify_get, .call = call_notify_get,
+		.check = check_notify_get, .post = post_notify_get,
+		.observe = observe_notify_get,
+	},
+	[C_NOTIFY_STATUS] = {
+		"RTM_IOC_NOTIFY_DEST", "status",
+		.nochange = true, .pre = pre_notify_dest,
+		.call = call_notify_status, .check = check_notify_yes,
+		.post = post_notify_dest, .observe = observe_notify_dest,
+	},
+	[C_NOTIFY_IGNORE] = {
+		"RTM_IOC_NOTIFY_DEST", "ignore",
+		.pre = pre_notify_dest, .call = call_notify_ignore,
+		.post = post_notify_dest, .observe = observe_notify_dest,
+	},
+	[C_NOTIFY_MARK] = {
+		"RTM_IOC_NOTIFY_DEST", "mark",
+		.pre = pre_notify_dest, .call = call_notify_mark,
+		.undo = undo_notify_mark, .post = post_notify_dest,
+		.observe = observe_notify_dest,
+	},
+	[C_NOTIFY_UNMARK] = {
+		"RTM_IOC_NOTIFY_DEST", "unmark",
+		.pre = pre_notify_dest_marked, .call = call_notify_unmark,
+		.post = post_notify_dest, .observe = observe_notify_dest,
+	},
+	[C_NOTIFY_IS_MARKED] = {
+		"RTM_IOC_NOTIFY_DEST", "is marked",
+		.nochange = true, .pre = pre_notify_dest_marked,
+		.call = call_notify_is_marked, .check = check_notify_yes,
+		.post = post_notify_dest, .observe = observe_notify_dest,
+	},
+	[C_NOTIFY_DEREGISTER] = {
+		"RTM_IOC_NOTIFY_DEREGISTER", "RtmDeregisterFromChangeNotification",
+		.pre = pre_notify_deregister, .call = call_notify_deregister,
+		.check = check_notify_deregister,
+		.post = post_notify_deregister,
+	},
+	[C_LOCK] = {
+		"RTM_IOC_LOCK", "lock",
+		.pre = pre_routex_case, .call = call_lock, .undo = undo_lock,
+		.post = post_lock,
+	},
+	[C_UNLOCK] = {
+		"RTM_IOC_LOCK", "unlock",
+		.pre = pre_unlock, .call = call_unlock, .post = post_unlock,
+	},
+	[C_GET_OPAQUE] = {
+		"RTM_IOC_LOCK", "get opaque",
+		.nochange = true, .pre = pre_get_opaque,
+		.call = call_get_opaque, .check = check_get_opaque,
+		.post = post_routex_case, .observe = observe_opaque,
+	},
+	[C_SET_OPAQUE] = {
+		"RTM_IOC_LOCK", "set opaque",
+		.pre = pre_set_opaque, .ready = ready_set_opaque,
+		.call = call_unlock, .post = post_set_opaque,
+		.observe = observe_opaque,
+	},
+	[C_METHOD_GET] = {
+		"RTM_IOC_METHOD_GET", "RtmGetEntityMethods",
+		.nochange = true, .call = call_method_get,
+		.check = check_method_get,
+	},
+	[C_METHOD_INVOKE] = {
+		"RTM_IOC_METHOD_INVOKE", "RtmInvokeMethod",
+		.nochange = true, .pre = pre_invoke, .call = call_invoke,
+		.check = check_invoke, .post = post_invoke,
+	},
+	[C_METHOD_BLOCK] = {
+		"RTM_IOC_METHOD_CTL", "block",
+		.pre = pre_block, .call = call_block, .undo = undo_block,
+		.post = post_not_blocked,
+	},
+	[C_METHOD_RESUME] = {
+		"RTM_IOC_METHOD_CTL", "resume",
+		.pre = pre_resume, .call = call_resume, .post = post_resume,
+	},
+	[C_METHOD_FETCH] = {
+		"RTM_IOC_METHOD_CTL", "fetch (raw)",
+		.setup = setup_raw_callee, .teardown = teardown_raw_callee,
+		.pre = pre_fetch, .call = call_fetch, .check = check_fetch,
+		.post = post_fetch,
+	},
+	[C_METHOD_REPLY] = {
+		"RTM_IOC_METHOD_CTL", "reply (raw)",
+		.setup = setup_raw_callee, .teardown = teardown_raw_callee,
+		.pre = pre_reply, .call = call_reply, .post = post_reply,
+	},
 };
 
 /* Failure points per case, for the summary (shared with the children). */
@@ -2648,29 +2815,67 @@ static void __attribute__((constructor)) failnth_init(void)
 /* ------------------------------------------------------------------ */
 
 /*
+ * Handle ids come from one counter.  A registration records its holds in
+ * an XArray by id, which allocates a node for each range of 64 ids it
+ * enters: for a call that hands out several handles to fail between two
+ * of them, the objects' ids must lie 64 apart.  Cases that want that have
+ * ids used up between the objects as they are made.
+ */
+static int spread_ids(bool spread)
+{
+	RTM_ROUTE_LIST_HANDLE l;
+	unsigned int i;
+
+	for (i = 0; spread && i < 64; i++)
+		if (NEED(RtmCreateRouteList(W.e, &l)) ||
+		    NEED(RtmDeleteRouteList(W.e, l)))
+			return -1;
+	return 0;
+}
+
+/* Give the dest of @a its handle id now. */
+static int dest_publish(RTM_NET_ADDRESS a, RTM_DEST_HANDLE *keep)
+{
+	RTM_DEST_HANDLE d;
+
+	if (NEED(dest_get(a, &d)))
+		return -1;
+	if (keep) {
+		*keep = d;
+		return 0;
+	}
+	return NEED(dest_put(&d));
+}
+
+/*
  * The caller E with next hops nh1, nh2 (and nh3, not held), routes
  * 10.1.0.0/16 (R1), 10.2.0.0/16 in both views (R2) and 10.1.1.0/24 (R3);
  * another entity O with a next hop, a worse 10.1.0.0/16 and a multicast
- * 10.3.0.0/16.
+ * 10.3.0.0/16.  With @spread, their ids lie 64 apart.
  */
-static int world_build(void)
+static int world_build(bool spread)
 {
 	struct rspec s;
 
 	if (NEED(reg_entity(P_E, 1, false, 0, TRUE, &W.e)) ||
+	    spread_ids(spread) ||
 	    NEED(reg_entity(P_O, 1, false, NMETHODS_O, FALSE, &W.o)) ||
+	    spread_ids(spread) ||
 	    NEED(nh_add(W.e, p4(192, 0, 2, 1, 32), 1, &W.nh1)) ||
+	    spread_ids(spread) ||
 	    NEED(nh_add(W.e, p4(192, 0, 2, 2, 32), 2, &W.nh2)) ||
+	    spread_ids(spread) ||
 	    NEED(nh_add(W.e, p4(192, 0, 2, 3, 32), 3, &W.nh3)) ||
-	    NEED(RtmReleaseNextHops(W.e, 1, &W.nh3)) ||
+	    NEED(RtmReleaseNextHops(W.e, 1, &W.nh3)) || spread_ids(spread) ||
 	    NEED(nh_add(W.o, p4(198, 51, 100, 1, 32), 3, &W.onh)) ||
+	    spread_ids(spread) ||
 	    NEED(route_add(W.e, p4(10, 1, 0, 0, 16), W.nh1, 10, 5,
-			   RTM_VIEW_MASK_UCAST, &W.r1)))
+			   RTM_VIEW_MASK_UCAST, &W.r1)) || spread_ids(spread))
 		return -1;
 	spec_r2(&s);
 	W.r2 = NULL;
 	if (NEED(rt_add(W.e, p4(10, 2, 0, 0, 16), &s, INFINITE, 0, &W.r2,
-			NULL)))
+			NULL)) || spread_ids(spread))
 		return -1;
 	memset(&s, 0, sizeof(s));
 	s.pref = 10;
@@ -2681,13 +2886,17 @@ static int world_build(void)
 	s.nh[1] = W.nh2;
 	W.r3 = NULL;
 	return NEED(rt_add(W.e, p4(10, 1, 1, 0, 24), &s, INFINITE, 0, &W.r3,
-			   NULL)) ||
+			   NULL)) || spread_ids(spread) ||
 	       NEED(route_add(W.o, p4(10, 1, 0, 0, 16), W.onh, 20, 5,
 			      RTM_VIEW_MASK_UCAST, &W.or1)) ||
+	       spread_ids(spread) ||
 	       NEED(route_add(W.o, p4(10, 3, 0, 0, 16), W.onh, 10, 5,
 			      RTM_VIEW_MASK_MCAST, &W.or3)) ||
-	       NEED(dest_get(p4(10, 1, 0, 0, 16), &W.d1)) ||
-	       NEED(dest_get(p4(10, 1, 1, 0, 24), &W.d3));
+	       spread_ids(spread) ||
+	       dest_publish(p4(10, 1, 0, 0, 16), &W.d1) || spread_ids(spread) ||
+	       dest_publish(p4(10, 1, 1, 0, 24), &W.d3) || spread_ids(spread) ||
+	       dest_publish(p4(10, 2, 0, 0, 16), NULL) || spread_ids(spread) ||
+	       dest_publish(p4(10, 3, 0, 0, 16), NULL);
 }
 
 /*
@@ -2887,6 +3096,11 @@ static void run_case(struct __test_metadata *_metadata, enum case_id id,
 		SKIP(return, "not asked for");
 	if (_metadata->skip || !W.ready)
 		return;
+	ASSERT_EQ(0, world_build(c->spread));
+	ASSERT_EQ(0, world_unhold());
+	/* Publishes every object: handles then counts objects alone. */
+	ASSERT_EQ(0, snap_take(&W.base));
+	ASSERT_EQ(0, pin_memory(1 << 20, 256 << 10, 128 << 10));
 	W.c = c;
 	W.failures = 0;
 	if (!reference_run()) {
@@ -2936,11 +3150,6 @@ FIXTURE_SETUP(failnth)
 		TH_LOG("left over: %ld entities, %ld handles, %ld holds",
 		       st.entities, st.handles, st.holds);
 	W.rfd = -1;
-	ASSERT_EQ(0, world_build());
-	ASSERT_EQ(0, world_unhold());
-	/* Publishes every object: handles then counts objects alone. */
-	ASSERT_EQ(0, snap_take(&W.base));
-	ASSERT_EQ(0, pin_memory(1 << 20, 256 << 10, 128 << 10));
 	err = failnth_open(&W.fn);
 	ASSERT_EQ(0, err) TH_LOG("fail-nth: %s", strerror(-err));
 	W.ready = true;
