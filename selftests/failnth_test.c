@@ -144,7 +144,6 @@ static struct world {
 	} errs_seen[4];			/* the errors injected failures gave */
 	unsigned int tolerated;		/* successes despite a failure */
 	struct failnth fn;		/* this thread's fail-nth */
-	struct fault_saved saved;
 	bool ready;
 
 	RTM_ENTITY_HANDLE e, o;		/* the caller; another entity */
@@ -2789,12 +2788,19 @@ struct tally {
 };
 
 static struct tally *tally;
-static int netns_err;
+static int fault_err = -EOPNOTSUPP, netns_err;
+static struct fault_saved fault_saved;
+
+static void fault_restore(void)
+{
+	fault_inject_restore(&fault_saved);
+}
 
 /*
- * Before the harness forks the cases: the tally they share, and one
- * network namespace for all of them, so that the tables are theirs alone
- * (a namespace per case would cost more than most cases).
+ * Before the harness forks the cases: the tally they share, the fault
+ * attributes (put back when the program exits, whatever became of the
+ * cases), and one network namespace for all of them, so that the tables
+ * are theirs alone (a namespace per case would cost more than most cases).
  */
 static void __attribute__((constructor)) failnth_init(void)
 {
@@ -2806,8 +2812,13 @@ static void __attribute__((constructor)) failnth_init(void)
 		abort();
 	for (i = 0; i < NCASES; i++)
 		tally->points[i] = -1;
-	if (!access("/proc/thread-self/fail-nth", W_OK) && rtm_present())
-		netns_err = unshare(CLONE_NEWNET) ? -errno : 0;
+	if (!rtm_present())
+		return;
+	fault_err = fault_inject_setup(&fault_saved);
+	if (fault_err)
+		return;
+	atexit(fault_restore);
+	netns_err = unshare(CLONE_NEWNET) ? -errno : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -3139,10 +3150,10 @@ FIXTURE_SETUP(failnth)
 	REQUIRE_RTM();
 	if (_metadata->skip)
 		return;
-	err = fault_inject_setup(&W.saved);
-	if (err == -EOPNOTSUPP)
+	if (fault_err == -EOPNOTSUPP)
 		SKIP(return, "no fault injection (failslab, fail_page_alloc, fail-nth) in this kernel");
-	ASSERT_EQ(0, err) TH_LOG("fault injection setup: %s", strerror(-err));
+	ASSERT_EQ(0, fault_err) TH_LOG("fault injection setup: %s",
+				      strerror(-fault_err));
 	ASSERT_EQ(0, netns_err) TH_LOG("unshare: %s", strerror(-netns_err));
 	/* What the last case left is gone once its process is. */
 	ASSERT_EQ(0, read_stats_steady(&st, WAIT_MS));
@@ -3157,7 +3168,6 @@ FIXTURE_SETUP(failnth)
 
 FIXTURE_TEARDOWN(failnth)
 {
-	fault_inject_restore(&W.saved);
 }
 
 #define FAILNTH(name, id)						\
