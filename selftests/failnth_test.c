@@ -131,8 +131,8 @@ struct snap {
 struct fcase;
 
 /*
- * Everything lives here, in the test process's bss: touched before the
- * memory is locked, so that no buffer faults while a failure is armed.
+ * Everything lives here, in the test process's bss, which locking the
+ * memory populates: no buffer of a call faults while a failure is armed.
  */
 static struct world {
 	const struct fcase *c;
@@ -147,7 +147,6 @@ static struct world {
 	bool ready;
 
 	RTM_ENTITY_HANDLE e, o;		/* the caller; another entity */
-	RTM_REGN_PROFILE prof;
 	RTM_NEXTHOP_HANDLE nh1, nh2, nh3, onh;
 	RTM_ROUTE_HANDLE r1, r2, r3, or1, or3;
 	RTM_DEST_HANDLE d1, d3;
