@@ -710,7 +710,9 @@ static inline int count_fds(void)
  * from the n-th on can fail too: once fail-nth has run out, the
  * attributes' probability (100) applies, but only to the threads that set
  * /proc/thread-self/make-it-fail (the task filter).  No other thread is
- * touched: fail-nth and make-it-fail are both 0 unless a thread asks.
+ * touched: fail-nth and make-it-fail are both 0 unless a thread asks.  A
+ * thread created while make-it-fail is set inherits it, and then fails
+ * every allocation: arm it only around calls that create none.
  */
 #define FAULT_DEBUGFS		"/sys/kernel/debug"
 
