@@ -36,7 +36,7 @@ void rtm_net_teardown(struct rtm_net *rn)
 
 	list_for_each_entry_safe(t, tmp, &rn->tables, node)
 		rtm_table_destroy(t);
-	WARN_ON(!xa_empty(&rn->objs));
+	WARN_ON(!rtm_xa_unused(&rn->objs));
 	xa_destroy(&rn->objs);
 	mutex_destroy(&rn->lock);
 }

@@ -38,7 +38,7 @@
 
 static void rtm_notify_release(struct rtm_notify *n)
 {
-	WARN_ON(n->head != n->tail || !xa_empty(&n->marks));
+	WARN_ON(n->head != n->tail || !rtm_xa_unused(&n->marks));
 	kvfree(n->queue);
 	xa_destroy(&n->marks);
 	mem_cgroup_put(n->memcg);

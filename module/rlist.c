@@ -18,7 +18,7 @@
 
 static void rtm_list_release(struct rtm_route_list *l)
 {
-	WARN_ON(!xa_empty(&l->routes));
+	WARN_ON(!rtm_xa_unused(&l->routes));
 	xa_destroy(&l->routes);
 	rtm_obj_unpublish(l->owner->table->rn, &l->obj);
 	rtm_obj_put(&l->owner->obj);

@@ -111,6 +111,17 @@ static inline void rtm_obj_init(struct rtm_obj *obj, enum rtm_kind kind)
 	obj->id = 0;
 }
 
+/*
+ * Whether an XArray holds no entry.  Not xa_empty(): a store that failed
+ * for want of memory can leave empty nodes behind, until xa_destroy().
+ */
+static inline bool rtm_xa_unused(struct xarray *xa)
+{
+	unsigned long index = 0;
+
+	return !xa_find(xa, &index, ULONG_MAX, XA_PRESENT);
+}
+
 static inline void rtm_obj_get(struct rtm_obj *obj)
 {
 	refcount_inc(&obj->ref);

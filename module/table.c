@@ -64,7 +64,8 @@ void rtm_table_destroy(struct rtm_table *t)
 	WARN_ON(t->dests.count || t->nroutes || t->nnexthops);
 	rtm_lpm_destroy(&t->dests);
 	rtm_attrs_destroy(t);
-	WARN_ON(!xa_empty(&t->dest_ext) || !xa_empty(&t->route_ext));
+	WARN_ON(!rtm_xa_unused(&t->dest_ext) ||
+		!rtm_xa_unused(&t->route_ext));
 	xa_destroy(&t->dest_ext);
 	xa_destroy(&t->route_ext);
 	list_del(&t->node);

@@ -2,8 +2,8 @@
 /*
  * Helpers shared by the rtm kselftests: identities, the namespace's
  * counters in /proc/net/rtm/stats, module parameters, an event recorder for
- * RTM_EVENT_CALLBACKs, peer processes driven over pipes, capabilities and
- * raw ioctls.
+ * RTM_EVENT_CALLBACKs, peer processes driven over pipes, capabilities, raw
+ * ioctls and allocation-failure injection (fail-nth).
  *
  * Everything here is static inline and independent of kselftest_harness.h,
  * so that forked peers (which must not use the harness's ASSERT_*, whose
@@ -28,7 +28,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <malloc.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -723,6 +726,226 @@ static inline int count_fds(void)
 		if (fcntl(fd, F_GETFD) >= 0)
 			n++;
 	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Allocation-failure injection                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * /proc/thread-self/fail-nth makes the n-th allocation of the calling
+ * thread that failslab or fail_page_alloc considers eligible fail, and
+ * counts down to 0 as the thread allocates.  Out of the box both ignore
+ * allocations that may sleep (GFP_KERNEL: nearly all of a module's) and
+ * fail_page_alloc ignores order 0 and highmem, so a test first makes every
+ * allocation eligible.
+ *
+ * One failure is often absorbed: the XArray retries a node allocation
+ * that failed under its lock, kvmalloc() falls back to vmalloc, kmemleak
+ * to its pool.  To reach the code behind such retries, every allocation
+ * from the n-th on can fail too: once fail-nth has run out, the
+ * attributes' probability (100) applies, but only to the threads that set
+ * /proc/thread-self/make-it-fail (the task filter).  No other thread is
+ * touched: fail-nth and make-it-fail are both 0 unless a thread asks.  A
+ * thread created while make-it-fail is set inherits it, and then fails
+ * every allocation: arm it only around calls that create none.
+ */
+#define FAULT_DEBUGFS		"/sys/kernel/debug"
+
+/* Set in this order, and put back in the reverse one. */
+static const struct {
+	const char *file;
+	const char *value;
+} fault_knobs[] = {
+	{ "failslab/ignore-gfp-wait", "N" },
+	{ "failslab/verbose", "0" },
+	{ "failslab/task-filter", "Y" },
+	{ "failslab/interval", "1" },
+	{ "failslab/times", "-1" },
+	{ "failslab/space", "0" },
+	{ "failslab/probability", "100" },
+	{ "fail_page_alloc/ignore-gfp-wait", "N" },
+	{ "fail_page_alloc/ignore-gfp-highmem", "N" },
+	{ "fail_page_alloc/min-order", "0" },
+	{ "fail_page_alloc/verbose", "0" },
+	{ "fail_page_alloc/task-filter", "Y" },
+	{ "fail_page_alloc/interval", "1" },
+	{ "fail_page_alloc/times", "-1" },
+	{ "fail_page_alloc/space", "0" },
+	{ "fail_page_alloc/probability", "100" },
+};
+
+/* The knobs' values before fault_inject_setup(), to put back. */
+struct fault_saved {
+	bool have[ARRAY_SIZE(fault_knobs)];
+	char value[ARRAY_SIZE(fault_knobs)][32];
+};
+
+static inline int fault_knob_io(const char *file, char *buf, size_t len,
+				bool write_it)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), FAULT_DEBUGFS "/%s", file);
+	fd = open(path, (write_it ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write_it) {
+		n = write(fd, buf, strlen(buf));
+	} else {
+		n = read(fd, buf, len - 1);
+		if (n >= 0) {
+			buf[n] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+		}
+	}
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static inline void fault_inject_restore(const struct fault_saved *saved)
+{
+	unsigned int i = ARRAY_SIZE(fault_knobs);
+	char buf[32];
+
+	while (i--) {
+		if (!saved->have[i])
+			continue;
+		snprintf(buf, sizeof(buf), "%s", saved->value[i]);
+		fault_knob_io(fault_knobs[i].file, buf, 0, true);
+	}
+}
+
+/*
+ * Make every allocation eligible, saving the old settings in *@saved.
+ * 0; -EOPNOTSUPP on a kernel without failslab, fail_page_alloc, fail-nth
+ * and make-it-fail (mounting debugfs if need be to tell); or -errno, with
+ * what was set put back.
+ */
+static inline int fault_inject_setup(struct fault_saved *saved)
+{
+	unsigned int i;
+	int err = 0;
+
+	memset(saved, 0, sizeof(*saved));
+	if (access("/proc/thread-self/fail-nth", W_OK) ||
+	    access("/proc/thread-self/make-it-fail", W_OK))
+		return -EOPNOTSUPP;
+	if (access(FAULT_DEBUGFS "/failslab", F_OK))
+		mount("debugfs", FAULT_DEBUGFS, "debugfs", 0, NULL);
+	if (access(FAULT_DEBUGFS "/failslab", F_OK) ||
+	    access(FAULT_DEBUGFS "/fail_page_alloc", F_OK))
+		return -EOPNOTSUPP;
+	for (i = 0; i < ARRAY_SIZE(fault_knobs) && !err; i++) {
+		err = fault_knob_io(fault_knobs[i].file, saved->value[i],
+				    sizeof(saved->value[i]), false);
+		if (err)
+			break;
+		saved->have[i] = true;
+		err = fault_knob_io(fault_knobs[i].file,
+				    (char *)fault_knobs[i].value, 0, true);
+	}
+	if (err)
+		fault_inject_restore(saved);
+	return err;
+}
+
+/*
+ * The calling thread's fail-nth and make-it-fail, opened once: opening a
+ * file allocates, so arming and reading them back must not.
+ */
+struct failnth {
+	int nth;
+	int all;
+};
+
+static inline int failnth_open(struct failnth *f)
+{
+	f->nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	f->all = open("/proc/thread-self/make-it-fail", O_RDWR | O_CLOEXEC);
+	return f->nth < 0 || f->all < 0 ? -errno : 0;
+}
+
+static inline int failnth_write(int fd, unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	return pwrite(fd, buf, len, 0) == len ? 0 : -errno;
+}
+
+/*
+ * Fail the thread's @n-th eligible allocation from now on, and with
+ * @onward every one after it too; 0 or -errno.
+ */
+static inline int failnth_arm(const struct failnth *f, unsigned int n,
+			      bool onward)
+{
+	int err = onward ? failnth_write(f->all, 1) : 0;
+
+	return err ?: failnth_write(f->nth, n);
+}
+
+/*
+ * Stop injecting.  Returns what was left of the count: 0 when the n-th
+ * allocation was reached (and failed), the number of allocations short of
+ * it otherwise; or -errno.
+ */
+static inline long failnth_disarm(const struct failnth *f)
+{
+	char buf[16];
+	ssize_t n;
+	int err;
+
+	err = failnth_write(f->all, 0);
+	if (err)
+		return err;
+	n = pread(f->nth, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = '\0';
+	err = failnth_write(f->nth, 0);
+	return err ?: strtol(buf, NULL, 10);
+}
+
+/* Write @len bytes of stack, so that its pages are there to lock. */
+static __attribute__((noinline)) void touch_stack(size_t len)
+{
+	volatile char buf[len];
+
+	memset((char *)buf, 0, len);
+}
+
+/*
+ * Keep the process's own page faults out of the injected allocations: a
+ * heap of @heap bytes that malloc() keeps and never trims, @stack bytes of
+ * the stack written, then everything locked, now and as it grows (threads
+ * created from here on get @thread_stack-byte stacks, so that locking them
+ * stays cheap).  0 or -errno.
+ */
+static inline int pin_memory(size_t heap, size_t stack, size_t thread_stack)
+{
+	pthread_attr_t attr;
+	void *p;
+
+	if (!mallopt(M_MMAP_THRESHOLD, 32 << 20) ||
+	    !mallopt(M_TRIM_THRESHOLD, 1 << 30) ||
+	    !mallopt(M_TOP_PAD, 4 << 20))
+		return -EINVAL;
+	p = malloc(heap);
+	if (!p)
+		return -ENOMEM;
+	memset(p, 1, heap);
+	free(p);
+	touch_stack(stack);
+	if (pthread_attr_init(&attr) ||
+	    pthread_attr_setstacksize(&attr, thread_stack) ||
+	    pthread_setattr_default_np(&attr))
+		return -EINVAL;
+	pthread_attr_destroy(&attr);
+	return mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
 }
 
 /* ------------------------------------------------------------------ */
