@@ -435,6 +435,7 @@ int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
 		if (WARN_ON_ONCE(!obj) || obj->kind != kind)
 			break;
 		rtm_hold_set(reg, id, rtm_hold_add_count(entry, class, -1));
+		cond_resched();
 	}
 
 	if (done < count) {
@@ -461,6 +462,7 @@ int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
 		u64 id = handles[i] & RTM_ID_MASK;
 		void *entry = xa_load(&reg->holds, id);
 
+		cond_resched();
 		if (!entry || xa_to_value(entry))
 			continue;
 		xa_erase(&reg->holds, id);
@@ -470,8 +472,10 @@ int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
 	}
 	mutex_unlock(&reg->hold_lock);
 
-	for (i = 0; i < ndead; i++)
+	for (i = 0; i < ndead; i++) {
 		rtm_obj_put((struct rtm_obj *)(uintptr_t)handles[i]);
+		cond_resched();
+	}
 	return 0;
 }
 

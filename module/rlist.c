@@ -78,6 +78,7 @@ int rtm_list_prepare(struct rtm_route_list *l, unsigned int n)
 				xa_release(&l->routes, l->next_seq + i);
 			return err;
 		}
+		cond_resched();
 	}
 	return 0;
 }
@@ -266,6 +267,7 @@ int rtm_list_insert_ioctl(struct rtm_reg *reg, void *data)
 			err = PTR_ERR(routes[n]);
 			goto out_free;
 		}
+		cond_resched();
 	}
 
 	/* Check and prepare everything, then move: all or nothing. */
@@ -287,16 +289,21 @@ int rtm_list_insert_ioctl(struct rtm_reg *reg, void *data)
 		err = rtm_route_ext_prepare(routes[i], &prep);
 		if (!err)
 			rtm_route_ext_install(routes[i], prep);
+		cond_resched();
 	}
 	if (!err && l)
 		err = rtm_list_prepare(l, n);
-	for (i = 0; !err && i < n; i++)
+	for (i = 0; !err && i < n; i++) {
 		rtm_list_move(l, routes[i]);
+		cond_resched();
+	}
 	mutex_unlock(&t->lock);
 
 out_free:
-	for (i = 0; routes && i < n; i++)
+	for (i = 0; routes && i < n; i++) {
 		rtm_route_put(routes[i]);
+		cond_resched();
+	}
 	if (l)
 		rtm_list_put(l);
 	kvfree(routes);
