@@ -200,15 +200,6 @@ struct hog_report {
 static struct rtm_route_entry hog_entries[256];
 static unsigned char hog_infos[128 * RTM_DEST_INFO_SIZE(2)];
 
-static void touch_stack(void)
-{
-	volatile char pad[256 << 10];
-	size_t i;
-
-	for (i = 0; i < sizeof(pad); i += 4096)
-		pad[i] = 1;
-}
-
 /*
  * The @i-th host address under @a.0.0.0/8, all different, scattered (an
  * odd multiplier is a bijection of 24 bits): neighbours in the trie are
@@ -381,10 +372,9 @@ static int hog_main(int rd, int wr, void *arg)
 	(void)rd;
 	(void)wr;
 	/* Everything it will touch, touched and locked, before the limit. */
-	touch_stack();
 	memset(hog_entries, 0, sizeof(hog_entries));
 	memset(hog_infos, 0, sizeof(hog_infos));
-	HOG_CHECK(rep, mlockall(MCL_CURRENT | MCL_FUTURE) == 0);
+	HOG_CHECK(rep, pin_memory(1 << 20, 256 << 10, 128 << 10) == 0);
 
 	h.fd = rtm_open();
 	HOG_CHECK(rep, h.fd >= 0);
