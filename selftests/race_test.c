@@ -17,9 +17,11 @@
  * the state after each round must agree with the one that happened.
  *
  * The windows, from reading module/:
- *  - RtmAddRouteToDest resolves the route list, the route to update and
- *    the next hops, then copies the route info's next hops and
- *    EntitySpecificInfo, then takes the table lock;
+ *  - RtmAddRouteToDest copies the route info in, then resolves the route
+ *    list, the route to update and the next hops, then takes the table
+ *    lock: a stalled copy puts the deletion before the lookup, and the
+ *    lookup and the check under the lock must then both refuse it (a
+ *    module that copied after resolving had the window open here);
  *  - the bulk add resolves the next hops, then copies each chunk of entries;
  *  - RtmGetRouteInfo resolves the route, copies the dest's address out,
  *    then reads the route;
