@@ -130,6 +130,7 @@ TEST(static_proto)
 		lines[n++] = line;
 	for (i = 0; i < n; i++)
 		printf("# static-proto: %s\n", lines[i]);
+	fflush(stdout);		/* the harness's child ends with _exit() */
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("static-proto ended with status 0x%x", status);
 
