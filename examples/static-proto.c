@@ -149,7 +149,7 @@ static VOID process_changes(IN struct proto *p, IN RTM_NOTIFY_HANDLE Notify)
 {
 	PRTM_DEST_INFO infos, info;
 	char prefix[64], route[96];
-	UINT num, i;
+	UINT num, i, seen = 0;
 	DWORD status;
 	size_t size;
 
@@ -165,6 +165,10 @@ static VOID process_changes(IN struct proto *p, IN RTM_NOTIFY_HANDLE Notify)
 	do {
 		num = p->profile.MaxHandlesInEnum;
 		status = RtmGetChangedDests(p->reg, Notify, &num, infos);
+		if (status != NO_ERROR && status != ERROR_NO_MORE_ITEMS) {
+			fail("RtmGetChangedDests", status);
+			break;
+		}
 		if (num == 0)
 			break;
 		/*
@@ -185,13 +189,19 @@ static VOID process_changes(IN struct proto *p, IN RTM_NOTIFY_HANDLE Notify)
 			fflush(stdout);
 		}
 		RtmReleaseChangedDests(p->reg, Notify, num, infos);
-
-		pthread_mutex_lock(&p->lock);
-		p->changes += num;
-		pthread_cond_broadcast(&p->changed);
-		pthread_mutex_unlock(&p->lock);
+		seen += num;
 	} while (status == NO_ERROR);
 	free(infos);
+
+	/*
+	 * Tell the main thread only now that the queue is drained: once it
+	 * knows, it may end the subscription and the registration, and this
+	 * thread makes no RTMv2 call any more.
+	 */
+	pthread_mutex_lock(&p->lock);
+	p->changes += seen;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* The entity's event callback (Linux: on the dispatcher thread). */
@@ -304,6 +314,8 @@ static DWORD list_dests(IN struct proto *p)
 	do {
 		num = p->profile.MaxHandlesInEnum;
 		status = RtmGetEnumDests(p->reg, enum_handle, &num, infos);
+		if (status != NO_ERROR && status != ERROR_NO_MORE_ITEMS)
+			break;
 		if (num == 0)
 			break;
 		size = RTM_SIZE_OF_DEST_INFO(infos->NumberOfViews);
