@@ -7,8 +7,8 @@
  * staged install, through rtm.pc) into examples/ beside this program; this
  * runs it on RTM instance INST and checks its exit status and its output:
  * the main thread's lines in order, and the lines its event callback
- * prints from the dispatcher thread each exactly once, after what caused
- * them and before what waits for them.
+ * prints from the dispatcher thread each exactly once, somewhere between
+ * the start of the call that caused them and what waits for them.
  */
 #include <limits.h>
 #include <libgen.h>
@@ -33,22 +33,26 @@ static const char *const main_lines[] = {
 	"deregistered",
 };
 
-/* The callback's lines, and the main line each must come before. */
+/*
+ * The callback's lines, each between the last main line printed before
+ * the call that causes it (the callback may print while that call is
+ * still under way) and the first main line that waits for it.
+ */
 static const struct {
 	const char *line;
 	const char *after, *before;
 } change_lines[] = {
 	{ "change: 10.0.0.0/8 via 192.0.2.1 metric 1",
-	  "route 10.0.0.0/8: added (best)",
+	  "next hop 192.0.2.1 if 1: new",
 	  "dest 10.0.0.0/8: 1 route, best via 192.0.2.1 metric 1" },
 	{ "change: 10.1.0.0/16 via 192.0.2.1 metric 2",
-	  "route 10.1.0.0/16: added (best)",
+	  "route 10.0.0.0/8: added (best)",
 	  "dest 10.0.0.0/8: 1 route, best via 192.0.2.1 metric 1" },
 	{ "change: 192.168.0.0/24 via 192.0.2.1 metric 3",
-	  "route 192.168.0.0/24: added (best)",
+	  "route 10.1.0.0/16: added (best)",
 	  "dest 10.0.0.0/8: 1 route, best via 192.0.2.1 metric 1" },
 	{ "change: 192.168.0.0/24 unreachable",
-	  "route 192.168.0.0/24: deleted",
+	  "dest 192.168.0.0/24: 1 route, best via 192.0.2.1 metric 3",
 	  "deregistered" },
 };
 
