@@ -382,7 +382,15 @@ struct rtm_get_exact_route {
 };
 #define RTM_GET_EXACT_ROUTE_SIZE_VER0	64
 
-/* RTM_IOC_HOLD_DEST (RtmHoldDestination) */
+/*
+ * RTM_IOC_HOLD_DEST (RtmHoldDestination): mark @views of the dest for
+ * hold-down.  When a marked view loses its last route, the route stays as
+ * the view's hold route (the mark is used up).  A dest has one hold time
+ * for all its views: the longest any call asked since its last hold-down
+ * ended.  Every view held is held until that time has passed since the
+ * last view entered hold-down, and a longer time asked while routes are
+ * held holds them longer.  Other dests keep their own time.
+ */
 struct rtm_hold_dest {
 	__u32 size;
 	__u32 views;
