@@ -386,8 +386,8 @@ struct rtm_get_exact_route {
  * RTM_IOC_HOLD_DEST (RtmHoldDestination): mark @views of the dest for
  * hold-down.  When a marked view loses its last route, the route stays as
  * the view's hold route (the mark is used up).  A dest has one hold time
- * for all its views: the longest any call asked since its last hold-down
- * ended.  Every view held is held until that time has passed since the
+ * for all its views: the longest any call asked since it last had neither
+ * a view marked nor a route held.  Every view held is held until that time has passed since the
  * last view entered hold-down, and a longer time asked while routes are
  * held holds them longer.  Other dests keep their own time.
  */
