@@ -22,6 +22,7 @@ struct rtm_bulk {
 	struct rtm_table *t;
 	struct rtm_nexthop **nh;	/* the batch's next hops, held */
 	u32 nnh;
+	u32 pref0;			/* the preference entries with 0 get */
 };
 
 static void rtm_bulk_put_nexthops(struct rtm_bulk *b)
@@ -109,7 +110,7 @@ static int rtm_bulk_tmpl(struct rtm_bulk *b, const struct rtm_route_entry *e,
 			return -EINVAL;
 	}
 	tmpl->metric = e->metric;
-	tmpl->pref = e->preference;
+	tmpl->pref = e->preference ?: b->pref0;
 	tmpl->views = e->views;
 	tmpl->flags = e->flags;
 	tmpl->flags1 = 0;
@@ -214,6 +215,8 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 	if (!b.self)
 		return -EBADF;
 	b.t = b.self->table;
+	/* One look at the defaults for the whole batch. */
+	b.pref0 = rtm_pref_default(reg->rn, b.self->info.protocol_id);
 
 	err = -ENOMEM;
 	ent = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*ent), RTM_GFP);

@@ -616,9 +616,30 @@ static void rtm_dest_hold_end(struct rtm_dest_ext *ext)
 		rtm_dest_hold_set(ext, v, NULL);
 		views |= BIT(v);
 	}
+	/*
+	 * The longest time asked was for these routes: with no view marked
+	 * any more, the next hold-down takes the times asked for it.
+	 */
+	if (!ext->hold_views)
+		ext->hold_ms = 0;
 	rtm_dest_touch(d);
 	rtm_notify_change(d, &before, views);
 	rtm_dest_put_locked(d);
+}
+
+/*
+ * (Re)arm the end of the hold-down at @hold_until; the table lock is held.
+ * Each queued run of the work holds the dest, and so its extension, until
+ * it has run: a run that waits for the lock while the hold-down is ended
+ * and started again, or moved, finds them still there and the time not
+ * come.
+ */
+static void rtm_dest_hold_arm(struct rtm_dest_ext *ext)
+{
+	long delay = (long)(ext->hold_until - jiffies);
+
+	if (!mod_delayed_work(rtm_wq, &ext->hold_work, max(delay, 0L)))
+		rtm_dest_get(ext->dest);
 }
 
 static void rtm_dest_hold_work(struct work_struct *work)
@@ -664,15 +685,10 @@ void rtm_dest_hold_route(struct rtm_dest *d, struct rtm_route *r, u32 views)
 		if (views & BIT(v))
 			rtm_dest_hold_set(ext, v, r);
 	ext->hold_views &= ~views;
-	ext->hold_until = jiffies + msecs_to_jiffies(ext->hold_ms);
-	/*
-	 * Each queued run of the work holds the dest, and so its extension,
-	 * until it has run: a run that waits for the lock while the hold-down
-	 * is ended and started again finds them still there.
-	 */
-	if (!mod_delayed_work(rtm_wq, &ext->hold_work,
-			      msecs_to_jiffies(ext->hold_ms)))
-		rtm_dest_get(d);
+	/* One time for every view: the ones held before wait as long. */
+	ext->hold_start = jiffies;
+	ext->hold_until = ext->hold_start + msecs_to_jiffies(ext->hold_ms);
+	rtm_dest_hold_arm(ext);
 }
 
 /* RtmHoldDestination (RTM_IOC_HOLD_DEST) */
@@ -703,7 +719,19 @@ int rtm_dest_hold_ioctl(struct rtm_reg *reg, void *data)
 		err = PTR_ERR(ext);
 	} else {
 		ext->hold_views |= arg->views;
-		ext->hold_ms = max(ext->hold_ms, arg->hold_time);
+		/*
+		 * All routes in hold-down are held, in all views, for the
+		 * longest time asked: a longer time asked while some are
+		 * held makes their hold-down longer too.
+		 */
+		if (arg->hold_time > ext->hold_ms) {
+			ext->hold_ms = arg->hold_time;
+			if (rtm_dest_holding(ext)) {
+				ext->hold_until = ext->hold_start +
+					msecs_to_jiffies(ext->hold_ms);
+				rtm_dest_hold_arm(ext);
+			}
+		}
 	}
 	rtm_dest_put_locked(d);
 	mutex_unlock(&self->table->lock);

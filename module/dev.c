@@ -52,6 +52,7 @@ union rtm_ioctl_arg {
 	struct rtm_method_ctl method_ctl;
 	struct rtm_lock lock;
 	struct rtm_dump dump;
+	struct rtm_preference preference;
 };
 
 /*
@@ -149,6 +150,8 @@ static const struct rtm_ioctl_desc rtm_ioctls[] = {
 			RTM_IOCTL_PARTIAL),
 	RTM_IOCTL(RTM_IOC_METHOD_CTL, rtm_method_ctl_ioctl,
 		  rtm_method_ctl, RTM_METHOD_CTL_SIZE_VER0),
+	RTM_IOCTL(RTM_IOC_PREFERENCE, rtm_pref_ioctl,
+		  rtm_preference, RTM_PREFERENCE_SIZE_VER0),
 };
 
 /**

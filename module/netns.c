@@ -26,6 +26,7 @@ int rtm_net_setup(struct rtm_net *rn, struct net *net)
 	xa_init_flags(&rn->objs, XA_FLAGS_ACCOUNT);
 	mutex_init(&rn->lock);
 	INIT_LIST_HEAD(&rn->tables);
+	rtm_prefs_init(rn);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_net_setup);
@@ -38,6 +39,7 @@ void rtm_net_teardown(struct rtm_net *rn)
 		rtm_table_destroy(t);
 	WARN_ON(!rtm_xa_unused(&rn->objs));
 	xa_destroy(&rn->objs);
+	rtm_prefs_exit(rn);
 	mutex_destroy(&rn->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_net_teardown);

@@ -618,7 +618,9 @@ int rtm_attr_resolve(struct rtm_reg *reg, struct rtm_entity *self,
 
 	memset(tmpl, 0, sizeof(*tmpl));
 	tmpl->metric = info->metric;
-	tmpl->pref = info->preference;
+	/* 0 is no preference: the default of the caller's protocol. */
+	tmpl->pref = info->preference ?:
+		rtm_pref_default(self->table->rn, self->info.protocol_id);
 	tmpl->views = info->belongs_to_views;
 	tmpl->flags = info->flags;
 	tmpl->flags1 = info->flags1;

@@ -164,6 +164,8 @@ struct rtm_net {
 	struct mutex lock;		/* protects @tables */
 	struct list_head tables;
 	struct proc_dir_entry *proc;
+	struct mutex pref_lock;		/* serialises changes of @prefs */
+	struct rtm_prefs __rcu *prefs;	/* default preferences, or NULL: built-in */
 	struct {
 		atomic_long_t tables;
 		atomic_long_t entities;
@@ -178,6 +180,13 @@ struct rtm_net *rtm_net(const struct net *net);
 int rtm_net_setup(struct rtm_net *rn, struct net *net);
 void rtm_net_teardown(struct rtm_net *rn);
 int rtm_netns_register(void);
+
+/* Default preferences by protocol (pref.c). */
+struct rtm_prefs;
+u32 rtm_pref_default(struct rtm_net *rn, u32 proto);
+void rtm_prefs_init(struct rtm_net *rn);
+void rtm_prefs_exit(struct rtm_net *rn);
+int rtm_pref_ioctl(struct rtm_reg *reg, void *data);
 void rtm_netns_unregister(void);
 
 /* One routing table: an (RTM instance, address family) pair (netns.c). */
@@ -410,7 +419,8 @@ struct rtm_dest_ext {
 	u32 hold_views;			/* views marked for hold-down */
 	u32 hold_ms;			/* longest hold time asked */
 	struct rtm_route *hold[RTM_NUM_VIEWS];	/* held-down routes (held) */
-	unsigned long hold_until;	/* jiffies */
+	unsigned long hold_start;	/* jiffies: the last view held */
+	unsigned long hold_until;	/* jiffies: @hold_start + @hold_ms */
 	struct delayed_work hold_work;	/* ends the hold-down */
 	unsigned int readers;		/* client locks (lock.c) */
 	struct rtm_entity *writer;

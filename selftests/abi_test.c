@@ -13,7 +13,8 @@
  *   unknown flag bit, reserved != 0      -EINVAL (and each field's own checks)
  *   NULL or bad argument pointer         -EFAULT
  *   no registration on the file          -EBADF (RTM_IOC_REGISTER: -EBUSY
- *                                        on a file that has one)
+ *                                        on a file that has one;
+ *                                        RTM_IOC_PREFERENCE needs none)
  *   unknown ioctl number                 -ENOTTY
  *
  * "Accepted" is shown by a request that succeeds: every row of the table
@@ -41,6 +42,7 @@ enum setup {
 	S_REG,		/* a registered entity */
 	S_NH,		/* ... with a next hop, 10.0.0.1/32 on interface 1 */
 	S_ROUTE,	/* ... and a route to 10.1.0.0/16 through it */
+	S_ANY,		/* an open file, with or without a registration */
 };
 
 /* A route info with room for MAX_NH next hops. */
@@ -159,7 +161,7 @@ static int ctx_open(struct ctx *c, enum setup setup)
 	c->fd = rtm_open();
 	if (c->fd < 0)
 		return c->fd;
-	if (setup == S_NONE)
+	if (setup == S_NONE || setup == S_ANY)
 		return 0;
 	err = raw_register(c->fd, INST, AF_INET, PROTO, ++seq, 0, &c->self);
 	if (err || setup == S_REG)
@@ -587,6 +589,17 @@ static int fill_method_ctl(struct ctx *c, void *req)
 #define RELEASE_FLAGS	0
 #endif
 
+/* A read of the table: changing it would change what other tests see. */
+static int fill_preference(struct ctx *c, void *req)
+{
+	struct rtm_preference *r = req;
+
+	(void)c;
+	r->op = RTM_PREF_GET;
+	r->entry.protocol_id = 8;	/* PROTO_IP_RIP */
+	return 0;
+}
+
 #define ABI(vname, _cmd, type, _ver0, _setup, _fill, ...)		\
 	FIXTURE_VARIANT_ADD(abi, vname) {				\
 		.name = #_cmd, .cmd = _cmd, .ver0 = _ver0,		\
@@ -826,6 +839,19 @@ ABI(method_ctl, RTM_IOC_METHOD_CTL, rtm_method_ctl, RTM_METHOD_CTL_SIZE_VER0,
     BAD(rtm_method_ctl, target_type, 1, EINVAL),
     IGNORED(rtm_method_ctl, caller, 1),
     IGNORED(rtm_method_ctl, method_type, 1));
+#endif
+#ifdef RTM_IOC_PREFERENCE
+ABI(preference, RTM_IOC_PREFERENCE, rtm_preference,
+    RTM_PREFERENCE_SIZE_VER0, S_ANY, fill_preference,
+    FLAGS(rtm_preference, flags, 0),
+    BAD(rtm_preference, reserved, 1, EINVAL),
+    BAD(rtm_preference, entry.reserved, 1, EINVAL),
+    BAD(rtm_preference, op, 0, EINVAL),
+    BAD(rtm_preference, op, RTM_PREF_LIST + 1, EINVAL),
+    IGNORED(rtm_preference, count, 1),
+    IGNORED(rtm_preference, total, 1),
+    IGNORED(rtm_preference, entry.preference, 1),
+    IGNORED(rtm_preference, entry.flags, 1));
 #endif
 
 /* ------------------------------------------------------------------ */
@@ -1098,6 +1124,15 @@ TEST_F(abi, registration)
 						.size = sizeof(struct rtm_deregister) }));
 		EXPECT_ERRNO(-EBUSY, call(variant, &self->c, req,
 					  variant->size, 0));
+		return;
+	}
+	if (variant->setup == S_ANY) {
+		/* Namespace-wide: the same with a registration as without. */
+		EXPECT_ERRNO(0, call(variant, &self->c, req, variant->size, 0));
+		ASSERT_ERRNO(0, raw_register(self->c.fd, INST, AF_INET, PROTO,
+					     ++seq, 0, NULL));
+		EXPECT_ERRNO(0, call(variant, &self->c, req, variant->size, 0))
+			TH_LOG("%s on a registered file", variant->name);
 		return;
 	}
 	/* Everything else needs one: on a file without, -EBADF. */

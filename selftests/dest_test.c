@@ -1114,6 +1114,167 @@ TEST_F(dest, hold_down)
 	free(d);
 }
 
+/* Whether each view of @dh has a HoldRoute now. */
+static DWORD held2(RTM_ENTITY_HANDLE e, RTM_DEST_HANDLE dh, RTM_DEST_INFO *d,
+		   bool *u, bool *m)
+{
+	DWORD st;
+
+	st = RtmGetDestInfo(e, dh, RTM_BEST_PROTOCOL,
+			    RTM_VIEW_MASK_UCAST | RTM_VIEW_MASK_MCAST, d);
+	if (st != NO_ERROR)
+		return st;
+	*u = d->ViewInfo[0].HoldRoute != NULL;
+	*m = d->ViewInfo[1].HoldRoute != NULL;
+	return RtmReleaseDestInfo(e, d);
+}
+
+/* A held dest of the test below, and when each view let go. */
+struct held_dest {
+	RTM_DEST_HANDLE dh;
+	long long gone_u, gone_m;	/* ms after t0, or -1 */
+};
+
+/* Poll until both views of every dest let go, or @until ms after @t0. */
+static DWORD poll_holds(RTM_ENTITY_HANDLE e, RTM_DEST_INFO *d,
+			struct held_dest *h, unsigned int n, long long t0,
+			long long until)
+{
+	unsigned int i, left;
+	bool u, m;
+	DWORD st;
+
+	do {
+		for (i = 0, left = 0; i < n; i++) {
+			st = held2(e, h[i].dh, d, &u, &m);
+			if (st != NO_ERROR)
+				return st;
+			if (!u && h[i].gone_u < 0)
+				h[i].gone_u = now_ms() - t0;
+			if (!m && h[i].gone_m < 0)
+				h[i].gone_m = now_ms() - t0;
+			left += h[i].gone_u < 0 || h[i].gone_m < 0;
+		}
+		if (!left)
+			break;
+		usleep(20000);
+	} while (now_ms() - t0 < until);
+	return NO_ERROR;
+}
+
+#define HOLD_SHORT	HOLD_MS
+#define HOLD_LONG	(4 * HOLD_MS)
+
+/*
+ * "All routes in a hold-down state are held for all views for a single,
+ * maximum hold time, regardless of the HoldTime specified": per dest, the
+ * longest time asked holds every view, the views held before included,
+ * and a longer time asked while routes are held holds them longer.  The
+ * maximum is that of the calls made for one hold-down: once it ends, the
+ * next takes the times asked for it.  Another dest keeps its own time.
+ */
+TEST_F(dest, hold_down_single_maximum)
+{
+	RTM_NET_ADDRESS p = pfx(self->fam, 16, 10, 27, 0, 0);
+	RTM_NET_ADDRESS p2 = pfx(self->fam, 16, 10, 28, 0, 0);
+	RTM_DEST_INFO *d = di_alloc(2);
+	struct held_dest h[2];
+	RTM_ROUTE_HANDLE ru, rm, r2;
+	long long t0, t1;
+	bool u = false, m = false;
+	unsigned int i;
+
+	REQUIRE_RTM();
+	ASSERT_NE(NULL, d);
+	ASSERT_WIN(NO_ERROR, add(self->a.h, p, spec(1, 1, RTM_VIEW_MASK_UCAST,
+						    0, NULL, NULL), &ru));
+	ASSERT_WIN(NO_ERROR, add(self->a.h, p, spec(1, 1, RTM_VIEW_MASK_MCAST,
+						    0, self->na[0], NULL),
+				 &rm));
+	ASSERT_WIN(NO_ERROR, add(self->b.h, p2, spec(1, 1, RTM_VIEW_MASK_UCAST,
+						     0, NULL, NULL), &r2));
+	memset(h, 0, sizeof(h));
+	for (i = 0; i < 2; i++) {
+		ASSERT_WIN(NO_ERROR, RtmGetExactMatchDestination(self->a.h,
+				i ? &p2 : &p, RTM_BEST_PROTOCOL,
+				RTM_VIEW_MASK_ANY, d));
+		h[i].dh = d->DestHandle;
+		h[i].gone_u = h[i].gone_m = -1;
+		EXPECT_WIN(NO_ERROR, RtmReferenceHandles(self->a.h, 1,
+							 &h[i].dh));
+		EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(self->a.h, d));
+	}
+
+	/* Unicast held for the short time, on both dests. */
+	EXPECT_WIN(NO_ERROR, RtmHoldDestination(self->a.h, h[0].dh,
+						RTM_VIEW_MASK_UCAST,
+						HOLD_SHORT));
+	EXPECT_WIN(NO_ERROR, RtmHoldDestination(self->b.h, h[1].dh,
+						RTM_VIEW_MASK_UCAST,
+						HOLD_SHORT));
+	t0 = now_ms();
+	EXPECT_WIN(NO_ERROR, del(self->a.h, ru));
+	EXPECT_WIN(NO_ERROR, del(self->b.h, r2));
+	ASSERT_WIN(NO_ERROR, held2(self->a.h, h[0].dh, d, &u, &m));
+	EXPECT_TRUE(u);
+	EXPECT_FALSE(m);
+
+	/* Multicast marked for the long time: unicast is held as long. */
+	EXPECT_WIN(NO_ERROR, RtmHoldDestination(self->a.h, h[0].dh,
+						RTM_VIEW_MASK_MCAST,
+						HOLD_LONG));
+	while (now_ms() - t0 < HOLD_SHORT + HOLD_SHORT / 2)
+		usleep(20000);
+	ASSERT_WIN(NO_ERROR, held2(self->a.h, h[0].dh, d, &u, &m));
+	EXPECT_TRUE(u) TH_LOG("unicast let go at the short time, %d ms",
+			      HOLD_SHORT);
+	/* The other dest went at its own time. */
+	ASSERT_WIN(NO_ERROR, poll_holds(self->a.h, d, &h[1], 1, t0, WAIT_MS));
+	EXPECT_LE(HOLD_SHORT - EARLY_MS(HOLD_SHORT), h[1].gone_u);
+	EXPECT_GT(HOLD_LONG, h[1].gone_u);
+
+	/* Multicast held now: one time for both views, from now. */
+	t1 = now_ms();
+	EXPECT_WIN(NO_ERROR, del(self->a.h, rm));
+	ASSERT_WIN(NO_ERROR, held2(self->a.h, h[0].dh, d, &u, &m));
+	EXPECT_TRUE(u);
+	EXPECT_TRUE(m);
+	ASSERT_WIN(NO_ERROR, poll_holds(self->a.h, d, h, 1, t1, WAIT_MS));
+	ASSERT_LE(0, h[0].gone_u) TH_LOG("still held after %d ms", WAIT_MS);
+	ASSERT_LE(0, h[0].gone_m) TH_LOG("still held after %d ms", WAIT_MS);
+	EXPECT_LE(HOLD_LONG - EARLY_MS(HOLD_LONG), h[0].gone_u)
+		TH_LOG("unicast let go after %lld ms", h[0].gone_u);
+	EXPECT_LE(HOLD_LONG - EARLY_MS(HOLD_LONG), h[0].gone_m)
+		TH_LOG("multicast let go after %lld ms", h[0].gone_m);
+	EXPECT_GT(200, llabs(h[0].gone_u - h[0].gone_m))
+		TH_LOG("views let go at %lld and %lld ms", h[0].gone_u,
+		       h[0].gone_m);
+
+	/* The next hold-down takes the time asked for it. */
+	ASSERT_WIN(NO_ERROR, add(self->a.h, p, spec(1, 1, RTM_VIEW_MASK_UCAST,
+						    0, NULL, NULL), &ru));
+	EXPECT_WIN(NO_ERROR, RtmHoldDestination(self->a.h, h[0].dh,
+						RTM_VIEW_MASK_UCAST,
+						HOLD_SHORT));
+	h[0].gone_u = h[0].gone_m = -1;
+	t0 = now_ms();
+	EXPECT_WIN(NO_ERROR, del(self->a.h, ru));
+	ASSERT_WIN(NO_ERROR, poll_holds(self->a.h, d, h, 1, t0, WAIT_MS));
+	EXPECT_LE(HOLD_SHORT - EARLY_MS(HOLD_SHORT), h[0].gone_u);
+	EXPECT_GT(HOLD_LONG - EARLY_MS(HOLD_LONG), h[0].gone_u)
+		TH_LOG("held %lld ms for %d ms asked: an old maximum",
+		       h[0].gone_u, HOLD_SHORT);
+
+	for (i = 0; i < 2; i++) {
+		memset(d, 0, RTM_SIZE_OF_DEST_INFO(0));
+		d->DestHandle = h[i].dh;
+		EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(self->a.h, d));
+	}
+	EXPECT_STATS(&self->regd);
+	EXPECT_TABLE(INST, self->fam, 0, 0, 3);
+	free(d);
+}
+
 /* What a dest info holds goes back with RtmReleaseDestInfo, all or nothing. */
 TEST_F(dest, release_dest_info)
 {

@@ -42,6 +42,7 @@
 #include "kselftest_harness.h"
 #include "rtm_selftest.h"
 #include "route_helpers.h"
+#include "rtm_pref.h"
 
 #define INST		5
 #define FAM		AF_INET
@@ -51,6 +52,7 @@
 #define P_K		0x5e04		/* method callers */
 #define P_C		0x5e05		/* method callees */
 #define P_R		0x5e06		/* the raw method callee */
+#define P_PREF		0x5e10		/* given a default preference */
 #define NMETHODS_O	2
 
 /* A bound on failure points per call, far above any call's. */
@@ -193,7 +195,13 @@ static struct world {
 	unsigned char ctl_buf[64] __attribute__((aligned(8)));
 	struct rtm_method_ctl ctl;
 
+	/* Default preferences. */
+	struct rtm_pref_entry prefs[32];
+	size_t nprefs, prefs_total;
+	ULONG pref;
+
 	/* Snapshot scratch, and the snapshots. */
+	struct rtm_pref_entry sprefs[32];
 	struct route_buf sri;
 	RTM_NEXTHOP_INFO sni;
 	HANDLE shs[ENUM_ROOM];
@@ -2373,6 +2381,94 @@ static int post_reply(bool ok)
 }
 
 /* ------------------------------------------------------------------ */
+/* Default preferences                                                 */
+/* ------------------------------------------------------------------ */
+
+/* The namespace's table, folded into two values. */
+static void observe_prefs(struct snap *s)
+{
+	size_t n = ARRAY_SIZE(W.sprefs), total = 0, i;
+	uint64_t fold = 0;
+	ULONG v;
+
+	if (NEED(rtm_pref_get(P_PREF, &v)) ||
+	    NEED(rtm_pref_list(W.sprefs, &n, &total)))
+		return;
+	for (i = 0; i < n; i++)
+		fold = fold * 1000003 + ((uint64_t)W.sprefs[i].protocol_id << 32 |
+					 W.sprefs[i].preference);
+	snap_extra(s, v);
+	snap_extra(s, fold ^ total);
+}
+
+static int reset_prefs(void)
+{
+	return NEED(rtm_pref_reset_all());
+}
+
+static int post_reset_prefs(bool ok)
+{
+	(void)ok;
+	return reset_prefs();
+}
+
+static DWORD call_pref_set(void)
+{
+	return rtm_pref_set(P_PREF, 77);
+}
+
+static int check_pref_set(bool ok)
+{
+	return ok ? NEED(rtm_pref_get(P_PREF, &W.pref)) ||
+		    NEED_TRUE(W.pref == 77) : 0;
+}
+
+/* A built-in default changed: the reset puts it back. */
+static int pre_pref_reset(void)
+{
+	return NEED(rtm_pref_set(PROTO_IP_RIP, 90));
+}
+
+static DWORD call_pref_reset(void)
+{
+	return rtm_pref_reset(PROTO_IP_RIP);
+}
+
+static int check_pref_reset(bool ok)
+{
+	return ok ? NEED(rtm_pref_get(PROTO_IP_RIP, &W.pref)) ||
+		    NEED_TRUE(W.pref == 120) : 0;
+}
+
+static int undo_pref_reset(void)
+{
+	return pre_pref_reset();
+}
+
+/* The built-in table and one protocol more. */
+static int setup_pref_list(void)
+{
+	return NEED(rtm_pref_set(P_PREF, 77));
+}
+
+static void teardown_pref_list(void)
+{
+	reset_prefs();
+}
+
+static DWORD call_pref_list(void)
+{
+	W.nprefs = ARRAY_SIZE(W.prefs);
+	W.prefs_total = 0;
+	return rtm_pref_list(W.prefs, &W.nprefs, &W.prefs_total);
+}
+
+static int check_pref_list(bool ok)
+{
+	return ok ? NEED_TRUE(W.nprefs == 11 && W.prefs_total == 11) : 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* The cases                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -2439,6 +2535,9 @@ enum case_id {
 	C_METHOD_RESUME,
 	C_METHOD_FETCH,
 	C_METHOD_REPLY,
+	C_PREF_SET,
+	C_PREF_RESET,
+	C_PREF_LIST,
 	NCASES
 };
 
@@ -2778,6 +2877,23 @@ static const struct fcase cases[NCASES] = {
 		"RTM_IOC_METHOD_CTL", "reply (raw)",
 		.setup = setup_raw_callee, .teardown = teardown_raw_callee,
 		.pre = pre_reply, .call = call_reply, .post = post_reply,
+	},
+	[C_PREF_SET] = {
+		"RTM_IOC_PREFERENCE", "rtm_pref_set",
+		.call = call_pref_set, .check = check_pref_set,
+		.undo = reset_prefs, .observe = observe_prefs,
+	},
+	[C_PREF_RESET] = {
+		"RTM_IOC_PREFERENCE", "rtm_pref_reset of one protocol",
+		.pre = pre_pref_reset, .call = call_pref_reset,
+		.check = check_pref_reset, .undo = undo_pref_reset,
+		.post = post_reset_prefs, .observe = observe_prefs,
+	},
+	[C_PREF_LIST] = {
+		"RTM_IOC_PREFERENCE", "rtm_pref_list",
+		.nochange = true, .setup = setup_pref_list,
+		.teardown = teardown_pref_list, .call = call_pref_list,
+		.check = check_pref_list, .observe = observe_prefs,
 	},
 };
 
@@ -3235,6 +3351,9 @@ FAILNTH(method_block, C_METHOD_BLOCK)
 FAILNTH(method_resume, C_METHOD_RESUME)
 FAILNTH(method_fetch, C_METHOD_FETCH)
 FAILNTH(method_reply, C_METHOD_REPLY)
+FAILNTH(pref_set, C_PREF_SET)
+FAILNTH(pref_reset, C_PREF_RESET)
+FAILNTH(pref_list, C_PREF_LIST)
 
 /* The failure points of each ioctl, summed over its cases, and in all. */
 FIXTURE(summary) {

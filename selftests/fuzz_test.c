@@ -33,6 +33,7 @@
 #include "rtm_selftest.h"
 #include "module_util.h"
 #include "fuzz/fuzz.h"
+#include "rtm_pref.h"
 
 /*
  * Small limits: a few registrations' worth of objects reach each of them.
@@ -203,6 +204,8 @@ TEST_F_TIMEOUT(fuzz, run, 30 * 24 * 3600)
 	err = fz_run(&cfg);
 	fz_report(stdout);
 	EXPECT_EQ(0, err) TH_LOG("the fuzzer did not start, or a thread hung");
+	/* The namespace's default preferences, as the next programs expect. */
+	EXPECT_WIN(NO_ERROR, rtm_pref_reset_all());
 
 	/*
 	 * Every file is closed and every child reaped: what they had must

@@ -43,7 +43,8 @@ EXPORTS := RtmAddNextHop RtmAddRouteToDest RtmBlockMethods \
 	   RtmReleaseEntityInfo RtmReleaseNextHopInfo RtmReleaseNextHops \
 	   RtmReleaseRouteInfo RtmReleaseRoutes RtmUpdateAndUnlockRoute \
 	   rtm_bulk_add_routes \
-	   rtm_bulk_delete_routes rtm_bulk_dump rtm_bulk_lookup
+	   rtm_bulk_delete_routes rtm_bulk_dump rtm_bulk_lookup rtm_pref_get \
+	   rtm_pref_list rtm_pref_reset rtm_pref_reset_all rtm_pref_set
 
 MACRO_BINS := $(TOUT)/macros-c99 $(TOUT)/macros-gnu11 $(TOUT)/macros-cxx \
 	      $(TOUT)/macros-static

@@ -159,6 +159,17 @@ int fz_ioctl_plain(struct fz_thread *t, int fd, enum fz_op op, void *arg)
 	return ret;
 }
 
+/* The highest ioctl number rtm has. */
+static unsigned int fz_last_nr(void)
+{
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < FZ_NR_IOCTLS; i++)
+		if (_IOC_NR(fz_ioctls[i].cmd) > nr)
+			nr = _IOC_NR(fz_ioctls[i].cmd);
+	return nr;
+}
+
 void fz_bad_cmd(struct fz_thread *t, int fd)
 {
 	struct fz_rng *r = &t->rng;
@@ -177,7 +188,8 @@ void fz_bad_cmd(struct fz_thread *t, int fd)
 		nr = fz_below(r, RTM_IOC_BASE);
 		break;
 	case 1:		/* beyond them */
-		nr = 0x63 + fz_below(r, 0x100 - 0x63);
+		nr = fz_last_nr() + 1;
+		nr += fz_below(r, 0x100 - nr);
 		break;
 	case 2:		/* one of them, with another magic */
 		nr = RTM_IOC_BASE + fz_below(r, 0x5d - RTM_IOC_BASE);

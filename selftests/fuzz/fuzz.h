@@ -227,6 +227,7 @@ enum fz_op {
 	FZ_METHOD_GET,
 	FZ_METHOD_INVOKE,
 	FZ_METHOD_CTL,
+	FZ_PREFERENCE,
 	FZ_NR_IOCTLS,		/* the ioctls above must all be reached */
 	FZ_BAD_CMD = FZ_NR_IOCTLS,	/* numbers rtm does not have */
 	FZ_READ,		/* read() of events */

@@ -911,6 +911,53 @@ static void op_method_ctl(struct fz_thread *t, enum fz_op op)
 	}
 }
 
+/*
+ * The namespace's default preferences: reads, changes of the protocols
+ * the fuzzer's entities use (so that their routes take them) and of
+ * random ones (up to the cap), resets.
+ */
+static void op_preference(struct fz_thread *t, enum fz_op op)
+{
+	struct fz_rng *r = &t->rng;
+	struct rtm_preference a = { 0 };
+	struct rtm_pref_entry *e = NULL;
+	uint32_t room = 0, asked, i;
+	void *good = NULL;
+	int err;
+
+	a.op = fz_chance(r, 95) ? 1 + fz_below(r, 4) : fz_small(t);
+	a.flags = a.op == RTM_PREF_RESET ? fz_flags(t, RTM_PREF_ALL) :
+		  fz_reserved(t);
+	a.entry.protocol_id = fz_chance(r, 70) ? 1 + fz_below(r, 8) :
+			      fz_protocol(t);
+	a.entry.preference = fz_chance(r, 20) ? 0 : fz_chance(r, 90) ?
+			     fz_below(r, 256) : (uint32_t)fz_rand64(r);
+	a.entry.reserved = fz_reserved(t);
+	a.reserved = fz_reserved(t);
+	if (a.op == RTM_PREF_LIST || fz_chance(r, 5)) {
+		a.count = fz_chance(r, 20) ? 0 : fz_count(t, 300);
+		room = a.count > 300 ? 300 : a.count;
+		a.entries = fz_buf(t, room * sizeof(*e), &good);
+	}
+	asked = a.count;
+	err = fz_ioctl(t, fd_of(t), FZ_PREFERENCE, &a);
+	if (a.op != RTM_PREF_LIST)
+		return;
+	check_count(FZ_PREFERENCE, err, asked, a.count);
+	if ((!err || err == -ENOSPC) && a.count > a.total)
+		fz_violation("PREFERENCE: %u of %u entries listed", a.count,
+			     a.total);
+	e = good_at(a.entries, good);
+	if (!e || (err && err != -ENOSPC))
+		return;
+	for (i = 0; i < a.count && i < room; i++) {
+		if (e[i].reserved || e[i].flags & ~RTM_PREF_CHANGED ||
+		    (i && e[i].protocol_id <= e[i - 1].protocol_id))
+			fz_violation("PREFERENCE: entry %u of %u out of order or with junk",
+				     i, a.count);
+	}
+}
+
 void fz_op(struct fz_thread *t, enum fz_op op)
 {
 	fz_op_valid(t, op, fz_chance(&t->rng, 50));
@@ -970,6 +1017,7 @@ static const struct {
 	[FZ_METHOD_GET]		= { op_method_get, 2 },
 	[FZ_METHOD_INVOKE]	= { op_method_invoke, 3 },
 	[FZ_METHOD_CTL]		= { op_method_ctl, 2 },
+	[FZ_PREFERENCE]		= { op_preference, 2 },
 	[FZ_BAD_CMD]		= { op_bad_cmd, 1 },
 };
 

@@ -79,6 +79,8 @@ const struct fz_ioctl_desc fz_ioctls[FZ_NR_IOCTLS] = {
 	    RTM_METHOD_INVOKE_SIZE_VER0),
 	IOC(FZ_METHOD_CTL, RTM_IOC_METHOD_CTL, rtm_method_ctl,
 	    RTM_METHOD_CTL_SIZE_VER0),
+	IOC(FZ_PREFERENCE, RTM_IOC_PREFERENCE, rtm_preference,
+	    RTM_PREFERENCE_SIZE_VER0),
 };
 
 struct fz_tally *fz_tally;
@@ -160,6 +162,8 @@ static bool extra(enum fz_op op, int err)
 		return err == EINTR;
 	case FZ_METHOD_CTL:
 		return err == EAGAIN || err == EINTR;	/* blocked; BLOCK waits */
+	case FZ_PREFERENCE:
+		return err == EPERM;		/* a change without CAP_NET_ADMIN */
 	default:
 		return false;
 	}

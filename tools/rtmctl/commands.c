@@ -27,6 +27,10 @@ static const struct cmd commands[] = {
 	{ "load",	cmd_load,
 	  "load FILE|- [via ADDR [dev IFINDEX]]... [pref N] [metric N]\n"
 	  "                  [view ucast|mcast|both] [flags NAME...]" },
+	{ "preference",	cmd_pref,
+	  "preference [show]\n"
+	  "preference set PROTO N|none\n"
+	  "preference reset [PROTO]" },
 };
 
 void print_usage(FILE *f)

@@ -204,6 +204,7 @@ int cmd_stats(struct cmd_ctx *c, int argc, char **argv);
 int cmd_route(struct cmd_ctx *c, int argc, char **argv);
 int cmd_lookup(struct cmd_ctx *c, int argc, char **argv);
 int cmd_load(struct cmd_ctx *c, int argc, char **argv);
+int cmd_pref(struct cmd_ctx *c, int argc, char **argv);	/* cmd_pref.c */
 
 /* ---- routes as the queries see them (route_desc.c) ------------------ */
 

@@ -382,7 +382,15 @@ struct rtm_get_exact_route {
 };
 #define RTM_GET_EXACT_ROUTE_SIZE_VER0	64
 
-/* RTM_IOC_HOLD_DEST (RtmHoldDestination) */
+/*
+ * RTM_IOC_HOLD_DEST (RtmHoldDestination): mark @views of the dest for
+ * hold-down.  When a marked view loses its last route, the route stays as
+ * the view's hold route (the mark is used up).  A dest has one hold time
+ * for all its views: the longest any call asked since it last had neither
+ * a view marked nor a route held.  Every view held is held until that time has passed since the
+ * last view entered hold-down, and a longer time asked while routes are
+ * held holds them longer.  Other dests keep their own time.
+ */
 struct rtm_hold_dest {
 	__u32 size;
 	__u32 views;
@@ -840,5 +848,60 @@ struct rtm_method_ctl {
 #define RTM_IOC_METHOD_GET	_IOWR(RTM_IOC_MAGIC, 0x60, struct rtm_method_get)
 #define RTM_IOC_METHOD_INVOKE	_IOWR(RTM_IOC_MAGIC, 0x61, struct rtm_method_invoke)
 #define RTM_IOC_METHOD_CTL	_IOWR(RTM_IOC_MAGIC, 0x62, struct rtm_method_ctl)
+
+/*
+ * RTM_IOC_PREFERENCE: the default preference of each protocol, per network
+ * namespace (every RTM instance and family of it).  A route added or
+ * updated (RTM_IOC_ADD_ROUTE, RTM_IOC_ADD_ROUTES) with preference 0 gets
+ * the default of its owner's EntityProtocolId, the whole 32-bit id, and
+ * keeps 0 when the protocol has none; the route info reports the value
+ * applied.  A change of the table applies to routes added or updated
+ * afterwards: routes already in keep their preference.
+ *
+ * RTM_PREF_GET: @entry.preference of @entry.protocol_id (0: no default).
+ * RTM_PREF_SET: give @entry.protocol_id the default @entry.preference; 0
+ *	takes its default away.  -EDQUOT past RTM_MAX_PREFS protocols.
+ * RTM_PREF_RESET: back to the built-in default of @entry.protocol_id, or
+ *	of every protocol with RTM_PREF_ALL.
+ * RTM_PREF_LIST: the protocols with a default, and the built-in ones whose
+ *	default was taken away (with preference 0), ascending by id, into
+ *	@entries: @count is the room going in and the entries written coming
+ *	out, @total how many there are (-ENOSPC when more than the room,
+ *	after writing what fits).
+ * SET and RESET need CAP_NET_ADMIN in the namespace's user namespace
+ * (-EPERM); GET, SET and RESET return the entry as GET would after them.
+ * No registration is needed.
+ */
+enum rtm_pref_op {
+	RTM_PREF_GET		= 1,
+	RTM_PREF_SET		= 2,
+	RTM_PREF_RESET		= 3,
+	RTM_PREF_LIST		= 4,
+};
+
+#define RTM_PREF_ALL		(1U << 0)	/* RESET: every protocol */
+#define RTM_PREF_CHANGED	(1U << 0)	/* entry: not the built-in value */
+#define RTM_MAX_PREFS		256
+
+struct rtm_pref_entry {
+	__u32 protocol_id;
+	__u32 preference;		/* 0: none */
+	__u32 flags;			/* out: RTM_PREF_CHANGED */
+	__u32 reserved;			/* must be zero */
+};
+
+struct rtm_preference {
+	__u32 size;
+	__u32 op;			/* enum rtm_pref_op */
+	__u32 flags;			/* RESET: RTM_PREF_ALL; otherwise 0 */
+	__u32 count;			/* LIST: in, room at @entries; out, written */
+	struct rtm_pref_entry entry;	/* GET, SET, RESET */
+	__u32 total;			/* LIST: out */
+	__u32 reserved;			/* must be zero */
+	__aligned_u64 entries;		/* LIST: user pointer to struct rtm_pref_entry[count] */
+};
+#define RTM_PREFERENCE_SIZE_VER0	48
+
+#define RTM_IOC_PREFERENCE	_IOWR(RTM_IOC_MAGIC, 0x63, struct rtm_preference)
 
 #endif /* _UAPI_LINUX_RTM_H */
