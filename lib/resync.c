@@ -52,7 +52,26 @@ struct known_entity {
 struct librtm_known {
 	struct known_entity *v;
 	size_t n, cap;
+	/* Read by a resync, and still held: its release failed. */
+	RTM_ENTITY_HANDLE *stale;
+	UINT nstale;
 };
+
+/*
+ * Drop the references RTM_IOC_GET_ENTITIES took; 0 or -ENOMEM.  Tried
+ * twice, since a passing failure would leave them held for the rest of
+ * the registration.
+ */
+static int release_entities(struct librtm_reg *reg, RTM_ENTITY_HANDLE *h,
+			    UINT n)
+{
+	if (!n || librtm_handles_ioctl(reg->fd, RTM_IOC_RELEASE,
+				       RTM_KIND_ENTITY, n, (HANDLE *)h) ==
+		  NO_ERROR)
+		return 0;
+	return librtm_handles_ioctl(reg->fd, RTM_IOC_RELEASE, RTM_KIND_ENTITY,
+				    n, (HANDLE *)h) == NO_ERROR ? 0 : -ENOMEM;
+}
 
 static struct known_entity *known_find(struct librtm_known *k, __u64 handle,
 				       size_t *pos)
@@ -120,6 +139,13 @@ static int read_entities(struct librtm_reg *reg, struct librtm_known *out)
 	int ret;
 
 	memset(out, 0, sizeof(*out));
+	if (reg->known && reg->known->stale) {
+		if (release_entities(reg, reg->known->stale,
+				     reg->known->nstale))
+			return -ENOMEM;
+		free(reg->known->stale);
+		reg->known->stale = NULL;
+	}
 	for (;;) {
 		memset(&req, 0, sizeof(req));
 		req.size = sizeof(req);
@@ -130,10 +156,9 @@ static int read_entities(struct librtm_reg *reg, struct librtm_known *out)
 		if (ret != -ENOSPC)
 			break;
 		/* Too small (at first, no arrays): again, with room for all. */
-		if (req.count)
-			librtm_handles_ioctl(reg->fd, RTM_IOC_RELEASE,
-					     RTM_KIND_ENTITY, req.count,
-					     (HANDLE *)handles);
+		ret = release_entities(reg, handles, req.count);
+		if (ret)
+			goto out_held;
 		free(handles);
 		free(infos);
 		cap = req.total + 8 < RTM_MAX_BATCH ? req.total + 8 :
@@ -163,9 +188,22 @@ static int read_entities(struct librtm_reg *reg, struct librtm_known *out)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_handle);
 	}
 	/* The set keeps values, not references. */
-	if (req.count)
-		librtm_handles_ioctl(reg->fd, RTM_IOC_RELEASE, RTM_KIND_ENTITY,
-				     req.count, (HANDLE *)handles);
+	if (!release_entities(reg, handles, req.count))
+		goto out;
+	free(out->v);
+	out->v = NULL;
+	out->n = 0;
+	ret = -ENOMEM;
+out_held:
+	/*
+	 * Still held: a registration that fails ends and takes them along; a
+	 * resync leaves them to the next one (a set exists by then).
+	 */
+	if (reg->known && !reg->known->stale) {
+		reg->known->stale = handles;
+		reg->known->nstale = req.count;
+		handles = NULL;
+	}
 out:
 	free(handles);
 	free(infos);
@@ -193,6 +231,7 @@ void librtm_known_free(struct librtm_reg *reg)
 	if (!reg->known)
 		return;
 	free(reg->known->v);
+	free(reg->known->stale);	/* they go with the registration */
 	free(reg->known);
 	reg->known = NULL;
 }
@@ -272,7 +311,9 @@ static void resync_entities(struct librtm_reg *reg)
 		}
 	}
 	free(k->v);
-	*k = now;
+	k->v = now.v;
+	k->n = now.n;
+	k->cap = now.cap;
 	reg->resync_pending = false;
 
 	/* Outside any state of ours: the callback may call anything. */
