@@ -2,7 +2,8 @@
 #
 # rtm: the RTMv2 routing table manager for Linux.
 #
-#   make              the module (for the running kernel), library, tools
+#   make              the module (for the running kernel), library, tools,
+#                     examples
 #   make demo         boot a VM with rtm.ko and run a session with the tools
 #   make check        build everything and run every test in QEMU
 #   make vm           a shell in a VM with rtm.ko, the library and the tools
@@ -27,11 +28,11 @@ DESTDIR ?=
 VERSION := 0.1.0
 DKMS_SOURCES := Kbuild dkms.conf module uapi
 
-.PHONY: all module lib tools selftests check demo vm bench fuzz install \
+.PHONY: all module lib tools examples selftests check demo vm bench fuzz install \
 	module-install dkms-install clean kernel module-debug module-6.1 \
 	module-6.12
 
-all: module lib tools
+all: module lib tools examples
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -41,6 +42,9 @@ lib:
 
 tools: lib
 	$(MAKE) -C tools
+
+examples: lib
+	$(MAKE) -C examples
 
 selftests: lib
 	$(MAKE) -C selftests
@@ -85,3 +89,4 @@ clean:
 	$(MAKE) -C lib clean
 	-$(MAKE) -C tools clean
 	-$(MAKE) -C selftests clean
+	-$(MAKE) -C examples clean

@@ -18,6 +18,14 @@
  *  - DEST_TYPE, ROUTE_TYPE and NEXTHOP_TYPE (RtmBlockMethods targets), named
  *    but never given values by Microsoft, are 1, 2 and 3.
  *
+ * Beside the API it includes routprot.h (the protocol ids, defined exactly
+ * as Windows defines them) and defines the few Windows-isms RTMv2 code is
+ * written with: the types, WINAPI, VOID, IN, OUT, OPTIONAL, TRUE, FALSE,
+ * INFINITE, FIELD_OFFSET, UNREFERENCED_PARAMETER and the Win32 error codes
+ * RTMv2 returns.  It is installed as Rtmv2.h too, the spelling of
+ * Microsoft's documentation.  PORTING.md at the top of the source tree
+ * lists every difference from Windows a port meets.
+ *
  * This header does not include the kernel's <linux/rtm.h>: clients see only
  * the Windows API.
  */
@@ -62,6 +70,24 @@ typedef struct in6_addr IN6_ADDR, *PIN6_ADDR;
 #ifndef WINAPI
 #define WINAPI
 #endif
+/*
+ * The annotations Windows prototypes and Microsoft's RTMv2 samples carry:
+ * empty, as in Windows' own headers (so a program that defines them the
+ * Windows way too gets no redefinition warning).
+ */
+#ifndef IN
+#define IN
+#endif
+#ifndef OUT
+#define OUT
+#endif
+#ifndef OPTIONAL
+#define OPTIONAL
+#endif
+/* A statement that uses P, without GCC's "statement with no effect". */
+#ifndef UNREFERENCED_PARAMETER
+#define UNREFERENCED_PARAMETER(P) ((void)(P))
+#endif
 #ifndef TRUE
 #define TRUE 1
 #endif
@@ -92,47 +118,8 @@ typedef struct in6_addr IN6_ADDR, *PIN6_ADDR;
 #define ERROR_NO_SYSTEM_RESOURCES	1450
 #define ERROR_BAD_CONFIGURATION		1610
 
-/* ---------------------------------------------------------------------- */
-/* Protocol identifiers (routprot.h)                                       */
-/* ---------------------------------------------------------------------- */
-
-#define PROTO_IP_OTHER			1
-#define PROTO_IP_LOCAL			2
-#define PROTO_IP_NETMGMT		3
-#define PROTO_IP_ICMP			4
-#define PROTO_IP_EGP			5
-#define PROTO_IP_GGP			6
-#define PROTO_IP_HELLO			7
-#define PROTO_IP_RIP			8
-#define PROTO_IP_IS_IS			9
-#define PROTO_IP_ES_IS			10
-#define PROTO_IP_CISCO			11
-#define PROTO_IP_BBN			12
-#define PROTO_IP_OSPF			13
-#define PROTO_IP_BGP			14
-#define PROTO_IP_VRRP			112
-#define PROTO_IP_BOOTP			9999
-#define PROTO_IP_NT_AUTOSTATIC		10002
-#define PROTO_IP_NT_STATIC		10006
-#define PROTO_IP_NT_STATIC_NON_DOD	10007
-#define PROTO_IP_MGM			10009
-
-#define PROTO_TYPE_UCAST		0
-#define PROTO_TYPE_MCAST		1
-#define PROTO_TYPE_MS0			2
-#define PROTO_TYPE_MS1			3
-
-#define PROTO_VENDOR_MS0		0x0000
-#define PROTO_VENDOR_MS1		0x0137
-#define PROTO_VENDOR_MS2		0x3FFF
-
-#define PROTOCOL_ID(Type, VendorId, ProtocolId)				\
-	((((DWORD)(Type) & 0x03) << 30) |					\
-	 (((DWORD)(VendorId) & 0x3FFF) << 16) |				\
-	 ((DWORD)(ProtocolId) & 0xFFFF))
-#define TYPE_FROM_PROTO_ID(X)		(((DWORD)(X)) >> 30)
-#define VENDOR_FROM_PROTO_ID(X)		((((DWORD)(X)) >> 16) & 0x3FFF)
-#define PROTO_FROM_PROTO_ID(X)		(((DWORD)(X)) & 0xFFFF)
+/* The protocol ids of Windows' routprot.h (PROTOCOL_ID, PROTO_IP_*, MS_IP_*). */
+#include "routprot.h"
 
 /* ---------------------------------------------------------------------- */
 /* Handles and simple types                                                */
@@ -401,6 +388,26 @@ typedef struct _RTM_ENTITY_EXPORT_METHODS {
 /* Size macros                                                             */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * Arrays of dest infos (RtmGetEnumDests, RtmGetChangedDests) are packed with
+ * a stride of RTM_SIZE_OF_DEST_INFO(N), N the number of views the call
+ * reports, which is also each element's NumberOfViews:
+ *
+ *   N = popcount(TargetViews)		of RtmCreateDestEnum, or of
+ *					RtmRegisterForChangeNotification;
+ *   N = RegnProfile.NumberOfViews	for RTM_VIEW_MASK_ALL;
+ *   N = 0				for RTM_VIEW_MASK_ANY.
+ *
+ * Windows code that steps through such an array by
+ * RTM_SIZE_OF_DEST_INFO(RegnProfile.NumberOfViews) while asking for fewer
+ * views than the profile supports (RTM_VIEW_MASK_UCAST alone, with the two
+ * views supported here) reads the second element at the wrong place: step
+ * by RTM_SIZE_OF_DEST_INFO(DestInfos[0].NumberOfViews), or ask for
+ * RTM_VIEW_MASK_ALL.  The packing cannot be made to follow the profile
+ * instead: a buffer sized for popcount(TargetViews) views, as the
+ * documentation also sizes them, would then be overrun (PORTING.md,
+ * "Dest-info arrays").
+ */
 #define RTM_BASIC_DEST_INFO_SIZE FIELD_OFFSET(RTM_DEST_INFO, ViewInfo)
 #define RTM_DEST_VIEW_INFO_SIZE						\
 	(sizeof(RTM_DEST_INFO) - RTM_BASIC_DEST_INFO_SIZE)
