@@ -6,7 +6,8 @@
  * registration's fd; read() blocks until there is one and returns end of
  * file once the entity has deregistered.  Each record becomes one call of
  * the entity's callback, on this thread, and never after a deregistration
- * has begun.
+ * has begun; method calls run the entity's methods instead (method.c).  A
+ * record flagged RTM_EVENT_LOST is followed by a resync (resync.c).
  *
  * RTM_ROUTE_EXPIRED carries a route handle the registration holds.  The
  * callback gets it with the owner's direct view of the route (handles
@@ -74,13 +75,34 @@ static void dispatch_route_expired(struct librtm_reg *reg, __u64 handle)
 		expired_route_delete(reg, handle);
 }
 
+/*
+ * An entity without a callback has a queue only for its methods (entity.c):
+ * the kernel deletes such an entity's routes when they expire, and since it
+ * now counts as one with a callback, the library does so in its place.
+ * Other events are consumed: there is no one to tell.
+ */
+static void dispatch_silent(struct librtm_reg *reg, const struct rtm_event *ev)
+{
+	if (ev->type == RTM_EVENT_METHOD_INVOKE)
+		librtm_method_serve(reg, ev);
+	else if (ev->type == RTM_EVENT_ROUTE_EXPIRED)
+		expired_route_delete(reg, ev->handle);
+}
+
 static void dispatch_event(struct librtm_reg *reg, const struct rtm_event *ev)
 {
 	RTM_ENTITY_INFO info;
 
+	if (!reg->callback) {
+		dispatch_silent(reg, ev);
+		return;
+	}
 	switch (ev->type) {
 	case RTM_EVENT_ENTITY_REGISTERED:
 	case RTM_EVENT_ENTITY_DEREGISTERED:
+		/* After lost events a resync may have told of it already. */
+		if (!librtm_known_note(reg, ev))
+			break;
 		/* Context2 is only valid during the call, as on Windows. */
 		memcpy(&info, &ev->entity, sizeof(info));
 		reg->callback(reg->handle, (RTM_EVENT_TYPE)ev->type,
@@ -125,6 +147,11 @@ static void *dispatcher_main(void *arg)
 			else if (events[i].type == RTM_EVENT_ROUTE_EXPIRED)
 				/* Should the deregistration fail, leak nothing. */
 				route_release(reg, events[i].handle);
+			/* Events were dropped: tell what can be told (resync.c). */
+			if (librtm_reg_live(reg) &&
+			    ((events[i].flags & RTM_EVENT_LOST) ||
+			     reg->resync_pending))
+				librtm_resync(reg);
 		}
 	}
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "convert.h"
-#include "registry.h"
+#include "dispatch.h"
 
 /*
  * No /dev/rtm, or no driver behind it, means the module is not loaded:
@@ -68,7 +68,12 @@ RtmRegisterEntity(PRTM_ENTITY_INFO RtmEntityInfo,
 
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req);
-	if (EventCallback)
+	/*
+	 * Method calls come as events: an entity that exports methods has a
+	 * queue even without a callback (method.c).  Its dispatcher then does
+	 * for expired routes what the kernel does for entities without one.
+	 */
+	if (EventCallback || num_methods)
 		req.flags |= RTM_REGISTER_EVENTS;
 	if (ReserveOpaquePointer)
 		req.flags |= RTM_REGISTER_OPAQUE;
@@ -100,6 +105,10 @@ RtmRegisterEntity(PRTM_ENTITY_INFO RtmEntityInfo,
 		reg->expired_route = malloc(librtm_route_info_size(
 					reg->profile.MaxNextHopsInRoute));
 		if (!reg->expired_route)
+			goto out;
+		/* What it may know of: the baseline of a resync (resync.c). */
+		status = librtm_known_init(reg);
+		if (status != NO_ERROR)
 			goto out;
 	}
 

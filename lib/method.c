@@ -34,12 +34,23 @@
  * The kernel bounds the room (module parameter max_method_output, 64 KiB)
  * and the input (max_method_input, 64 KiB: ERROR_INVALID_PARAMETER above).
  *
+ * Serving: an entity that exports methods serves them whether or not it
+ * registered an event callback (the documentation's example registers one
+ * with methods and EventCallback NULL).  RtmRegisterEntity gives it an
+ * event queue (RTM_REGISTER_EVENTS) and a dispatcher thread all the same;
+ * without a callback that thread only runs methods, consumes the other
+ * events, and deletes the entity's expired routes as the kernel does for
+ * entities without a callback (dispatch.c), so routes still expire as
+ * documented.
+ *
  * Errors: ERROR_INVALID_HANDLE when the callee is not a live entity of the
  * caller's table, or deregisters (or its process dies) before answering;
- * ERROR_NOT_SUPPORTED when the callee registered without an event callback,
- * so that nothing in its process can run the methods; and
- * ERROR_NO_SYSTEM_RESOURCES past the kernel's bounds on calls under way
- * (max_method_calls per caller, max_method_pending per callee).
+ * ERROR_NOT_SUPPORTED when the callee has no event queue, so that nothing
+ * in its process can run the methods (an entity registered through the
+ * raw ioctl without RTM_REGISTER_EVENTS; never one registered by this
+ * library); and ERROR_NO_SYSTEM_RESOURCES past the kernel's bounds on
+ * calls under way (max_method_calls per caller, max_method_pending per
+ * callee).
  *
  * Waiting: the call waits while the callee's methods are blocked.  A
  * signal does not end the wait (the ioctl is retried) and never makes the

@@ -19,8 +19,59 @@
  * in the routing-table queries; RTM_VIEW_MASK_ANY watches every view but
  * reports dest infos without view records.
  */
+#include <stdlib.h>
+
 #include "convert.h"
-#include "registry.h"
+#include "dispatch.h"
+
+/*
+ * The library keeps each registration's live subscriptions, with their
+ * NotifyContext: RtmReleaseChangedDests accepts only their handles, and a
+ * resync after lost events tells the callback of each (resync.c).
+ */
+static bool sub_known(struct librtm_reg *reg, RTM_NOTIFY_HANDLE handle)
+{
+	struct librtm_sub *sub;
+	bool found = false;
+
+	pthread_mutex_lock(&reg->subs_lock);
+	for (sub = reg->subs; sub && !found; sub = sub->next)
+		found = sub->handle == librtm_u64(handle);
+	pthread_mutex_unlock(&reg->subs_lock);
+	return found;
+}
+
+static void sub_forget(struct librtm_reg *reg, RTM_NOTIFY_HANDLE handle)
+{
+	struct librtm_sub **link, *sub;
+
+	pthread_mutex_lock(&reg->subs_lock);
+	for (link = &reg->subs; (sub = *link); link = &sub->next) {
+		if (sub->handle == librtm_u64(handle)) {
+			*link = sub->next;
+			free(sub);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&reg->subs_lock);
+}
+
+size_t librtm_subs_snapshot(struct librtm_reg *reg, struct librtm_sub **out)
+{
+	struct librtm_sub *sub, *copy = NULL;
+	size_t n = 0, i = 0;
+
+	pthread_mutex_lock(&reg->subs_lock);
+	for (sub = reg->subs; sub; sub = sub->next)
+		n++;
+	if (n)
+		copy = calloc(n, sizeof(*copy));
+	for (sub = reg->subs; copy && sub; sub = sub->next)
+		copy[i++] = *sub;
+	pthread_mutex_unlock(&reg->subs_lock);
+	*out = copy;
+	return copy ? n : 0;
+}
 
 /*
  * NotifyFlags are change types (at least one) and optionally
@@ -35,6 +86,7 @@ RtmRegisterForChangeNotification(RTM_ENTITY_HANDLE RtmRegHandle,
 				 PRTM_NOTIFY_HANDLE NotifyHandle)
 {
 	struct rtm_notify_register req;
+	struct librtm_sub *sub;
 	struct librtm_reg *reg;
 	int ret;
 
@@ -45,6 +97,12 @@ RtmRegisterForChangeNotification(RTM_ENTITY_HANDLE RtmRegHandle,
 		librtm_reg_put(reg);
 		return ERROR_INVALID_PARAMETER;
 	}
+	/* Taken first: once the kernel has the subscription, nothing fails. */
+	sub = malloc(sizeof(*sub));
+	if (!sub) {
+		librtm_reg_put(reg);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
 
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req);
@@ -52,9 +110,18 @@ RtmRegisterForChangeNotification(RTM_ENTITY_HANDLE RtmRegHandle,
 	req.views = librtm_views(&reg->profile, TargetViews);
 	req.context = librtm_u64(NotifyContext);
 	ret = librtm_ioctl(reg->fd, RTM_IOC_NOTIFY_REGISTER, &req);
-	librtm_reg_put(reg);
-	if (ret)
+	if (ret) {
+		librtm_reg_put(reg);
+		free(sub);
 		return librtm_win32_error(-ret);
+	}
+	sub->handle = req.handle;
+	sub->context = req.context;
+	pthread_mutex_lock(&reg->subs_lock);
+	sub->next = reg->subs;
+	reg->subs = sub;
+	pthread_mutex_unlock(&reg->subs_lock);
+	librtm_reg_put(reg);
 
 	*NotifyHandle = librtm_handle(req.handle);
 	return NO_ERROR;
@@ -108,9 +175,11 @@ RTM_EXPORT DWORD WINAPI RtmGetChangedDests(RTM_ENTITY_HANDLE RtmRegHandle,
  * nothing (see librtm_dest_infos_release()).  The kernel counts these dest
  * references apart from all others: this is the only call that releases
  * them, and it refuses dest infos from anywhere else (ERROR_INVALID_HANDLE).
- * The references belong to the registration, not the subscription, so they
- * can still be released after RtmDeregisterFromChangeNotification:
- * NotifyHandle is not looked at beyond refusing NULL.
+ * NotifyHandle must be a live subscription of this registration, as the
+ * function page has it (ERROR_INVALID_HANDLE otherwise: NULL, a value that
+ * is no handle, another kind of handle, another registration's, one
+ * deregistered), so release changed dests before deregistering their
+ * subscription; references left so go when the entity deregisters.
  */
 RTM_EXPORT DWORD WINAPI RtmReleaseChangedDests(RTM_ENTITY_HANDLE RtmRegHandle,
 					       RTM_NOTIFY_HANDLE NotifyHandle,
@@ -123,7 +192,7 @@ RTM_EXPORT DWORD WINAPI RtmReleaseChangedDests(RTM_ENTITY_HANDLE RtmRegHandle,
 	reg = librtm_reg_get(RtmRegHandle);
 	if (!reg)
 		return ERROR_INVALID_HANDLE;
-	if (!NotifyHandle)
+	if (!sub_known(reg, NotifyHandle))
 		status = ERROR_INVALID_HANDLE;
 	else
 		status = librtm_dest_infos_release(reg->fd, RTM_HANDLES_CHANGED,
@@ -256,6 +325,8 @@ RtmDeregisterFromChangeNotification(RTM_ENTITY_HANDLE RtmRegHandle,
 	req.size = sizeof(req);
 	req.handle = librtm_u64(NotifyHandle);
 	ret = librtm_ioctl(reg->fd, RTM_IOC_NOTIFY_DEREGISTER, &req);
+	if (!ret)
+		sub_forget(reg, NotifyHandle);
 	librtm_reg_put(reg);
 	return librtm_win32_error(-ret);
 }

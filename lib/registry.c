@@ -195,6 +195,11 @@ struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle)
 		free(reg);
 		return NULL;
 	}
+	if (pthread_mutex_init(&reg->subs_lock, NULL)) {
+		pthread_mutex_destroy(&reg->shadow_lock);
+		free(reg);
+		return NULL;
+	}
 	reg->fd = fd;
 	reg->handle = handle;
 	atomic_init(&reg->refs, 1);
@@ -227,7 +232,7 @@ DWORD librtm_reg_publish(struct librtm_reg *reg)
 	 * itself never takes the lock.
 	 */
 	pthread_mutex_lock(&writer_lock);
-	if (reg->callback) {
+	if (reg->callback || reg->num_methods) {
 		librtm_reg_ref(reg);
 		err = librtm_dispatch_start(reg);
 		if (err) {
@@ -270,12 +275,20 @@ void librtm_reg_ref(struct librtm_reg *reg)
 
 void librtm_reg_unref(struct librtm_reg *reg)
 {
+	struct librtm_sub *sub;
+
 	if (atomic_fetch_sub(&reg->refs, 1) != 1)
 		return;
 
 	close(reg->fd);
 	librtm_shadows_free(reg);
 	pthread_mutex_destroy(&reg->shadow_lock);
+	while ((sub = reg->subs)) {
+		reg->subs = sub->next;
+		free(sub);
+	}
+	pthread_mutex_destroy(&reg->subs_lock);
+	librtm_known_free(reg);
 	free(reg->expired_route);
 	free(reg);
 }

@@ -24,6 +24,14 @@
 #define LIBRTM_MAX_METHODS	32	/* one per bit of a method type */
 
 struct librtm_shadow;
+struct librtm_known;
+
+/* A change subscription of the registration (notify.c). */
+struct librtm_sub {
+	__u64 handle;
+	__u64 context;			/* its NotifyContext */
+	struct librtm_sub *next;
+};
 
 struct librtm_reg {
 	/* Set before librtm_reg_publish(), read-only afterwards. */
@@ -46,6 +54,15 @@ struct librtm_reg {
 	size_t shadow_buckets;		/* a power of two, or 0 */
 	size_t shadow_count;
 
+	/* Change subscriptions, newest first (notify.c). */
+	pthread_mutex_t subs_lock;
+	struct librtm_sub *subs;
+
+	/* Lost events (resync.c), the dispatcher thread's only. */
+	struct librtm_known *known;	/* NULL without a callback */
+	bool events_lost;		/* some were, once */
+	bool resync_pending;		/* the last resync could not finish */
+
 	atomic_uint refs;
 	atomic_bool retiring;		/* being deregistered: hidden from lookups */
 
@@ -59,8 +76,8 @@ struct librtm_reg {
 struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle);
 
 /*
- * Make the entry visible to lookups and, if it has a callback, start its
- * dispatcher thread.  On failure nothing is published and the caller's
+ * Make the entry visible to lookups and, if it has a callback or exports
+ * methods, start its dispatcher thread.  On failure nothing is published and the caller's
  * reference is untouched.
  */
 DWORD librtm_reg_publish(struct librtm_reg *reg);

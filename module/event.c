@@ -6,9 +6,10 @@
  * or went, a route expired, a subscription has changes) as fixed-size
  * records read() from their file.  The ring is allocated at registration
  * and charged to the registering process, so queueing never allocates; when
- * it is full new events are dropped and the next one queued carries
- * RTM_EVENT_LOST.  Events that must not be lost (changes, expiries) are
- * kept as state by their producers and only signalled here.
+ * it is full new events are dropped, and the newest record queued before
+ * and the next one queued after carry RTM_EVENT_LOST.  Events that must
+ * not be lost (changes, expiries) are kept as state by their producers and
+ * only signalled here.
  */
 
 #include <linux/slab.h>
@@ -58,8 +59,18 @@ static bool __rtm_event_queue(struct rtm_reg *reg, const struct rtm_event *ev,
 		return true;
 	}
 	if (reg->ev_head - reg->ev_tail > reg->ev_mask) {
-		if (droppable)
+		if (droppable) {
+			/*
+			 * Flag the newest record too, not only the next one
+			 * queued: that may never come, and the reader must
+			 * learn of the loss once it has read what is queued.
+			 * The ring is full and holds at least 16, so that
+			 * record is not the one a reader may be copying.
+			 */
+			reg->ev_ring[(reg->ev_head - 1) & reg->ev_mask].flags |=
+				RTM_EVENT_LOST;
 			reg->ev_lost = true;
+		}
 		spin_unlock(&reg->ev_lock);
 		if (droppable)
 			atomic_long_inc(&reg->rn->stats.events_lost);

@@ -829,16 +829,21 @@ TEST_F(cross, no_callback)
 	REQUIRE_RTM();
 	mute = callee_start(&p2, &a2, 3, NMETH, false);
 	ASSERT_NE(NULL, mute);
-	/* Nothing in its process can run the methods. */
-	EXPECT_WIN(ERROR_NOT_SUPPORTED,
-		   RtmInvokeMethod(self->h, mute, in, &size,
-				   (PRTM_ENTITY_METHOD_OUTPUT)out));
-	/* Nothing to run is fine, though. */
+	/*
+	 * Without a callback its methods run all the same, in its process
+	 * (method_nocb_test has the documentation's example).
+	 */
+	EXPECT_WIN(NO_ERROR, RtmInvokeMethod(self->h, mute, in, &size,
+					     (PRTM_ENTITY_METHOD_OUTPUT)out));
+	EXPECT_EQ(REC_HDR + 3U, size);
+	EXPECT_EQ(1U, runs());
+	/* Nothing to run is fine too. */
 	in->MethodType = BIT(NMETH);
+	size = sizeof(out);
 	EXPECT_WIN(NO_ERROR, RtmInvokeMethod(self->h, mute, in, &size,
 					     (PRTM_ENTITY_METHOD_OUTPUT)out));
 	EXPECT_EQ(0U, size);
-	EXPECT_EQ(0U, runs());
+	EXPECT_EQ(1U, runs());
 	callee_quit(&p2);
 	free(in);
 }

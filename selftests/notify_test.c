@@ -1066,15 +1066,91 @@ TEST(release_rules)
 	EXPECT_WIN(NO_ERROR, RtmReleaseChangedDests(a.h, n, 1, (void *)buf));
 	EXPECT_WIN(ERROR_INVALID_HANDLE,
 		   RtmReleaseChangedDests(a.h, n, 3, (void *)buf));
-	/* After the subscription ended: still the registration's to release. */
-	ASSERT_WIN(NO_ERROR, RtmDeregisterFromChangeNotification(a.h, n));
 	EXPECT_WIN(NO_ERROR, RtmReleaseChangedDests(a.h, n, 2,
 						    di_at(buf, 1, 1)));
 	EXPECT_WIN(ERROR_INVALID_HANDLE,
 		   RtmReleaseChangedDests(a.h, n, 2, di_at(buf, 1, 1)));
+	ASSERT_WIN(NO_ERROR, RtmDeregisterFromChangeNotification(a.h, n));
 	ASSERT_EQ(0, read_stats(&end));
 	EXPECT_EQ(base.holds, end.holds);
 	EXPECT_EQ(st.handles - 1, end.handles);	/* the subscription */
+}
+
+/*
+ * RtmReleaseChangedDests takes the handle of a change notification from
+ * RtmRegisterForChangeNotification, and fails with ERROR_INVALID_HANDLE
+ * when the handle is invalid (its function page): NULL, a value that is no
+ * handle, a handle of another kind, another registration's subscription,
+ * a subscription deregistered already.  A refused call releases nothing;
+ * dests still held when their subscription ends go with the entity.
+ */
+TEST(release_needs_live_subscription)
+{
+	RTM_NOTIFY_HANDLE n, nb, old;
+	struct rtm_stats base, held, end;
+	char buf[2 * RTM_SIZE_OF_DEST_INFO(1)] __attribute__((aligned(8)));
+	RTM_NET_ADDRESS d = pfx(AF_INET, 10, 52, 0, 0, 16);
+	RTM_NET_ADDRESS d2 = pfx(AF_INET, 10, 53, 0, 0, 16);
+	struct ent a, b;
+	UINT num;
+
+	REQUIRE_RTM();
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
+	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
+	ASSERT_WIN(NO_ERROR, ent_reg(&b, INST, AF_INET, PROTO_B, 1, NULL));
+	n = subscribe(_metadata, a.h, RTM_VIEW_MASK_UCAST, RTM_CHANGE_TYPE_ALL,
+		      NULL);
+	nb = subscribe(_metadata, b.h, RTM_VIEW_MASK_UCAST,
+		       RTM_CHANGE_TYPE_ALL, NULL);
+	old = subscribe(_metadata, a.h, RTM_VIEW_MASK_UCAST,
+			RTM_CHANGE_TYPE_ALL, NULL);
+	ASSERT_WIN(NO_ERROR, RtmDeregisterFromChangeNotification(a.h, old));
+	ASSERT_WIN(NO_ERROR, rt_add_simple(b.h, &d, 1, 1, NULL));
+
+	num = 2;
+	ASSERT_WIN(NO_ERROR, RtmGetChangedDests(a.h, n, &num, (void *)buf));
+	ASSERT_EQ(1U, num);
+	ASSERT_EQ(0, read_stats(&held));
+	ASSERT_LT(base.holds, held.holds);
+
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseChangedDests(a.h, NULL, 1, (void *)buf));
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseChangedDests(a.h, mkhandle(0x5a5a5a5a5a5aULL), 1,
+					  (void *)buf));
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseChangedDests(a.h, (RTM_NOTIFY_HANDLE)a.h, 1,
+					  (void *)buf));
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseChangedDests(a.h, di_at(buf, 1, 0)->DestHandle, 1,
+					  (void *)buf));
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseChangedDests(a.h, nb, 1, (void *)buf));
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseChangedDests(a.h, old, 1, (void *)buf));
+	/* With nothing to release the handle still matters. */
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseChangedDests(a.h, old, 0, NULL));
+	EXPECT_WIN(NO_ERROR, RtmReleaseChangedDests(a.h, n, 0, NULL));
+	EXPECT_HOLDS(held.holds);
+
+	EXPECT_WIN(NO_ERROR, RtmReleaseChangedDests(a.h, n, 1, (void *)buf));
+	ASSERT_EQ(0, read_stats(&end));
+	EXPECT_EQ(base.holds, end.holds);
+
+	/* Held when the subscription ends: refused, and gone with a. */
+	ASSERT_WIN(NO_ERROR, rt_add_simple(b.h, &d2, 1, 1, NULL));
+	num = 2;
+	ASSERT_WIN(NO_ERROR, RtmGetChangedDests(a.h, n, &num, (void *)buf));
+	ASSERT_EQ(1U, num);
+	ASSERT_WIN(NO_ERROR, RtmDeregisterFromChangeNotification(a.h, n));
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseChangedDests(a.h, n, 1, (void *)buf));
+	EXPECT_HOLDS(held.holds);
+	ASSERT_WIN(NO_ERROR, RtmDeregisterFromChangeNotification(b.h, nb));
+	ASSERT_WIN(NO_ERROR, RtmDeregisterEntity(a.h));
+	ASSERT_WIN(NO_ERROR, RtmDeregisterEntity(b.h));
+	EXPECT_HOLDS(base.holds);
 }
 
 /*

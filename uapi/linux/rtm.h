@@ -680,7 +680,13 @@ enum rtm_event_type {
 };
 
 /* struct rtm_event flags */
-#define RTM_EVENT_LOST		(1U << 0)	/* earlier events were dropped */
+/*
+ * RTM_EVENT_LOST: events were dropped for want of room (only entity
+ * (de)registrations are: expiries and change notifications wait).  Set on
+ * the newest record queued when the drop happened and on the first record
+ * queued after it, so the reader learns of it without waiting for more.
+ */
+#define RTM_EVENT_LOST		(1U << 0)	/* events around it were dropped */
 
 struct rtm_event {
 	__u32 type;			/* enum rtm_event_type */
