@@ -6,17 +6,42 @@
  *
  * The locks are the kernel's (RTM_IOC_LOCK): shared or exclusive, per dest,
  * waited for interruptibly, dropped with the registration.  What Windows
- * hands out as pointers into RTM's memory are shadows here (shadow.c):
- *  - the opaque pointer is a shadow cell for the dest, loaded from the
- *    kernel's slot when it is asked for and on every lock, and stored back
- *    by the exclusive unlock of the dest;
- *  - a route pointer is a shadow RTM_ROUTE_INFO (the owner's direct view,
- *    handles inside not held), refreshed when asked for and when the route
- *    is locked; RtmUpdateAndUnlockRoute writes the writable fields of the
- *    exclusively locked shadow back as an update of the route, then
- *    unlocks, and keeps the lock if the update fails.
- */
+ * hands out as pointers into RTM's memory are shadows here (shadow.c): one
+ * per object and registration, so that a route has one address for the
+ * client whether it came from RtmGetRoutePointer, RtmLockRoute or
+ * RTM_ROUTE_EXPIRED's Context2.
+ *
+ * Opaque pointers.  The pointer is a shadow cell for the dest, loaded from
+ * the kernel's slot by RtmGetOpaqueInformationPointer and by every lock of
+ * the dest.  What the client writes into it reaches the kernel, if it
+ * differs from what the kernel last had: at every unlock of the dest
+ * (shared or exclusive), before every lock of it, at the next
+ * RtmGetOpaqueInformationPointer (which stores, then reads back), and when
+ * the cell is freed (shadow.c).  A client that writes without a lock, as
+ * Windows allows, is thus seen by the others at its next call on the dest.
+ *
+ * Route pointers.  A route pointer is a shadow RTM_ROUTE_INFO (the owner's
+ * direct view, handles inside not held), refreshed when asked for, when
+ * the route is locked, when RTM_ROUTE_EXPIRED hands it out and when the
+ * client's delete of the route leaves it held (State then
+ * RTM_ROUTE_STATE_DELETED); never while it is exclusively locked, so edits
+ * in progress stay.  RtmLockRoute by an entity that does not own the route
+ * takes the (shared) lock and leaves RoutePointer unchanged, as
+ * documented.  RtmUpdateAndUnlockRoute writes the writable fields of the
+ * exclusively locked shadow back as an update of the route, then unlocks,
+ * and keeps the lock if the update fails.
+ *
+ * Updating in place (RtmLockRoute exclusive, edit, RtmUpdateAndUnlockRoute)
+ * may change the route's next hops.  The route's references to them are
+ * the kernel's business: the update takes the new ones and drops the old
+ * ones.  A client following the documented steps also moves them by hand
+ * with RtmReleaseNextHops on a next hop it took out of NextHopsList and
+ * RtmReferenceHandles on one it put in; those calls are absorbed here, so
+ * that the client's own references stay as they were (see
+ * librtm_route_edit_absorb() for the exact rule).
+  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "convert.h"
@@ -84,6 +109,10 @@ RtmGetOpaqueInformationPointer(RTM_ENTITY_HANDLE RtmRegHandle,
 		goto out;
 
 	pthread_mutex_lock(&reg->shadow_lock);
+	/* A value the client wrote through the pointer is stored first. */
+	sh = librtm_shadow_find(reg, librtm_u64(DestHandle));
+	if (sh && sh->size == sizeof(PVOID))
+		librtm_opaque_flush(reg, sh);
 	/* -ENOENT without a slot; -EBADF for anything but a dest. */
 	ret = lock_ioctl(reg, librtm_u64(DestHandle), RTM_LOCK_GET_OPAQUE,
 			 &value);
@@ -95,6 +124,7 @@ RtmGetOpaqueInformationPointer(RTM_ENTITY_HANDLE RtmRegHandle,
 			status = ERROR_NOT_ENOUGH_MEMORY;
 		} else {
 			*cell_of(sh) = (PVOID)(uintptr_t)value;
+			sh->synced = value;
 			*OpaqueInfoPointer = cell_of(sh);
 		}
 	}
@@ -104,15 +134,29 @@ out:
 	return status;
 }
 
+void librtm_opaque_flush(struct librtm_reg *reg, struct librtm_shadow *sh)
+{
+	__u64 value = (uintptr_t)*cell_of(sh);
+
+	if (value == sh->synced)
+		return;
+	/* Kernels before RTM_LOCK_SET_OPAQUE alone: -EINVAL, kept here. */
+	if (!lock_ioctl(reg, sh->handle, RTM_LOCK_SET_OPAQUE, &value))
+		sh->synced = value;
+}
+
 /*
  * Lock or unlock the dest of @handle, a dest or (@route) a route; may
- * wait.  A dest's exclusive unlock stores its opaque cell back.
+ * wait.  A dest's unlock stores its opaque cell back (always with an
+ * exclusive one, if changed with a shared one); a lock stores a changed
+ * cell before it loads it again.
  */
 static DWORD dest_lock(struct librtm_reg *reg, __u64 handle, bool route,
 		       bool exclusive, bool lock)
 {
 	__u32 flags = (exclusive ? RTM_LOCK_EXCLUSIVE : 0) |
 		      (route ? RTM_LOCK_ROUTE : 0);
+	struct librtm_shadow *sh;
 	__u64 opaque = 0;
 	PVOID *cell;
 	int ret;
@@ -120,28 +164,45 @@ static DWORD dest_lock(struct librtm_reg *reg, __u64 handle, bool route,
 	if (!lock) {
 		flags |= RTM_LOCK_UNLOCK;
 		pthread_mutex_lock(&reg->shadow_lock);
-		cell = !route && exclusive ? opaque_cell(reg, handle) : NULL;
-		if (cell) {
+		cell = !route ? opaque_cell(reg, handle) : NULL;
+		sh = cell ? librtm_shadow_find(reg, handle) : NULL;
+		if (cell && (exclusive || (uintptr_t)*cell != sh->synced)) {
 			flags |= RTM_LOCK_SET_OPAQUE;
 			opaque = (uintptr_t)*cell;
 		}
 		ret = lock_ioctl(reg, handle, flags, &opaque);
-		/* Without a slot there is nothing to store: just unlock. */
-		if (ret == -ENOENT && cell)
+		if (!ret && flags & RTM_LOCK_SET_OPAQUE)
+			sh->synced = (uintptr_t)*cell;
+		/*
+		 * Without a slot there is nothing to store (-ENOENT), and a
+		 * kernel before stores with a shared unlock refuses it
+		 * (-EINVAL): just unlock.
+		 */
+		if ((ret == -ENOENT || ret == -EINVAL) &&
+		    flags & RTM_LOCK_SET_OPAQUE)
 			ret = lock_ioctl(reg, handle, flags &
 					 ~RTM_LOCK_SET_OPAQUE, &opaque);
 		pthread_mutex_unlock(&reg->shadow_lock);
 		return librtm_win32_error(-ret);
 	}
 
+	if (!route) {
+		pthread_mutex_lock(&reg->shadow_lock);
+		sh = librtm_shadow_find(reg, handle);
+		if (sh && sh->size == sizeof(PVOID))
+			librtm_opaque_flush(reg, sh);
+		pthread_mutex_unlock(&reg->shadow_lock);
+	}
 	/* A lock may wait for another holder: not under the shadow lock. */
 	ret = lock_ioctl(reg, handle, flags, &opaque);
 	if (ret)
 		return librtm_win32_error(-ret);
 	pthread_mutex_lock(&reg->shadow_lock);
-	cell = opaque_cell(reg, handle);
-	if (cell)
-		*cell = (PVOID)(uintptr_t)opaque;
+	sh = librtm_shadow_find(reg, handle);
+	if (sh && sh->size == sizeof(PVOID)) {
+		*cell_of(sh) = (PVOID)(uintptr_t)opaque;
+		sh->synced = opaque;
+	}
 	pthread_mutex_unlock(&reg->shadow_lock);
 	return NO_ERROR;
 }
@@ -172,14 +233,134 @@ static size_t route_shadow_size(struct librtm_reg *reg)
 	return RTM_SIZE_OF_ROUTE_INFO(reg->profile.MaxNextHopsInRoute);
 }
 
-/* Refresh the shadow of the caller's route; shadow_lock held. */
+/*
+ * A route exclusively locked with a pointer (for an update in place): its
+ * next hops at lock time, which of them the client released by hand, and
+ * the next hops it referenced by hand.
+ */
+struct librtm_route_edit {
+	UINT nlocked, nref;
+	HANDLE *ref;			/* [MaxNextHopsInRoute] */
+	bool *released;			/* [nlocked] */
+	HANDLE locked[];		/* [MaxNextHopsInRoute] */
+};
+
+static void route_edit_end(struct librtm_reg *reg, struct librtm_shadow *sh)
+{
+	if (!sh->edit)
+		return;
+	free(sh->edit);
+	sh->edit = NULL;
+	reg->shadow_edits--;
+}
+
+static DWORD route_edit_begin(struct librtm_reg *reg, struct librtm_shadow *sh)
+{
+	UINT max = reg->profile.MaxNextHopsInRoute, n, i;
+	PRTM_ROUTE_INFO info = route_of(sh);
+	struct librtm_route_edit *e;
+
+	e = calloc(1, sizeof(*e) + max * (2 * sizeof(HANDLE) + sizeof(bool)));
+	if (!e)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	e->ref = e->locked + max;
+	e->released = (bool *)(e->ref + max);
+	n = info->NextHopsList.NumNextHops;
+	e->nlocked = n < max ? n : max;
+	for (i = 0; i < e->nlocked; i++)
+		e->locked[i] = info->NextHopsList.NextHops[i];
+	route_edit_end(reg, sh);
+	sh->edit = e;
+	reg->shadow_edits++;
+	return NO_ERROR;
+}
+
+static bool route_has_nexthop(PRTM_ROUTE_INFO info, UINT max, HANDLE h)
+{
+	UINT n = info->NextHopsList.NumNextHops, i;
+
+	for (i = 0; i < n && i < max; i++)
+		if (info->NextHopsList.NextHops[i] == h)
+			return true;
+	return false;
+}
+
+/*
+ * The rule.  While one of the registration's routes is exclusively locked
+ * with a pointer (between RtmLockRoute and RtmUpdateAndUnlockRoute or the
+ * unlock), a release of next hop @h is the route's reference moved by hand
+ * if @h was in the route's NextHopsList at lock time and is no longer in
+ * the shadow's list; a reference of @h is if @h is in the shadow's list and
+ * was not at lock time.  Each is absorbed once per route and lock: a
+ * second release or reference of the same handle is the client's own.
+ * Absorbed calls touch no reference: the kernel takes the route's own
+ * references at the update (or keeps the old ones if the client unlocks
+ * without one), and the client's references stay as they were, whichever
+ * way the client edits.
+ */
+bool librtm_route_edit_absorb(struct librtm_reg *reg, bool release,
+			      HANDLE h, bool undo)
+{
+	UINT max = reg->profile.MaxNextHopsInRoute, i;
+	struct librtm_route_edit *e;
+	struct librtm_shadow *sh;
+	size_t b;
+
+	if (!reg->shadow_edits || !h)
+		return false;
+	for (b = 0; b < reg->shadow_buckets; b++) {
+		for (sh = reg->shadows[b]; sh; sh = sh->next) {
+			e = sh->edit;
+			if (!e)
+				continue;
+			if (release) {
+				for (i = 0; i < e->nlocked; i++)
+					if (e->locked[i] == h &&
+					    e->released[i] == undo)
+						break;
+				if (i == e->nlocked ||
+				    (!undo && route_has_nexthop(route_of(sh),
+								max, h)))
+					continue;
+				e->released[i] = !undo;
+				return true;
+			}
+			for (i = 0; i < e->nref && e->ref[i] != h; i++)
+				;
+			if (undo) {
+				if (i == e->nref)
+					continue;
+				e->ref[i] = e->ref[--e->nref];
+				return true;
+			}
+			if (i < e->nref || e->nref == max ||
+			    !route_has_nexthop(route_of(sh), max, h))
+				continue;
+			for (i = 0; i < e->nlocked && e->locked[i] != h; i++)
+				;
+			if (i < e->nlocked)
+				continue;
+			e->ref[e->nref++] = h;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Refresh the shadow of the caller's route; shadow_lock held.  A shadow
+ * made for a route the caller may not see (another entity's: -EACCES) or
+ * that is gone is freed again.
+ */
 static DWORD route_refresh(struct librtm_reg *reg, __u64 handle,
 			   struct librtm_shadow **shp)
 {
 	struct rtm_get_route_info req;
 	struct librtm_shadow *sh;
+	bool made;
 	int ret;
 
+	made = !librtm_shadow_find(reg, handle);
 	sh = librtm_shadow_get(reg, handle, route_shadow_size(reg));
 	if (!sh || sh->size != route_shadow_size(reg))
 		return ERROR_NOT_ENOUGH_MEMORY;
@@ -190,10 +371,43 @@ static DWORD route_refresh(struct librtm_reg *reg, __u64 handle,
 	req.info = librtm_u64(sh->data);
 	req.max_nexthops = reg->profile.MaxNextHopsInRoute;
 	ret = librtm_ioctl(reg->fd, RTM_IOC_GET_ROUTE_INFO, &req);
-	if (ret)
+	if (ret) {
+		if (made)
+			librtm_shadow_drop(reg, sh);
 		return librtm_win32_error(-ret);
+	}
 	*shp = sh;
 	return NO_ERROR;
+}
+
+RTM_ROUTE_INFO *librtm_expired_route(struct librtm_reg *reg, __u64 handle)
+{
+	struct librtm_shadow *sh;
+	RTM_ROUTE_INFO *info = NULL;
+
+	pthread_mutex_lock(&reg->shadow_lock);
+	sh = librtm_shadow_find(reg, handle);
+	/* Another thread's edits in progress are not overwritten. */
+	if (sh && sh->writer)
+		info = route_of(sh);
+	else if (route_refresh(reg, handle, &sh) == NO_ERROR)
+		info = route_of(sh);
+	pthread_mutex_unlock(&reg->shadow_lock);
+	return info;
+}
+
+void librtm_route_deleted(struct librtm_reg *reg, __u64 handle)
+{
+	HANDLE h = librtm_handle(handle);
+	struct librtm_shadow *sh;
+
+	pthread_mutex_lock(&reg->shadow_lock);
+	librtm_shadows_forget(reg, 1, &h);
+	sh = librtm_shadow_find(reg, handle);
+	if (sh && !sh->writer && route_refresh(reg, handle, &sh) != NO_ERROR)
+		/* Unreadable, so not held: nothing will read it any more. */
+		librtm_shadows_forget(reg, 1, &h);
+	pthread_mutex_unlock(&reg->shadow_lock);
 }
 
 RTM_EXPORT DWORD WINAPI RtmGetRoutePointer(RTM_ENTITY_HANDLE RtmRegHandle,
@@ -254,8 +468,11 @@ RTM_EXPORT DWORD WINAPI RtmLockRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 		if (status == NO_ERROR && Exclusive) {
 			pthread_mutex_lock(&reg->shadow_lock);
 			sh = librtm_shadow_find(reg, handle);
-			if (sh)
+			if (sh) {
 				sh->writer = false;
+				/* Edits given up: the route keeps its hops. */
+				route_edit_end(reg, sh);
+			}
 			pthread_mutex_unlock(&reg->shadow_lock);
 		}
 		goto out;
@@ -267,20 +484,26 @@ RTM_EXPORT DWORD WINAPI RtmLockRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 		goto out;
 	pthread_mutex_lock(&reg->shadow_lock);
 	status = route_refresh(reg, handle, &sh);
+	if (status == NO_ERROR && Exclusive && RoutePointer)
+		status = route_edit_begin(reg, sh);
 	if (status == NO_ERROR) {
 		sh->writer = Exclusive;
 		if (RoutePointer)
 			*RoutePointer = route_of(sh);
 	}
 	pthread_mutex_unlock(&reg->shadow_lock);
-	/* No pointer for another entity's route: its lock is dropped too. */
-	if (status != NO_ERROR)
+	/*
+	 * Another entity's route: locked all the same, and RoutePointer left
+	 * as it was (the documented behaviour; only a shared lock gets here).
+	 */
+	if (status == ERROR_ACCESS_DENIED && !Exclusive)
+		status = NO_ERROR;
+	else if (status != NO_ERROR)
 		dest_lock(reg, handle, true, Exclusive, false);
 out:
 	librtm_reg_unref(reg);
 	return status;
 }
-
 RTM_EXPORT DWORD WINAPI
 RtmUpdateAndUnlockRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 			RTM_ROUTE_HANDLE RouteHandle, ULONG TimeToLive,
@@ -336,6 +559,8 @@ RtmUpdateAndUnlockRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 	if (status == NO_ERROR) {
 		pthread_mutex_lock(&reg->shadow_lock);
 		sh->writer = false;
+		/* The kernel moved the route's references: nothing owed. */
+		route_edit_end(reg, sh);
 		pthread_mutex_unlock(&reg->shadow_lock);
 	}
 out:
