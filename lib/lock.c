@@ -234,7 +234,7 @@ static size_t route_shadow_size(struct librtm_reg *reg)
 }
 
 /*
- * A route exclusively locked with a pointer (for an update in place): its
+ * A route exclusively locked (for an update in place): its
  * next hops at lock time, which of them the client released by hand, and
  * the next hops it referenced by hand.
  */
@@ -287,7 +287,7 @@ static bool route_has_nexthop(PRTM_ROUTE_INFO info, UINT max, HANDLE h)
 
 /*
  * The rule.  While one of the registration's routes is exclusively locked
- * with a pointer (between RtmLockRoute and RtmUpdateAndUnlockRoute or the
+ * (between RtmLockRoute and RtmUpdateAndUnlockRoute or the
  * unlock), a release of next hop @h is the route's reference moved by hand
  * if @h was in the route's NextHopsList at lock time and is no longer in
  * the shadow's list; a reference of @h is if @h is in the shadow's list and
@@ -484,7 +484,7 @@ RTM_EXPORT DWORD WINAPI RtmLockRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 		goto out;
 	pthread_mutex_lock(&reg->shadow_lock);
 	status = route_refresh(reg, handle, &sh);
-	if (status == NO_ERROR && Exclusive && RoutePointer)
+	if (status == NO_ERROR && Exclusive)
 		status = route_edit_begin(reg, sh);
 	if (status == NO_ERROR) {
 		sh->writer = Exclusive;

@@ -348,9 +348,13 @@ TEST_F(lock, route_lock_rights)
 					  NULL));
 	EXPECT_WIN(NO_ERROR, RtmLockRoute(self->b, self->route, FALSE, FALSE,
 					  NULL));
-	/* A pointer is for the owner only: the lock is not kept then. */
-	EXPECT_WIN(ERROR_ACCESS_DENIED,
+	/* A pointer is for the owner only: RoutePointer is left alone. */
+	rp = NULL;
+	EXPECT_WIN(NO_ERROR,
 		   RtmLockRoute(self->b, self->route, FALSE, TRUE, &rp));
+	EXPECT_EQ(NULL, rp);
+	EXPECT_WIN(NO_ERROR,
+		   RtmLockRoute(self->b, self->route, FALSE, FALSE, NULL));
 	EXPECT_WIN(ERROR_INVALID_PARAMETER,
 		   RtmLockRoute(self->b, self->route, FALSE, FALSE, NULL));
 	EXPECT_WIN(ERROR_INVALID_HANDLE,
