@@ -39,7 +39,7 @@
  * RtmReferenceHandles on one it put in; those calls are absorbed here, so
  * that the client's own references stay as they were (see
  * librtm_route_edit_absorb() for the exact rule).
-  */
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +87,18 @@ static PRTM_ROUTE_INFO route_of(struct librtm_shadow *sh)
 	return data;
 }
 
+/*
+ * Load the slot's @value into the cell, unless the cell holds a write of
+ * the client's that could not be stored yet: that one is kept, and stored
+ * at the next point.
+ */
+static void opaque_load(struct librtm_shadow *sh, __u64 value)
+{
+	if ((uintptr_t)*cell_of(sh) == sh->synced)
+		*cell_of(sh) = (PVOID)(uintptr_t)value;
+	sh->synced = value;
+}
+
 RTM_EXPORT DWORD WINAPI
 RtmGetOpaqueInformationPointer(RTM_ENTITY_HANDLE RtmRegHandle,
 			       RTM_DEST_HANDLE DestHandle,
@@ -109,13 +121,21 @@ RtmGetOpaqueInformationPointer(RTM_ENTITY_HANDLE RtmRegHandle,
 		goto out;
 
 	pthread_mutex_lock(&reg->shadow_lock);
-	/* A value the client wrote through the pointer is stored first. */
+	/*
+	 * A value the client wrote through the pointer is stored first; if
+	 * that fails, so does the call, and the value stays in the cell.
+	 * Kernels that cannot store without a lock (-EINVAL) keep it for
+	 * the next exclusive unlock.
+	 */
 	sh = librtm_shadow_find(reg, librtm_u64(DestHandle));
-	if (sh && sh->size == sizeof(PVOID))
-		librtm_opaque_flush(reg, sh);
+	ret = sh && sh->size == sizeof(PVOID) ? librtm_opaque_flush(reg, sh)
+					      : 0;
+	if (ret == -EINVAL)
+		ret = 0;
 	/* -ENOENT without a slot; -EBADF for anything but a dest. */
-	ret = lock_ioctl(reg, librtm_u64(DestHandle), RTM_LOCK_GET_OPAQUE,
-			 &value);
+	if (!ret)
+		ret = lock_ioctl(reg, librtm_u64(DestHandle),
+				 RTM_LOCK_GET_OPAQUE, &value);
 	status = librtm_win32_error(-ret);
 	if (!ret) {
 		sh = librtm_shadow_get(reg, librtm_u64(DestHandle),
@@ -123,8 +143,7 @@ RtmGetOpaqueInformationPointer(RTM_ENTITY_HANDLE RtmRegHandle,
 		if (!sh || sh->size != sizeof(PVOID)) {
 			status = ERROR_NOT_ENOUGH_MEMORY;
 		} else {
-			*cell_of(sh) = (PVOID)(uintptr_t)value;
-			sh->synced = value;
+			opaque_load(sh, value);
 			*OpaqueInfoPointer = cell_of(sh);
 		}
 	}
@@ -134,16 +153,20 @@ out:
 	return status;
 }
 
-void librtm_opaque_flush(struct librtm_reg *reg, struct librtm_shadow *sh)
+int librtm_opaque_flush(struct librtm_reg *reg, struct librtm_shadow *sh)
 {
 	__u64 value = (uintptr_t)*cell_of(sh);
+	int ret;
 
 	if (value == sh->synced)
-		return;
+		return 0;
 	/* Kernels before RTM_LOCK_SET_OPAQUE alone: -EINVAL, kept here. */
-	if (!lock_ioctl(reg, sh->handle, RTM_LOCK_SET_OPAQUE, &value))
+	ret = lock_ioctl(reg, sh->handle, RTM_LOCK_SET_OPAQUE, &value);
+	if (!ret)
 		sh->synced = value;
+	return ret;
 }
+
 
 /*
  * Lock or unlock the dest of @handle, a dest or (@route) a route; may
@@ -199,10 +222,8 @@ static DWORD dest_lock(struct librtm_reg *reg, __u64 handle, bool route,
 		return librtm_win32_error(-ret);
 	pthread_mutex_lock(&reg->shadow_lock);
 	sh = librtm_shadow_find(reg, handle);
-	if (sh && sh->size == sizeof(PVOID)) {
-		*cell_of(sh) = (PVOID)(uintptr_t)opaque;
-		sh->synced = opaque;
-	}
+	if (sh && sh->size == sizeof(PVOID))
+		opaque_load(sh, opaque);
 	pthread_mutex_unlock(&reg->shadow_lock);
 	return NO_ERROR;
 }

@@ -116,8 +116,7 @@ static void shadows_query_drop(struct librtm_reg *reg,
 		req.handles = librtm_u64(h + done);
 		ret = librtm_ioctl(reg->fd, RTM_IOC_REFERENCE, &req);
 		if (ret == -EINVAL) {
-			/* An older kernel: shadows live as long as the
-			 * registration, as they did. */
+			/* An older kernel: shadows live with the registration. */
 			reg->shadow_no_query = true;
 			break;
 		}

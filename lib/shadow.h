@@ -73,11 +73,11 @@ void librtm_shadows_free(struct librtm_reg *reg);
 
 /*
  * lock.c: store an opaque cell's value if the client changed it since the
- * kernel last had it (shadow_lock held); and a route shadow's Context2
+ * kernel last had it (shadow_lock held; 0 or -errno); and a route shadow's Context2
  * for RTM_ROUTE_EXPIRED (dispatch.c; takes shadow_lock), NULL if it cannot
  * be read.
  */
-void librtm_opaque_flush(struct librtm_reg *reg, struct librtm_shadow *sh);
+int librtm_opaque_flush(struct librtm_reg *reg, struct librtm_shadow *sh);
 RTM_ROUTE_INFO *librtm_expired_route(struct librtm_reg *reg, __u64 handle);
 
 /*
