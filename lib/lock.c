@@ -167,7 +167,6 @@ int librtm_opaque_flush(struct librtm_reg *reg, struct librtm_shadow *sh)
 	return ret;
 }
 
-
 /*
  * Lock or unlock the dest of @handle, a dest or (@route) a route; may
  * wait.  A dest's unlock stores its opaque cell back (always with an
