@@ -35,8 +35,8 @@
  * may change the route's next hops.  The route's references to them are
  * the kernel's business: the update takes the new ones and drops the old
  * ones.  A client following the documented steps also moves them by hand
- * with RtmReleaseNextHops on a next hop it took out of NextHopsList and
- * RtmReferenceHandles on one it put in; those calls are absorbed here, so
+ * with RtmReleaseNextHops on a next hop it takes out of NextHopsList and
+ * RtmReferenceHandles on one it puts in; those calls are absorbed here, so
  * that the client's own references stay as they were (see
  * librtm_route_edit_absorb() for the exact rule).
  */
@@ -254,76 +254,135 @@ static size_t route_shadow_size(struct librtm_reg *reg)
 }
 
 /*
- * A route exclusively locked (for an update in place): its
- * next hops at lock time, which of them the client released by hand, and
- * the next hops it referenced by hand.
+ * A route exclusively locked (for an update in place): the next hops it
+ * had at lock time (NextHopsList and Neighbour), and the releases and
+ * references of next hops the client made meanwhile that may be the
+ * route's references moved by hand (librtm_route_edit_absorb()).
  */
 struct librtm_route_edit {
-	UINT nlocked, nref;
-	HANDLE *ref;			/* [MaxNextHopsInRoute] */
-	bool *released;			/* [nlocked] */
-	HANDLE locked[];		/* [MaxNextHopsInRoute] */
+	UINT nlocked, nrel, nref;
+	HANDLE *rel;			/* [nlocked] absorbed releases */
+	HANDLE *ref;			/* [nlocked] absorbed references */
+	HANDLE locked[];		/* MaxNextHopsInRoute + 1 */
 };
 
-static void route_edit_end(struct librtm_reg *reg, struct librtm_shadow *sh)
+/* The next hops of @info, Neighbour included, into @out; how many. */
+static UINT route_hops(struct librtm_reg *reg, const RTM_ROUTE_INFO *info,
+		       HANDLE *out)
 {
-	if (!sh->edit)
+	UINT max = reg->profile.MaxNextHopsInRoute, n = 0, i;
+
+	for (i = 0; i < info->NextHopsList.NumNextHops && i < max; i++)
+		if (info->NextHopsList.NextHops[i])
+			out[n++] = info->NextHopsList.NextHops[i];
+	if (info->Neighbour)
+		out[n++] = info->Neighbour;
+	return n;
+}
+
+static UINT count_of(const HANDLE *set, UINT n, HANDLE h)
+{
+	UINT c = 0, i;
+
+	for (i = 0; i < n; i++)
+		c += set[i] == h;
+	return c;
+}
+
+static void drop_one(HANDLE *set, UINT *n, HANDLE h)
+{
+	UINT i;
+
+	for (i = 0; i < *n; i++) {
+		if (set[i] == h) {
+			set[i] = set[--*n];
+			return;
+		}
+	}
+}
+
+/*
+ * The lock ends: with the update of @end (the shadow as committed), or
+ * with the plain unlock (@end NULL: the route keeps its lock-time next
+ * hops).  Each absorbed call is settled against the next hops the route
+ * ends with: a release of one it no longer has, or a reference of one it
+ * has, was the route's reference moved by hand, which the kernel moved
+ * already; any other was the client's own, and is carried out now.
+ */
+static void route_edit_end(struct librtm_reg *reg, struct librtm_shadow *sh,
+			   const RTM_ROUTE_INFO *end)
+{
+	struct librtm_route_edit *e = sh->edit;
+	HANDLE *hops, h;
+	UINT n, i;
+
+	if (!e)
 		return;
-	free(sh->edit);
+	hops = e->locked;
+	n = e->nlocked;
+	if (end) {
+		hops = malloc((reg->profile.MaxNextHopsInRoute + 1) *
+			      sizeof(*hops));
+		n = hops ? route_hops(reg, end, hops) : 0;
+	}
+	for (i = 0; hops && i < e->nrel; i++) {
+		h = e->rel[i];
+		if (count_of(hops, n, h))
+			librtm_handles_ioctl(reg->fd, RTM_IOC_RELEASE,
+					     RTM_KIND_NEXTHOP, 1, &h);
+	}
+	for (i = 0; hops && i < e->nref; i++) {
+		h = e->ref[i];
+		if (!count_of(hops, n, h))
+			librtm_handles_ioctl(reg->fd, RTM_IOC_REFERENCE,
+					     RTM_KIND_NEXTHOP, 1, &h);
+	}
+	if (hops != e->locked)
+		free(hops);
+	free(e);
 	sh->edit = NULL;
 	reg->shadow_edits--;
 }
 
 static DWORD route_edit_begin(struct librtm_reg *reg, struct librtm_shadow *sh)
 {
-	UINT max = reg->profile.MaxNextHopsInRoute, n, i;
-	PRTM_ROUTE_INFO info = route_of(sh);
+	UINT cap = reg->profile.MaxNextHopsInRoute + 1;
 	struct librtm_route_edit *e;
 
-	e = calloc(1, sizeof(*e) + max * (2 * sizeof(HANDLE) + sizeof(bool)));
+	e = calloc(1, sizeof(*e) + 3 * cap * sizeof(HANDLE));
 	if (!e)
 		return ERROR_NOT_ENOUGH_MEMORY;
-	e->ref = e->locked + max;
-	e->released = (bool *)(e->ref + max);
-	n = info->NextHopsList.NumNextHops;
-	e->nlocked = n < max ? n : max;
-	for (i = 0; i < e->nlocked; i++)
-		e->locked[i] = info->NextHopsList.NextHops[i];
-	route_edit_end(reg, sh);
+	e->rel = e->locked + cap;
+	e->ref = e->rel + cap;
+	e->nlocked = route_hops(reg, route_of(sh), e->locked);
+	route_edit_end(reg, sh, NULL);
 	sh->edit = e;
 	reg->shadow_edits++;
 	return NO_ERROR;
 }
 
-static bool route_has_nexthop(PRTM_ROUTE_INFO info, UINT max, HANDLE h)
-{
-	UINT n = info->NextHopsList.NumNextHops, i;
-
-	for (i = 0; i < n && i < max; i++)
-		if (info->NextHopsList.NextHops[i] == h)
-			return true;
-	return false;
-}
-
 /*
  * The rule.  While one of the registration's routes is exclusively locked
- * (between RtmLockRoute and RtmUpdateAndUnlockRoute or the
- * unlock), a release of next hop @h is the route's reference moved by hand
- * if @h was in the route's NextHopsList at lock time and is no longer in
- * the shadow's list; a reference of @h is if @h is in the shadow's list and
- * was not at lock time.  Each is absorbed once per route and lock: a
- * second release or reference of the same handle is the client's own.
- * Absorbed calls touch no reference: the kernel takes the route's own
- * references at the update (or keeps the old ones if the client unlocks
- * without one), and the client's references stay as they were, whichever
- * way the client edits.
+ * (between RtmLockRoute and RtmUpdateAndUnlockRoute or the unlock), the
+ * client's release of a next hop the route had at lock time (in
+ * NextHopsList or as Neighbour; as often as it had it), and its reference
+ * of a next hop the route did not have then, may be the route's
+ * reference moved by hand as the walk-through "Updating a Route In Place"
+ * shows (release the old next hop, put the new one in, reference it, in
+ * either order).  Such a call is absorbed: it touches no reference then,
+ * and is settled when the lock ends (route_edit_end()): if the route ends
+ * without the released next hop, or with the referenced one, the kernel
+ * has moved the route's own references at the update and the call is
+ * dropped; otherwise it was the client's own and is carried out then.  So
+ * the client's own references stay right whichever way it edits, with the
+ * manual calls or without.
  */
 bool librtm_route_edit_absorb(struct librtm_reg *reg, bool release,
 			      HANDLE h, bool undo)
 {
-	UINT max = reg->profile.MaxNextHopsInRoute, i;
 	struct librtm_route_edit *e;
 	struct librtm_shadow *sh;
+	UINT held;
 	size_t b;
 
 	if (!reg->shadow_edits || !h)
@@ -333,32 +392,24 @@ bool librtm_route_edit_absorb(struct librtm_reg *reg, bool release,
 			e = sh->edit;
 			if (!e)
 				continue;
-			if (release) {
-				for (i = 0; i < e->nlocked; i++)
-					if (e->locked[i] == h &&
-					    e->released[i] == undo)
-						break;
-				if (i == e->nlocked ||
-				    (!undo && route_has_nexthop(route_of(sh),
-								max, h)))
-					continue;
-				e->released[i] = !undo;
-				return true;
-			}
-			for (i = 0; i < e->nref && e->ref[i] != h; i++)
-				;
+			held = count_of(e->locked, e->nlocked, h);
 			if (undo) {
-				if (i == e->nref)
+				HANDLE *set = release ? e->rel : e->ref;
+				UINT *n = release ? &e->nrel : &e->nref;
+
+				if (!count_of(set, *n, h))
 					continue;
-				e->ref[i] = e->ref[--e->nref];
+				drop_one(set, n, h);
 				return true;
 			}
-			if (i < e->nref || e->nref == max ||
-			    !route_has_nexthop(route_of(sh), max, h))
-				continue;
-			for (i = 0; i < e->nlocked && e->locked[i] != h; i++)
-				;
-			if (i < e->nlocked)
+			if (release) {
+				if (count_of(e->rel, e->nrel, h) >= held)
+					continue;
+				e->rel[e->nrel++] = h;
+				return true;
+			}
+			if (held || count_of(e->ref, e->nref, h) ||
+			    e->nref == reg->profile.MaxNextHopsInRoute + 1)
 				continue;
 			e->ref[e->nref++] = h;
 			return true;
@@ -491,7 +542,7 @@ RTM_EXPORT DWORD WINAPI RtmLockRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 			if (sh) {
 				sh->writer = false;
 				/* Edits given up: the route keeps its hops. */
-				route_edit_end(reg, sh);
+				route_edit_end(reg, sh, NULL);
 			}
 			pthread_mutex_unlock(&reg->shadow_lock);
 		}
@@ -579,8 +630,8 @@ RtmUpdateAndUnlockRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 	if (status == NO_ERROR) {
 		pthread_mutex_lock(&reg->shadow_lock);
 		sh->writer = false;
-		/* The kernel moved the route's references: nothing owed. */
-		route_edit_end(reg, sh);
+		/* The kernel moved the route's references. */
+		route_edit_end(reg, sh, route_of(sh));
 		pthread_mutex_unlock(&reg->shadow_lock);
 	}
 out:

@@ -11,7 +11,8 @@
  *  - the documented in-place update that replaces a next hop and moves the
  *    route's references by hand (RtmReleaseNextHops of the old one,
  *    RtmReferenceHandles of the new one) leaves the client's own
- *    references as they were;
+ *    references as they were; manual calls the route's final next hops do
+ *    not bear out were the client's own (lib/lock.c has the rule);
  *  - a route pointer kept across the route's deletion shows
  *    RTM_ROUTE_STATE_DELETED; what a client writes through its opaque
  *    pointer reaches the slot without an exclusive lock;
@@ -222,8 +223,9 @@ TEST_F(ptr, update_in_place_moves_the_route_references)
 					  &rp));
 	ASSERT_NE(NULL, rp);
 	ASSERT_EQ(self->nh1, rp->NextHopsList.NextHops[0]);
-	rp->NextHopsList.NextHops[0] = self->nh2;
+	/* The walk-through's order: release, replace, reference. */
 	EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->a, 1, &self->nh1));
+	rp->NextHopsList.NextHops[0] = self->nh2;
 	EXPECT_WIN(NO_ERROR, RtmReferenceHandles(self->a, 1, &self->nh2));
 	ASSERT_WIN(NO_ERROR, RtmUpdateAndUnlockRoute(self->a, self->route,
 						     INFINITE, NULL, 0, NULL,
@@ -250,8 +252,8 @@ TEST_F(ptr, update_in_place_moves_the_route_references)
 }
 
 /*
- * The same edit without the manual calls, and an edit given up after
- * them: either way the client's references are its own.
+ * The manual calls in the other order (replace first), then an edit
+ * without them: either way the client's references are its own.
  */
 TEST_F(ptr, update_in_place_other_ways)
 {
@@ -260,25 +262,25 @@ TEST_F(ptr, update_in_place_other_ways)
 	union route_buf r;
 
 	READY();
-	/* Manual moves, then unlocked without an update: nothing moved. */
 	ASSERT_WIN(NO_ERROR, RtmLockRoute(self->a, self->route, TRUE, TRUE,
 					  &rp));
 	rp->NextHopsList.NextHops[0] = self->nh2;
-	EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->a, 1, &self->nh1));
 	EXPECT_WIN(NO_ERROR, RtmReferenceHandles(self->a, 1, &self->nh2));
-	ASSERT_WIN(NO_ERROR, RtmLockRoute(self->a, self->route, TRUE, FALSE,
-					  NULL));
-	/* No manual moves: the update alone. */
+	EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->a, 1, &self->nh1));
+	ASSERT_WIN(NO_ERROR, RtmUpdateAndUnlockRoute(self->a, self->route,
+						     INFINITE, NULL, 0, NULL,
+						     &cf));
+	/* No manual calls: the update alone, back to the first next hop. */
 	ASSERT_WIN(NO_ERROR, RtmLockRoute(self->a, self->route, TRUE, TRUE,
 					  &rp));
-	EXPECT_EQ(self->nh1, rp->NextHopsList.NextHops[0]);
-	rp->NextHopsList.NextHops[0] = self->nh2;
+	EXPECT_EQ(self->nh2, rp->NextHopsList.NextHops[0]);
+	rp->NextHopsList.NextHops[0] = self->nh1;
 	ASSERT_WIN(NO_ERROR, RtmUpdateAndUnlockRoute(self->a, self->route,
 						     INFINITE, NULL, 0, NULL,
 						     &cf));
 	ASSERT_WIN(NO_ERROR, RtmGetRouteInfo(self->a, self->route, &r.info,
 					     NULL));
-	EXPECT_EQ(self->nh2, r.info.NextHopsList.NextHops[0]);
+	EXPECT_EQ(self->nh1, r.info.NextHopsList.NextHops[0]);
 	EXPECT_WIN(NO_ERROR, RtmReleaseRouteInfo(self->a, &r.info));
 
 	EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->a, 1, &self->nh1));
@@ -289,15 +291,35 @@ TEST_F(ptr, update_in_place_other_ways)
 		   RtmReleaseNextHops(self->a, 1, &self->nh2));
 }
 
-/* The opaque pointer: the cell that holds the client's value. */
-static DWORD opaque_ptr(RTM_ENTITY_HANDLE e, RTM_DEST_HANDLE dest, PVOID **cell)
+/*
+ * The manual calls, then the edit given up (unlocked without an update):
+ * the route kept its next hop, so the calls were the client's own, and
+ * are carried out at the unlock.
+ */
+TEST_F(ptr, update_in_place_given_up)
 {
-	PVOID p = NULL;
-	DWORD status;
+	PRTM_ROUTE_INFO rp = NULL;
+	union route_buf r;
 
-	status = RtmGetOpaqueInformationPointer(e, dest, &p);
-	*cell = p;
-	return status;
+	READY();
+	ASSERT_WIN(NO_ERROR, RtmLockRoute(self->a, self->route, TRUE, TRUE,
+					  &rp));
+	EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->a, 1, &self->nh1));
+	rp->NextHopsList.NextHops[0] = self->nh2;
+	EXPECT_WIN(NO_ERROR, RtmReferenceHandles(self->a, 1, &self->nh2));
+	ASSERT_WIN(NO_ERROR, RtmLockRoute(self->a, self->route, TRUE, FALSE,
+					  NULL));
+	ASSERT_WIN(NO_ERROR, RtmGetRouteInfo(self->a, self->route, &r.info,
+					     NULL));
+	EXPECT_EQ(self->nh1, r.info.NextHopsList.NextHops[0]);
+	EXPECT_WIN(NO_ERROR, RtmReleaseRouteInfo(self->a, &r.info));
+
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseNextHops(self->a, 1, &self->nh1));
+	EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->a, 1, &self->nh2));
+	EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->a, 1, &self->nh2));
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseNextHops(self->a, 1, &self->nh2));
 }
 
 /* ------------------------------------------------------------------ */
