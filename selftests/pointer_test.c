@@ -322,6 +322,17 @@ TEST_F(ptr, update_in_place_given_up)
 		   RtmReleaseNextHops(self->a, 1, &self->nh2));
 }
 
+/* The opaque pointer: the cell that holds the client's value. */
+static DWORD opaque_ptr(RTM_ENTITY_HANDLE e, RTM_DEST_HANDLE dest, PVOID **cell)
+{
+	PVOID p = NULL;
+	DWORD status;
+
+	status = RtmGetOpaqueInformationPointer(e, dest, &p);
+	*cell = p;
+	return status;
+}
+
 /* ------------------------------------------------------------------ */
 /* Pointer lifetime and refresh                                        */
 /* ------------------------------------------------------------------ */
