@@ -11,8 +11,8 @@
  *
  * RTM_ROUTE_EXPIRED carries a route handle the registration holds.  The
  * callback gets it with the owner's direct view of the route (handles
- * inside not held) in a shadow the registration keeps for this, sized for
- * MaxNextHopsInRoute and valid until the callback returns (reference 6.1,
+ * inside not held) in the route's shadow (lock.c), sized for
+ * MaxNextHopsInRoute and valid while the handle is held (reference 6.1,
  * 8.7).  If it answers ERROR_NOT_SUPPORTED the route is deleted, unless it
  * was refreshed meanwhile (RTM_DELETE_IF_EXPIRED), and the handle goes with
  * it; any other answer leaves the route and the handle to the client, which
@@ -26,6 +26,7 @@
 
 #include "convert.h"
 #include "dispatch.h"
+#include "shadow.h"
 
 #define EVENT_BATCH	16	/* records read per read() */
 
@@ -54,20 +55,34 @@ static void expired_route_delete(struct librtm_reg *reg, __u64 handle)
 	/* -EAGAIN: refreshed meanwhile; -ENOENT: deleted already. */
 	if (librtm_ioctl(reg->fd, RTM_IOC_DELETE_ROUTE, &req))
 		route_release(reg, handle);
+	else
+		librtm_route_deleted(reg, handle);
 }
 
 static void dispatch_route_expired(struct librtm_reg *reg, __u64 handle)
 {
-	PRTM_ROUTE_INFO info = reg->expired_route;
+	PRTM_ROUTE_INFO info;
 	DWORD answer;
 
 	/*
-	 * If the route cannot be read the client cannot decide: do what the
-	 * kernel does for entities without a callback, and delete it.
+	 * Context2 is the route's shadow, the one RtmGetRoutePointer and
+	 * RtmLockRoute hand out: a callback that locks it, edits it and calls
+	 * RtmUpdateAndUnlockRoute updates the route.  Only if the shadow
+	 * cannot be had (out of memory) is it a private copy.
 	 */
-	if (librtm_route_info(reg, handle, RTM_INFO_DIRECT, info, NULL, NULL)) {
-		expired_route_delete(reg, handle);
-		return;
+	info = librtm_expired_route(reg, handle);
+	if (!info) {
+		info = reg->expired_route;
+		/*
+		 * If the route cannot be read the client cannot decide: do
+		 * what the kernel does for entities without a callback, and
+		 * delete it.
+		 */
+		if (librtm_route_info(reg, handle, RTM_INFO_DIRECT, info, NULL,
+				      NULL)) {
+			expired_route_delete(reg, handle);
+			return;
+		}
 	}
 	answer = reg->callback(reg->handle, RTM_ROUTE_EXPIRED,
 			       librtm_handle(handle), info);

@@ -9,8 +9,8 @@
  * library keeps a shadow per next hop and registration: an RTM_NEXTHOP_INFO
  * filled from the kernel's direct view of the owner's object (handles
  * inside are not held), refreshed whenever a pointer call or a lock asks
- * for it and nobody holds the shadow locked.  A shadow lives as long as its
- * registration, so a pointer stays valid at least while its handle is held.
+ * for it and nobody holds the shadow locked.  A pointer stays valid while
+ * the client holds the next hop's handle (shadow.h says when it goes).
  *
  * RtmLockNextHop locks the shadow: any number of shared holders, or one
  * exclusive holder, who may change the writable fields (Flags and
@@ -198,6 +198,12 @@ RTM_EXPORT DWORD WINAPI RtmDeleteNextHop(RTM_ENTITY_HANDLE RtmRegHandle,
 	if (!NextHopHandle)
 		req.info = librtm_u64(NextHopInfo);
 	ret = librtm_ioctl(reg->fd, RTM_IOC_DELETE_NEXTHOP, &req);
+	/* The handle was consumed: its shadow goes if it was the last. */
+	if (!ret && NextHopHandle) {
+		pthread_mutex_lock(&reg->shadow_lock);
+		librtm_shadows_forget(reg, 1, &NextHopHandle);
+		pthread_mutex_unlock(&reg->shadow_lock);
+	}
 	librtm_reg_put(reg);
 	return librtm_win32_error(-ret);
 }
@@ -253,8 +259,12 @@ RTM_EXPORT DWORD WINAPI RtmReleaseNextHops(RTM_ENTITY_HANDLE RtmRegHandle,
 	reg = librtm_reg_get(RtmRegHandle);
 	if (!reg)
 		return ERROR_INVALID_HANDLE;
-	status = librtm_handles_ioctl(reg->fd, RTM_IOC_RELEASE, RTM_KIND_NEXTHOP,
-				      NumNextHops, NextHopHandles);
+	pthread_mutex_lock(&reg->shadow_lock);
+	status = librtm_handles_edit(reg, true, RTM_KIND_NEXTHOP, NumNextHops,
+				     NextHopHandles);
+	if (status == NO_ERROR)
+		librtm_shadows_forget(reg, NumNextHops, NextHopHandles);
+	pthread_mutex_unlock(&reg->shadow_lock);
 	librtm_reg_put(reg);
 	return status;
 }
@@ -313,9 +323,14 @@ static DWORD nexthop_lock(struct librtm_reg *reg, __u64 handle, bool exclusive,
 			return ERROR_NOT_ENOUGH_MEMORY;
 		if (!sh->writer && !(exclusive && sh->readers))
 			break;
-		/* Someone holds it: wait, then look at the next hop again. */
+		/*
+		 * Someone holds it: wait, then look at the next hop again.
+		 * A waiter keeps the shadow from being freed meanwhile.
+		 */
+		sh->waiters++;
 		while (sh->writer || (exclusive && sh->readers))
 			pthread_cond_wait(&sh->unlocked, &reg->shadow_lock);
+		sh->waiters--;
 		waited = true;
 	}
 

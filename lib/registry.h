@@ -53,6 +53,9 @@ struct librtm_reg {
 	struct librtm_shadow **shadows;
 	size_t shadow_buckets;		/* a power of two, or 0 */
 	size_t shadow_count;
+	size_t shadow_sweep_at;		/* sweep when shadow_count reaches it */
+	size_t shadow_edits;		/* route shadows locked for update */
+	bool shadow_no_query;		/* the kernel lacks RTM_HANDLES_QUERY */
 
 	/* Change subscriptions, newest first (notify.c). */
 	pthread_mutex_t subs_lock;

@@ -13,6 +13,7 @@
 
 #include "convert.h"
 #include "registry.h"
+#include "shadow.h"
 
 /* Input change flags; RTM_ROUTE_CHANGE_BEST is output only, and ignored. */
 #define ROUTE_CHANGE_IN		(RTM_ROUTE_CHANGE_FIRST | RTM_ROUTE_CHANGE_NEW)
@@ -101,6 +102,9 @@ RtmDeleteRouteToDest(RTM_ENTITY_HANDLE RtmRegHandle,
 	req.size = sizeof(req);
 	req.handle = librtm_u64(RouteHandle);
 	ret = librtm_ioctl(reg->fd, RTM_IOC_DELETE_ROUTE, &req);
+	/* A route pointer the client still holds now shows the deletion. */
+	if (!ret)
+		librtm_route_deleted(reg, librtm_u64(RouteHandle));
 	librtm_reg_put(reg);
 	if (ret)
 		return librtm_win32_error(-ret);
@@ -212,6 +216,12 @@ RTM_EXPORT DWORD WINAPI RtmReleaseRoutes(RTM_ENTITY_HANDLE RtmRegHandle,
 		return ERROR_INVALID_HANDLE;
 	status = librtm_handles_ioctl(reg->fd, RTM_IOC_RELEASE, RTM_KIND_ROUTE,
 				      NumRoutes, RouteHandles);
+	if (status == NO_ERROR) {
+		/* Route pointers go with the client's last reference. */
+		pthread_mutex_lock(&reg->shadow_lock);
+		librtm_shadows_forget(reg, NumRoutes, RouteHandles);
+		pthread_mutex_unlock(&reg->shadow_lock);
+	}
 	librtm_reg_put(reg);
 	return status;
 }

@@ -602,6 +602,31 @@ unsigned long rtm_holds_count(struct rtm_reg *reg, u64 handle)
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_holds_count);
 
+/*
+ * RTM_HANDLES_QUERY: replace by 0 each of @handles that @reg holds no
+ * reference to, of either class (a handle of a kind outside @kinds, or not
+ * a handle at all, is held by nobody).  Only the registration's own hold
+ * counts are read: the objects may be going meanwhile, they are not
+ * touched.
+ */
+static void rtm_holds_query(struct rtm_reg *reg, u64 *handles, u32 count,
+			    u32 kinds)
+{
+	u32 i;
+
+	mutex_lock(&reg->hold_lock);
+	for (i = 0; i < count; i++) {
+		u8 kind;
+		u64 id;
+
+		if (!rtm_handle_decode(handles[i], kinds, &kind, &id) ||
+		    !xa_load(&reg->holds, id))
+			handles[i] = 0;
+		cond_resched();
+	}
+	mutex_unlock(&reg->hold_lock);
+}
+
 /* Kinds RtmReferenceHandles and the release calls deal in. */
 #define RTM_KIND_REFCOUNTED (RTM_KIND_ENTITY | RTM_KIND_DEST | \
 			     RTM_KIND_ROUTE | RTM_KIND_NEXTHOP)
@@ -613,8 +638,10 @@ static int rtm_handles_ioctl(struct rtm_reg *reg, struct rtm_handles *arg,
 	u64 *handles;
 	int err;
 
-	if (arg->flags & ~RTM_HANDLES_CHANGED ||
-	    (arg->flags && !release) ||
+	if (arg->flags & ~(RTM_HANDLES_CHANGED | RTM_HANDLES_QUERY) ||
+	    (arg->flags & RTM_HANDLES_CHANGED && !release) ||
+	    (arg->flags & RTM_HANDLES_QUERY && (release ||
+						arg->flags != RTM_HANDLES_QUERY)) ||
 	    !arg->kinds || arg->kinds & ~RTM_KIND_REFCOUNTED)
 		return -EINVAL;
 	if (!arg->count || arg->count > RTM_MAX_BATCH)
@@ -628,7 +655,14 @@ static int rtm_handles_ioctl(struct rtm_reg *reg, struct rtm_handles *arg,
 		err = PTR_ERR(handles);
 		goto out;
 	}
-	if (release)
+	if (arg->flags & RTM_HANDLES_QUERY) {
+		rtm_holds_query(reg, handles, arg->count, arg->kinds);
+		err = 0;
+		/* The answer is written after the hold lock is dropped. */
+		if (copy_to_user(u64_to_user_ptr(arg->handles), handles,
+				 array_size(arg->count, sizeof(*handles))))
+			err = -EFAULT;
+	} else if (release)
 		err = rtm_holds_release_class(reg, handles, arg->count,
 					      arg->kinds,
 					      arg->flags & RTM_HANDLES_CHANGED);

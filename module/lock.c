@@ -183,6 +183,35 @@ out:
 	return err;
 }
 
+/* Store the caller's opaque value without a lock (RTM_LOCK_SET_OPAQUE alone). */
+static int rtm_opaque_store(struct rtm_entity *self, struct rtm_dest *d,
+			    u64 opaque)
+{
+	struct rtm_table *t = self->table;
+	struct rtm_dest_ext *ext;
+	int err = 0;
+
+	mutex_lock(&t->lock);
+	/* Deregistration cleared the entity's slots: keep them cleared. */
+	if (!rtm_entity_alive(self)) {
+		err = -EBADF;
+		goto out;
+	}
+	ext = rtm_dest_ext(d);
+	/* A dest never given a value reads 0: storing 0 needs no memory. */
+	if (!ext && !opaque)
+		goto out;
+	if (!ext)
+		ext = rtm_dest_ext_get(d);
+	if (IS_ERR(ext))
+		err = PTR_ERR(ext);
+	else
+		err = rtm_opaque_set(self, ext, opaque);
+out:
+	mutex_unlock(&t->lock);
+	return err;
+}
+
 /* The dest a lock call names: a dest, or a route's. */
 static struct rtm_dest *rtm_lock_target(struct rtm_reg *reg,
 					struct rtm_entity *self, u64 handle,
@@ -223,9 +252,10 @@ int rtm_lock_ioctl(struct rtm_reg *reg, void *data)
 	if (arg->flags & RTM_LOCK_GET_OPAQUE &&
 	    arg->flags != RTM_LOCK_GET_OPAQUE)
 		return -EINVAL;
+	/* A store goes with an unlock of either mode, or alone. */
 	if (arg->flags & RTM_LOCK_SET_OPAQUE &&
-	    (arg->flags & (RTM_LOCK_UNLOCK | RTM_LOCK_EXCLUSIVE)) !=
-	    (RTM_LOCK_UNLOCK | RTM_LOCK_EXCLUSIVE))
+	    !(arg->flags & RTM_LOCK_UNLOCK) &&
+	    arg->flags != RTM_LOCK_SET_OPAQUE)
 		return -EINVAL;
 	self = rtm_reg_entity(reg);
 	if (!self)
@@ -247,6 +277,10 @@ int rtm_lock_ioctl(struct rtm_reg *reg, void *data)
 		opaque = rtm_opaque_get(self, rtm_dest_ext(d));
 		mutex_unlock(&self->table->lock);
 		err = 0;
+	} else if (arg->flags == RTM_LOCK_SET_OPAQUE) {
+		err = rtm_opaque_store(self, d, arg->opaque);
+		/* Nothing to hand back: @opaque stays what was stored. */
+		opaque = arg->opaque;
 	} else if (arg->flags & RTM_LOCK_UNLOCK) {
 		err = rtm_lock_release(self, d, arg->flags, arg->opaque);
 	} else {

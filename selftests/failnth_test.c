@@ -1019,6 +1019,34 @@ static int post_release(bool ok)
 	return ok ? 0 : NEED(RtmReleaseRoutes(W.e, 2, W.h));
 }
 
+/*
+ * Releasing a route whose pointer the caller took: after the release the
+ * library asks which handles the caller still holds (RTM_HANDLES_QUERY) to
+ * free the pointers of those it does not.  A failed query costs only the
+ * memory of a pointer kept until the next one: the release stands.
+ */
+static int pre_release_pointer(void)
+{
+	PRTM_ROUTE_INFO rp;
+
+	W.h[0] = NULL;
+	if (pre_routex())
+		return -1;
+	W.h[0] = W.hx;
+	return NEED(RtmReferenceHandles(W.e, 1, W.h)) ||
+	       NEED(RtmGetRoutePointer(W.e, W.hx, &rp));
+}
+
+static DWORD call_release_pointer(void)
+{
+	return RtmReleaseRoutes(W.e, 1, W.h);
+}
+
+static int post_release_pointer(bool ok)
+{
+	return (ok ? 0 : NEED(RtmReleaseRoutes(W.e, 1, W.h))) | post_routex();
+}
+
 /* ------------------------------------------------------------------ */
 /* Next hops                                                           */
 /* ------------------------------------------------------------------ */
@@ -2123,6 +2151,21 @@ static void ready_set_opaque(void)
 	*W.cell = (PVOID)0x5eed;
 }
 
+/*
+ * A failed store leaves the client's value in its cell, to be stored at
+ * the next point (the next RtmGetOpaqueInformationPointer, which the
+ * snapshot makes): the case takes it back so that the snapshot reads the
+ * slot as the failed call left it.
+ */
+static int check_set_opaque(bool ok)
+{
+	int err = NEED_TRUE(*W.cell == (PVOID)0x5eed);
+
+	if (!ok)
+		*W.cell = NULL;
+	return err;
+}
+
 /* A failed store keeps the lock: the holder stores again. */
 static int post_set_opaque(bool ok)
 {
@@ -2137,6 +2180,29 @@ static int post_set_opaque(bool ok)
 		      NEED_TRUE(*cell == (PVOID)0x5eed);
 	}
 	return err | post_routex();
+}
+
+/*
+ * Written through the pointer without a lock: the next
+ * RtmGetOpaqueInformationPointer stores it (RTM_LOCK_SET_OPAQUE alone),
+ * then reads the slot back.
+ */
+static int pre_set_opaque_alone(void)
+{
+	return pre_routex() ||
+	       NEED(RtmGetOpaqueInformationPointer(W.e, W.dx,
+						   (PVOID *)&W.cell));
+}
+
+static DWORD call_set_opaque_alone(void)
+{
+	PVOID *cell = NULL;
+	DWORD st;
+
+	st = RtmGetOpaqueInformationPointer(W.e, W.dx, (PVOID *)&cell);
+	if (st == NO_ERROR && cell != W.cell)
+		return ERROR_INVALID_DATA;	/* one dest, one cell */
+	return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2481,6 +2547,7 @@ enum case_id {
 	C_GET_ENTITY_INFO,
 	C_REFERENCE,
 	C_RELEASE,
+	C_RELEASE_POINTER,
 	C_ADD_NEXTHOP,
 	C_ADD_NEXTHOP_REMOTE,
 	C_FIND_NEXTHOP,
@@ -2529,6 +2596,7 @@ enum case_id {
 	C_UNLOCK,
 	C_GET_OPAQUE,
 	C_SET_OPAQUE,
+	C_SET_OPAQUE_ALONE,
 	C_METHOD_GET,
 	C_METHOD_INVOKE,
 	C_METHOD_BLOCK,
@@ -2577,6 +2645,11 @@ static const struct fcase cases[NCASES] = {
 	[C_RELEASE] = {
 		"RTM_IOC_RELEASE", "RtmReleaseRoutes",
 		.pre = pre_release, .call = call_release, .post = post_release,
+	},
+	[C_RELEASE_POINTER] = {
+		"RTM_IOC_REFERENCE", "RTM_HANDLES_QUERY after RtmReleaseRoutes",
+		.pre = pre_release_pointer, .call = call_release_pointer,
+		.post = post_release_pointer,
 	},
 	[C_ADD_NEXTHOP] = {
 		"RTM_IOC_ADD_NEXTHOP", "local",
@@ -2845,8 +2918,14 @@ static const struct fcase cases[NCASES] = {
 	[C_SET_OPAQUE] = {
 		"RTM_IOC_LOCK", "set opaque",
 		.pre = pre_set_opaque, .ready = ready_set_opaque,
-		.call = call_unlock, .post = post_set_opaque,
-		.observe = observe_opaque,
+		.call = call_unlock, .check = check_set_opaque,
+		.post = post_set_opaque, .observe = observe_opaque,
+	},
+	[C_SET_OPAQUE_ALONE] = {
+		"RTM_IOC_LOCK", "set opaque without a lock",
+		.pre = pre_set_opaque_alone, .ready = ready_set_opaque,
+		.call = call_set_opaque_alone, .check = check_set_opaque,
+		.post = post_routex_case, .observe = observe_opaque,
 	},
 	[C_METHOD_GET] = {
 		"RTM_IOC_METHOD_GET", "RtmGetEntityMethods",
@@ -3297,6 +3376,7 @@ FAILNTH(get_entities, C_GET_ENTITIES)
 FAILNTH(get_entity_info, C_GET_ENTITY_INFO)
 FAILNTH(reference, C_REFERENCE)
 FAILNTH(release, C_RELEASE)
+FAILNTH(release_pointer, C_RELEASE_POINTER)
 FAILNTH(add_nexthop, C_ADD_NEXTHOP)
 FAILNTH(add_nexthop_remote, C_ADD_NEXTHOP_REMOTE)
 FAILNTH(find_nexthop, C_FIND_NEXTHOP)
@@ -3345,6 +3425,7 @@ FAILNTH(lock, C_LOCK)
 FAILNTH(unlock, C_UNLOCK)
 FAILNTH(get_opaque, C_GET_OPAQUE)
 FAILNTH(set_opaque, C_SET_OPAQUE)
+FAILNTH(set_opaque_alone, C_SET_OPAQUE_ALONE)
 FAILNTH(method_get, C_METHOD_GET)
 FAILNTH(method_invoke, C_METHOD_INVOKE)
 FAILNTH(method_block, C_METHOD_BLOCK)

@@ -31,6 +31,9 @@
  *    and taking it, RTM_METHOD_REPLY the answer in between finding the call
  *    and finishing it, RtmInvokeMethod the input in after resolving the
  *    callee;
+ *  - RTM_HANDLES_QUERY copies the handles in, reads the caller's holds,
+ *    then copies the answer out: a deregistration in between leaves it
+ *    answering that nothing is held;
  *  - almost every call copies something in after taking its own entity, so
  *    deregistration, close and SIGKILL can come in the middle of any of them.
  *
@@ -1873,6 +1876,17 @@ static int c_release(struct rawreg *r, struct stall *st)
 	return c_handles(r, st, RTM_IOC_RELEASE, RTM_KIND_NEXTHOP, r->nh2);
 }
 
+/* RTM_HANDLES_QUERY: which handles the caller holds, answered in place. */
+static int c_query(struct rawreg *r, struct stall *st)
+{
+	struct rtm_handles a = { .size = sizeof(a), .kinds = RTM_KIND_NEXTHOP,
+				 .flags = RTM_HANDLES_QUERY, .count = 1 };
+
+	memcpy(stall_stage(st, 0), &r->nh2, sizeof(r->nh2));
+	a.handles = (uintptr_t)stall_addr(st, 0);
+	return rtm_ioctl(r->fd, RTM_IOC_REFERENCE, &a);
+}
+
 static int c_get_entities(struct rawreg *r, struct stall *st)
 {
 	struct rtm_get_entities g = { .size = sizeof(g), .count = 4 };
@@ -1966,6 +1980,7 @@ static const struct call_case cases[] = {
 	{ "RtmGetChangedDests", c_notify_get, 0, false },
 	{ "RtmReferenceHandles", c_reference, 0, false },
 	{ "RtmReleaseNextHops", c_release, 0, false },
+	{ "RTM_HANDLES_QUERY", c_query, 0, false },
 	{ "RtmGetRegisteredEntities", c_get_entities, 0, false },
 	{ "rtm_bulk_add_routes", c_bulk_add, 0, false },
 	{ "rtm_bulk_delete_routes", c_bulk_delete, 0, false },

@@ -272,7 +272,8 @@ static void op_handles(struct fz_thread *t, enum fz_op op)
 	void *good;
 	enum fz_kind k = fz_below(r, FZ_NOTIFY + 1);
 
-	a.flags = fz_flags(t, op == FZ_RELEASE ? RTM_HANDLES_CHANGED : 0);
+	a.flags = fz_flags(t, op == FZ_RELEASE ? RTM_HANDLES_CHANGED
+					       : RTM_HANDLES_QUERY);
 	a.kinds = fz_chance(r, 70) ? 1U << k : fz_flags(t, 0x7F);
 	a.count = fz_count(t, 4);
 	room = a.count > 64 ? 64 : a.count;
@@ -801,11 +802,13 @@ static void op_lock(struct fz_thread *t, enum fz_op op)
 		RTM_LOCK_UNLOCK | RTM_LOCK_EXCLUSIVE,
 		RTM_LOCK_UNLOCK | RTM_LOCK_EXCLUSIVE | RTM_LOCK_SET_OPAQUE,
 		RTM_LOCK_GET_OPAQUE,
+		RTM_LOCK_SET_OPAQUE,
+		RTM_LOCK_UNLOCK | RTM_LOCK_SET_OPAQUE,
 	};
 	struct fz_rng *r = &t->rng;
 	struct rtm_lock a = { 0 };
 
-	a.flags = modes[fz_below(r, 6)];
+	a.flags = modes[fz_below(r, ARRAY_SIZE(modes))];
 	if (fz_chance(r, 30))
 		a.flags |= RTM_LOCK_ROUTE;
 	if (fz_chance(r, 5))

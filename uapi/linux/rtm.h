@@ -225,8 +225,15 @@ struct rtm_get_entity_info {
  * with RTM_HANDLES_CHANGED (RtmReleaseChangedDests), and other dest handles
  * only without it; handles of other kinds are released the same either way
  * (a changed dest info also holds route and entity handles).
+ *
+ * RTM_HANDLES_QUERY (reference only) takes no reference: it asks which of
+ * the handles the caller holds, and answers in place, each handle the
+ * caller holds no reference to (of either class) being replaced by 0.  The
+ * library frees its copies of objects (the pointer calls') by it.  Kernels
+ * before it fail it with -EINVAL.
  */
 #define RTM_HANDLES_CHANGED	(1U << 0)	/* release only */
+#define RTM_HANDLES_QUERY	(1U << 1)	/* reference only */
 
 struct rtm_handles {
 	__u32 size;
@@ -515,6 +522,9 @@ struct rtm_dump {
  * reserved a slot at registration (-ENOENT for others).  A lock returns the
  * caller's value in @opaque; RTM_LOCK_SET_OPAQUE on the exclusive unlock
  * stores @opaque; RTM_LOCK_GET_OPAQUE alone reads it without locking.
+ * RTM_LOCK_SET_OPAQUE may also go with a shared unlock, or alone to store
+ * without locking (kernels before that fail both with -EINVAL): a client
+ * writes through its opaque pointer whenever it likes, as on Windows.
  */
 #define RTM_LOCK_EXCLUSIVE	(1U << 0)
 #define RTM_LOCK_UNLOCK		(1U << 1)
