@@ -5,13 +5,15 @@
  *
  * selftests/Makefile builds it as examples/Makefile does (against the
  * staged install, through rtm.pc) into examples/ beside this program; this
- * runs it on RTM instance INST and checks its exit status and its output:
- * the main thread's lines in order, and the lines its event callback
- * prints from the dispatcher thread each exactly once, somewhere between
- * the start of the call that caused them and what waits for them.
+ * runs it on RTM instance INST of a network namespace of its own and
+ * checks its exit status and its output: the main thread's lines in order,
+ * and the lines its event callback prints from the dispatcher thread each
+ * exactly once, somewhere between the start of the call that caused them
+ * and what waits for them.
  */
 #include <limits.h>
 #include <libgen.h>
+#include <sched.h>
 
 #include "kselftest_harness.h"
 #include "rtm_selftest.h"
@@ -74,6 +76,11 @@ static int run(const char *prog, const char *arg, char *out, size_t size)
 		dup2(pipefd[1], STDOUT_FILENO);
 		close(pipefd[0]);
 		close(pipefd[1]);
+		/* A namespace of its own: no other program's instance 8. */
+		if (unshare(CLONE_NEWNET)) {
+			perror("unshare");
+			_exit(126);
+		}
 		execl(prog, prog, arg, (char *)NULL);
 		perror(prog);
 		_exit(127);
