@@ -60,8 +60,11 @@ static DWORD enum_get(RTM_ENTITY_HANDLE RtmRegHandle, RTM_ENUM_HANDLE handle,
 	int ret;
 
 	reg = librtm_reg_get(RtmRegHandle);
-	if (!reg)
+	if (!reg) {
+		if (num)
+			*num = 0;
 		return ERROR_INVALID_HANDLE;
+	}
 	if (!num) {
 		librtm_reg_put(reg);
 		return ERROR_INVALID_PARAMETER;

@@ -146,8 +146,11 @@ RTM_EXPORT DWORD WINAPI RtmGetChangedDests(RTM_ENTITY_HANDLE RtmRegHandle,
 	int ret;
 
 	reg = librtm_reg_get(RtmRegHandle);
-	if (!reg)
+	if (!reg) {
+		if (NumDests)
+			*NumDests = 0;
 		return ERROR_INVALID_HANDLE;
+	}
 	if (!NumDests) {
 		librtm_reg_put(reg);
 		return ERROR_INVALID_PARAMETER;

@@ -651,6 +651,15 @@ TEST_F(fam, dest_enum_bad_arguments)
 	ASSERT_WIN(NO_ERROR, RtmCreateDestEnum(a.h, RTM_VIEW_MASK_UCAST,
 					       RTM_ENUM_START, NULL,
 					       RTM_BEST_PROTOCOL, &en));
+	/* No registration: no batch, and the count says so. */
+	{
+		RTM_DEST_INFO di[2];
+		UINT n = 2;
+
+		EXPECT_WIN(ERROR_INVALID_HANDLE,
+			   RtmGetEnumDests(NULL, en, &n, di));
+		EXPECT_EQ(0U, n);
+	}
 	EXPECT_WIN(NO_ERROR, RtmDeleteEnumHandle(a.h, en));
 }
 

@@ -398,6 +398,10 @@ TEST(basic_flow)
 	EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(a.h, &di));
 	EXPECT_WIN(NO_ERROR, RtmReleaseRoutes(b.h, 1, &rb));
 	EXPECT_WIN(NO_ERROR, RtmDeregisterFromChangeNotification(a.h, n));
+	/* A registration unknown to the library: no batch, and *NumDests 0. */
+	num = 4;
+	EXPECT_WIN(ERROR_INVALID_HANDLE, RtmGetChangedDests(NULL, n, &num, &di));
+	EXPECT_EQ(0U, num);
 }
 
 /*
