@@ -27,6 +27,7 @@
 
 #include "kselftest_harness.h"
 #include "rtm_selftest.h"
+#include "route_helpers.h"
 
 #define INST		8
 #define PROTO_A		0x7c00
@@ -34,25 +35,10 @@
 #define MAX_NH		4
 #define EXPIRY_MS	200
 
-union route_buf {
+union rinfo_buf {
 	RTM_ROUTE_INFO info;
 	char raw[RTM_SIZE_OF_ROUTE_INFO(MAX_NH)];
 };
-
-static RTM_NET_ADDRESS v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d,
-			  USHORT len)
-{
-	RTM_NET_ADDRESS n;
-
-	memset(&n, 0, sizeof(n));
-	n.AddressFamily = AF_INET;
-	n.NumBits = len;
-	n.AddrBits[0] = a;
-	n.AddrBits[1] = b;
-	n.AddrBits[2] = c;
-	n.AddrBits[3] = d;
-	return n;
-}
 
 static DWORD add_nexthop(RTM_ENTITY_HANDLE e, uint8_t last,
 			 RTM_NEXTHOP_HANDLE *nh)
@@ -61,7 +47,7 @@ static DWORD add_nexthop(RTM_ENTITY_HANDLE e, uint8_t last,
 	RTM_NEXTHOP_INFO info;
 
 	memset(&info, 0, sizeof(info));
-	info.NextHopAddress = v4(10, 7, 0, last, 32);
+	info.NextHopAddress = pfx(AF_INET, 32, 10, 7, 0, last);
 	info.InterfaceIndex = 1;
 	*nh = NULL;
 	return RtmAddNextHop(e, &info, nh, &flags);
@@ -72,7 +58,7 @@ static DWORD add_route(RTM_ENTITY_HANDLE e, RTM_NET_ADDRESS dest,
 		       RTM_NEXTHOP_HANDLE nh, ULONG ttl, RTM_ROUTE_HANDLE *route)
 {
 	RTM_ROUTE_CHANGE_FLAGS cf = 0;
-	union route_buf r;
+	union rinfo_buf r;
 
 	memset(&r, 0, sizeof(r));
 	r.info.PrefInfo.Preference = 10;
@@ -125,7 +111,7 @@ TEST(expired_route_context2_is_the_route)
 	RTM_REGN_PROFILE profile;
 	RTM_ENTITY_HANDLE a;
 	PRTM_ROUTE_INFO rp;
-	union route_buf r;
+	union rinfo_buf r;
 	long long end;
 
 	if (!rtm_present())
@@ -133,7 +119,7 @@ TEST(expired_route_context2_is_the_route)
 	ASSERT_WIN(NO_ERROR, RtmRegisterEntity(&info, NULL, expiry_cb, FALSE,
 					       &profile, &a));
 	ASSERT_WIN(NO_ERROR, add_nexthop(a, 1, &nh));
-	ASSERT_WIN(NO_ERROR, add_route(a, v4(41, 0, 0, 0, 8), nh, EXPIRY_MS,
+	ASSERT_WIN(NO_ERROR, add_route(a, pfx(AF_INET, 8, 41, 0, 0, 0), nh, EXPIRY_MS,
 				       &route));
 	end = now_ms() + WAIT_MS;
 	while (!atomic_load(&expiry.done) && now_ms() < end)
@@ -188,7 +174,7 @@ FIXTURE_SETUP(ptr)
 	ASSERT_WIN(NO_ERROR, reg_entity(PROTO_B, FALSE, &pb, &self->b));
 	ASSERT_WIN(NO_ERROR, add_nexthop(self->a, 1, &self->nh1));
 	ASSERT_WIN(NO_ERROR, add_nexthop(self->a, 2, &self->nh2));
-	ASSERT_WIN(NO_ERROR, add_route(self->a, v4(42, 0, 0, 0, 8), self->nh1,
+	ASSERT_WIN(NO_ERROR, add_route(self->a, pfx(AF_INET, 8, 42, 0, 0, 0), self->nh1,
 				       INFINITE, &self->route));
 	self->ready = true;
 }
@@ -216,7 +202,7 @@ TEST_F(ptr, update_in_place_moves_the_route_references)
 {
 	RTM_ROUTE_CHANGE_FLAGS cf;
 	PRTM_ROUTE_INFO rp = NULL;
-	union route_buf r;
+	union rinfo_buf r;
 
 	READY();
 	ASSERT_WIN(NO_ERROR, RtmLockRoute(self->a, self->route, TRUE, TRUE,
@@ -259,7 +245,7 @@ TEST_F(ptr, update_in_place_other_ways)
 {
 	RTM_ROUTE_CHANGE_FLAGS cf;
 	PRTM_ROUTE_INFO rp = NULL;
-	union route_buf r;
+	union rinfo_buf r;
 
 	READY();
 	ASSERT_WIN(NO_ERROR, RtmLockRoute(self->a, self->route, TRUE, TRUE,
@@ -299,7 +285,7 @@ TEST_F(ptr, update_in_place_other_ways)
 TEST_F(ptr, update_in_place_given_up)
 {
 	PRTM_ROUTE_INFO rp = NULL;
-	union route_buf r;
+	union rinfo_buf r;
 
 	READY();
 	ASSERT_WIN(NO_ERROR, RtmLockRoute(self->a, self->route, TRUE, TRUE,
@@ -366,7 +352,7 @@ TEST_F(ptr, opaque_writes_persist)
 {
 	RTM_DEST_HANDLE dest;
 	PVOID *p, *again;
-	union route_buf r;
+	union rinfo_buf r;
 
 	READY();
 	ASSERT_WIN(NO_ERROR, RtmGetRouteInfo(self->a, self->route, &r.info,
@@ -413,7 +399,7 @@ TEST_F_TIMEOUT(ptr, churned_pointers_cost_nothing, 600)
 	RTM_NEXTHOP_HANDLE nh;
 	PRTM_ROUTE_INFO rp;
 	RTM_ROUTE_HANDLE h;
-	union route_buf r;
+	union rinfo_buf r;
 	size_t base = 0;
 	unsigned int i;
 	PVOID *cell;
@@ -428,7 +414,7 @@ TEST_F_TIMEOUT(ptr, churned_pointers_cost_nothing, 600)
 						    &np));
 		ASSERT_WIN(NO_ERROR, RtmLockNextHop(self->a, nh, FALSE, FALSE,
 						    NULL));
-		ASSERT_WIN(NO_ERROR, add_route(self->a, v4(43, i >> 8, i, 0, 24),
+		ASSERT_WIN(NO_ERROR, add_route(self->a, pfx(AF_INET, 24, 43, i >> 8, i, 0),
 					       nh, INFINITE, &h));
 		ASSERT_WIN(NO_ERROR, RtmGetRoutePointer(self->a, h, &rp));
 		/*

@@ -73,19 +73,6 @@ static int pref_ioctl(int fd, struct rtm_preference *p)
 	return rtm_ioctl(fd, RTM_IOC_PREFERENCE, p);
 }
 
-/* The route's preference as RtmGetRouteInfo reports it, or ~0. */
-static ULONG route_pref(RTM_ENTITY_HANDLE e, RTM_ROUTE_HANDLE h)
-{
-	struct route_buf b;
-	ULONG pref;
-
-	if (RtmGetRouteInfo(e, h, &b.ri, NULL) != NO_ERROR)
-		return ~0U;
-	pref = b.ri.PrefInfo.Preference;
-	RtmReleaseRouteInfo(e, &b.ri);
-	return pref;
-}
-
 /* RtmAddRouteToDest naming the route @h to update. */
 static DWORD update(RTM_ENTITY_HANDLE e, RTM_NET_ADDRESS dest, ULONG pref,
 		    ULONG metric, RTM_ROUTE_HANDLE h)

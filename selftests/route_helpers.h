@@ -202,6 +202,19 @@ static inline RTM_NEXTHOP_HANDLE *hops_of(RTM_ROUTE_INFO *ri)
 		offsetof(RTM_ROUTE_INFO, NextHopsList.NextHops));
 }
 
+/* The route's preference as RtmGetRouteInfo reports it, or ~0. */
+static inline ULONG route_pref(RTM_ENTITY_HANDLE e, RTM_ROUTE_HANDLE r)
+{
+	struct route_buf b;
+	ULONG pref;
+
+	if (RtmGetRouteInfo(e, r, &b.ri, NULL) != NO_ERROR)
+		return ~0U;
+	pref = b.ri.PrefInfo.Preference;
+	RtmReleaseRouteInfo(e, &b.ri);
+	return pref;
+}
+
 static inline void rspec_fill(const struct rspec *s, struct route_buf *b)
 {
 	RTM_NEXTHOP_HANDLE *hops = hops_of(&b->ri);

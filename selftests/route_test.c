@@ -97,19 +97,6 @@ static struct rspec spec(ULONG pref, ULONG metric, RTM_NEXTHOP_HANDLE nb)
 	return s;
 }
 
-/* The route's preference, or ~0 if it cannot be read. */
-static ULONG pref_of(RTM_ENTITY_HANDLE e, RTM_ROUTE_HANDLE r)
-{
-	struct route_buf b;
-	ULONG pref;
-
-	if (RtmGetRouteInfo(e, r, &b.ri, NULL) != NO_ERROR)
-		return ~0U;
-	pref = b.ri.PrefInfo.Preference;
-	RtmReleaseRouteInfo(e, &b.ri);
-	return pref;
-}
-
 /* The views @r is best in, or ~0 on error. */
 static RTM_VIEW_SET best_in(RTM_ENTITY_HANDLE e, RTM_ROUTE_HANDLE r)
 {
@@ -305,9 +292,9 @@ TEST_F(route, neighbour_first_and_new)
 	s = spec(31, 1, self->na[2]);
 	EXPECT_WIN(NO_ERROR, rt_add(self->a.h, p, &s, INFINITE, 0, NULL, &out));
 	EXPECT_EQ(0U, out);
-	EXPECT_EQ(31U, pref_of(self->a.h, h1));
-	EXPECT_EQ(40U, pref_of(self->a.h, h3));
-	EXPECT_EQ(40U, pref_of(self->a.h, h4));
+	EXPECT_EQ(31U, route_pref(self->a.h, h1));
+	EXPECT_EQ(40U, route_pref(self->a.h, h3));
+	EXPECT_EQ(40U, route_pref(self->a.h, h4));
 
 	/* No neighbour is a neighbour too. */
 	s = spec(50, 1, NULL);
@@ -317,15 +304,15 @@ TEST_F(route, neighbour_first_and_new)
 	ASSERT_WIN(NO_ERROR, rt_add(self->a.h, p, &s, INFINITE, 0, &h6, &out));
 	EXPECT_EQ(0U, out);
 	EXPECT_EQ(hval(h5), hval(h6));
-	EXPECT_EQ(51U, pref_of(self->a.h, h5));
+	EXPECT_EQ(51U, route_pref(self->a.h, h5));
 
 	/* Only the caller's routes are matched: B gets its own. */
 	s = spec(60, 1, NULL);
 	ASSERT_WIN(NO_ERROR, rt_add(self->b.h, p, &s, INFINITE,
 				    RTM_ROUTE_CHANGE_FIRST, &hb, &out));
 	EXPECT_EQ((DWORD)RTM_ROUTE_CHANGE_NEW, out);
-	EXPECT_EQ(51U, pref_of(self->a.h, h5));
-	EXPECT_EQ(31U, pref_of(self->a.h, h1));
+	EXPECT_EQ(51U, route_pref(self->a.h, h5));
+	EXPECT_EQ(31U, route_pref(self->a.h, h1));
 	EXPECT_TABLE(INST, self->fam, 1, 6, NA + NB);
 
 	EXPECT_WIN(NO_ERROR, RtmReleaseRoutes(self->a.h, 1, &h6));
@@ -864,7 +851,7 @@ TEST_F(route, foreign_routes)
 	EXPECT_WIN(ERROR_ACCESS_DENIED, RtmDeleteRouteToDest(self->b.h, ra, &out));
 	EXPECT_WIN(NO_ERROR, RtmReleaseRoutes(self->b.h, 1, &ra));
 	EXPECT_WIN(ERROR_INVALID_HANDLE, RtmReleaseRoutes(self->b.h, 1, &ra));
-	EXPECT_EQ(10U, pref_of(self->a.h, ra));
+	EXPECT_EQ(10U, route_pref(self->a.h, ra));
 
 	/* B's add, by neighbour or FIRST, makes B's own route. */
 	s = spec(20, 1, NULL);
@@ -876,8 +863,8 @@ TEST_F(route, foreign_routes)
 	ASSERT_WIN(NO_ERROR, rt_add(self->b.h, p, &s, INFINITE, 0, &h, &out));
 	EXPECT_EQ(hval(rb), hval(h));
 	EXPECT_WIN(NO_ERROR, RtmReleaseRoutes(self->b.h, 1, &h));
-	EXPECT_EQ(10U, pref_of(self->b.h, ra));
-	EXPECT_EQ(21U, pref_of(self->a.h, rb));
+	EXPECT_EQ(10U, route_pref(self->b.h, ra));
+	EXPECT_EQ(21U, route_pref(self->a.h, rb));
 	EXPECT_TABLE(INST, self->fam, 1, 2, NA + NB);
 
 	EXPECT_WIN(NO_ERROR, RtmDeleteRouteToDest(self->a.h, ra, &out));
@@ -1343,7 +1330,7 @@ static void share_dest(struct __test_metadata *_metadata,
 	EXPECT_WIN(NO_ERROR, m.status);
 	EXPECT_EQ((uint64_t)RTM_ROUTE_CHANGE_BEST, m.value);
 	EXPECT_EQ(hval(ra), hval(ucast_best(self->a.h, arg.dest, NULL)));
-	EXPECT_EQ(50U, pref_of(self->a.h, rp));
+	EXPECT_EQ(50U, route_pref(self->a.h, rp));
 
 	if (busy) {
 		ASSERT_EQ(0, msg_expect(peer.rd, 6, &m));
