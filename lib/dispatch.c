@@ -180,10 +180,26 @@ int librtm_dispatch_start(struct librtm_reg *reg)
 	int err;
 
 	/*
-	 * Signals belong to the application's threads: the new thread
-	 * inherits a fully blocked mask, with no window before it sets one.
+	 * Signals sent to the process belong to the application's threads:
+	 * the new thread inherits a blocked mask, with no window before it
+	 * sets one.  Not the signals the thread raises itself, by what the
+	 * callbacks it runs do: a write to a closed pipe (SIGPIPE), past
+	 * RLIMIT_FSIZE (SIGXFSZ), a fault (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+	 * SIGTRAP), a refused system call (SIGSYS) or abort() (SIGABRT).
+	 * Blocked, these would be lost (a write fails with EPIPE and the
+	 * program goes on) or kill the process without its handler; left
+	 * open they act as they would on the application's thread.
 	 */
 	sigfillset(&all);
+	sigdelset(&all, SIGPIPE);
+	sigdelset(&all, SIGXFSZ);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGTRAP);
+	sigdelset(&all, SIGSYS);
+	sigdelset(&all, SIGABRT);
 	pthread_sigmask(SIG_SETMASK, &all, &saved);
 	err = pthread_create(&reg->dispatcher, NULL, dispatcher_main, reg);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);

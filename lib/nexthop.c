@@ -310,6 +310,9 @@ static DWORD nexthop_lock(struct librtm_reg *reg, __u64 handle, bool exclusive,
 	int ret;
 
 	for (;;) {
+		/* Deregistered while we waited: nobody can unlock any more. */
+		if (reg->dead)
+			return ERROR_INVALID_HANDLE;
 		/* Only the owner may lock: -EACCES for others. */
 		ret = nexthop_fetch(reg, handle, RTM_INFO_DIRECT, &fresh);
 		if (ret)
@@ -328,7 +331,8 @@ static DWORD nexthop_lock(struct librtm_reg *reg, __u64 handle, bool exclusive,
 		 * A waiter keeps the shadow from being freed meanwhile.
 		 */
 		sh->waiters++;
-		while (sh->writer || (exclusive && sh->readers))
+		while ((sh->writer || (exclusive && sh->readers)) &&
+		       !reg->dead)
 			pthread_cond_wait(&sh->unlocked, &reg->shadow_lock);
 		sh->waiters--;
 		waited = true;

@@ -75,9 +75,38 @@ static void fork_parent(void)
 	pthread_mutex_unlock(&writer_lock);
 }
 
+/*
+ * The child inherits the parent's registrations as open files, without
+ * their dispatcher threads: it could neither serve them (callbacks,
+ * expiry answers, methods) nor use them without acting on the parent's.
+ * So they are not the child's: hidden from its lookups and its
+ * deregistrations (ERROR_INVALID_HANDLE), and its copies of the files are
+ * closed.  A struct file shared by fork() is released when its last copy
+ * closes, so this only drops the child's reference and the parent's
+ * registration goes on.  The entries stay allocated and unlinked: threads
+ * of the parent's may have held references or locks that no one in the
+ * child can drop.
+ */
+static void fork_child_forget(void)
+{
+	struct librtm_reg *reg;
+
+	for (reg = atomic_load(&registry); reg; reg = atomic_load(&reg->next)) {
+		atomic_store(&reg->retiring, true);
+		reg->dead = true;
+		reg->has_dispatcher = false;
+		if (reg->fd >= 0)
+			close(reg->fd);
+		reg->fd = -1;
+	}
+	atomic_store(&registry, NULL);
+}
+
 static void fork_child(void)
 {
 	struct librtm_reader *r;
+
+	fork_child_forget();
 
 	for (r = readers; r; r = r->next) {
 		atomic_store(&r->phase, 0);
@@ -202,6 +231,7 @@ struct librtm_reg *librtm_reg_create(int fd, RTM_ENTITY_HANDLE handle)
 	}
 	reg->fd = fd;
 	reg->handle = handle;
+	reg->pid = getpid();
 	atomic_init(&reg->refs, 1);
 	atomic_init(&reg->retiring, false);
 	atomic_init(&reg->next, NULL);
@@ -280,7 +310,8 @@ void librtm_reg_unref(struct librtm_reg *reg)
 	if (atomic_fetch_sub(&reg->refs, 1) != 1)
 		return;
 
-	close(reg->fd);
+	if (reg->fd >= 0)
+		close(reg->fd);
 	librtm_shadows_free(reg);
 	pthread_mutex_destroy(&reg->shadow_lock);
 	while ((sub = reg->subs)) {
@@ -306,6 +337,12 @@ struct librtm_reg *librtm_reg_claim(RTM_ENTITY_HANDLE handle)
 		return NULL;
 	pthread_mutex_lock(&writer_lock);
 	reg = find(handle);
+	/*
+	 * A child made without fork()'s handlers (a raw clone()) still sees
+	 * the entries: it must not end its parent's registration.
+	 */
+	if (reg && reg->pid != getpid())
+		reg = NULL;
 	if (reg) {
 		atomic_store(&reg->retiring, true);
 		librtm_reg_ref(reg);
@@ -337,6 +374,9 @@ void librtm_reg_retire(struct librtm_reg *reg)
 	has_dispatcher = reg->has_dispatcher;
 	dispatcher = reg->dispatcher;
 	pthread_mutex_unlock(&writer_lock);
+
+	/* Lock waiters (nexthop.c) give up: no holder can unlock now. */
+	librtm_shadows_kill(reg);
 
 	/* Calls that found the entry end before the map lets go of it. */
 	synchronize();

@@ -18,6 +18,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "librtm.h"
 
@@ -68,6 +69,12 @@ struct librtm_reg {
 
 	atomic_uint refs;
 	atomic_bool retiring;		/* being deregistered: hidden from lookups */
+	/*
+	 * Deregistered (or inherited by a fork() child): set under
+	 * shadow_lock, and lock waiters give up with ERROR_INVALID_HANDLE.
+	 */
+	bool dead;
+	pid_t pid;			/* the process that registered */
 
 	/* Written under the registry's writer lock; next is read without. */
 	_Atomic(struct librtm_reg *) next;

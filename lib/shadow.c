@@ -149,6 +149,24 @@ static void shadows_sweep(struct librtm_reg *reg)
 	free(shs);
 }
 
+void librtm_shadows_kill(struct librtm_reg *reg)
+{
+	struct librtm_shadow *sh;
+	size_t i;
+
+	pthread_mutex_lock(&reg->shadow_lock);
+	reg->dead = true;
+	/*
+	 * The waiters hold references to the entry and their shadows are in
+	 * use (waiters), so both outlive the wake-up.
+	 */
+	for (i = 0; i < reg->shadow_buckets; i++)
+		for (sh = reg->shadows[i]; sh; sh = sh->next)
+			if (sh->waiters)
+				pthread_cond_broadcast(&sh->unlocked);
+	pthread_mutex_unlock(&reg->shadow_lock);
+}
+
 void librtm_shadows_forget(struct librtm_reg *reg, unsigned int count,
 			   const HANDLE *handles)
 {

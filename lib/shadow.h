@@ -68,6 +68,13 @@ void librtm_shadows_forget(struct librtm_reg *reg, unsigned int count,
 /* Free @sh now (a shadow just made for a call that failed). */
 void librtm_shadow_drop(struct librtm_reg *reg, struct librtm_shadow *sh);
 
+/*
+ * The registration has ended: mark it dead and wake every thread waiting
+ * for a shadow's lock, which then fails (nobody can unlock any more).
+ * Takes shadow_lock.
+ */
+void librtm_shadows_kill(struct librtm_reg *reg);
+
 /* Free every shadow of an entry nobody uses any more. */
 void librtm_shadows_free(struct librtm_reg *reg);
 
