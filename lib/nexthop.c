@@ -18,6 +18,9 @@
  * kernel.  The key (NextHopAddress, InterfaceIndex) must not change: an
  * unlock that finds it changed fails with ERROR_INVALID_PARAMETER and keeps
  * the lock, so that the holder can put the key back and unlock again.
+ * Waiters of a registration that is deregistered meanwhile wake and fail
+ * with ERROR_INVALID_HANDLE (librtm_shadows_kill()): the holder's handle is
+ * dead, so nobody could unlock for them.
  *
  * The shadows (shadow.c) are under one mutex of the registration, also
  * held across the few ioctls that fill or write back a shadow, so that a
