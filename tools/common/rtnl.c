@@ -198,6 +198,11 @@ int rtnl_route_replace(struct rtnl *nl, const struct rtnl_route *r)
 	return rtnl_route_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, r);
 }
 
+int rtnl_route_create(struct rtnl *nl, const struct rtnl_route *r)
+{
+	return rtnl_route_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, r);
+}
+
 int rtnl_route_delete(struct rtnl *nl, const struct rtnl_route *r)
 {
 	struct rtnl_route d = *r;

@@ -10,8 +10,12 @@
  *  - on every change notification, drains the changed dests in batches and
  *    replaces or removes their routes in the FIB,
  *  - when stopped (SIGINT, SIGTERM), removes every route it installed.
- * Its routes carry their own route protocol number and metric, so they
- * never replace a route someone else put in the FIB.
+ * It owns the routes of its protocol at its metric in its table, and only
+ * those: a prefix where another route (another protocol, or one it did
+ * not install) holds that metric is left alone, counted and logged; it
+ * deletes only routes it installed (or found of its own at start), and
+ * refuses to start where another instance keeps the same table, protocol,
+ * metric and family of the namespace.
  *
  * usage: rtm-fibsync [-4] [-6] [-t TABLE] [-P PROTO] [-m METRIC] [-i INSTANCE]
  *                    [-v]
@@ -23,11 +27,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +56,94 @@ static struct {
 	.metric = 200,
 };
 
+static void die(const char *fmt, ...);
+
+/*
+ * A set of prefixes: the routes of ours the FIB had at start, the routes
+ * of ours it has now.  Slots are never emptied (@mark says what is true of
+ * a prefix now), so the probe chains stay whole.
+ */
+struct pfx_set {
+	size_t cap, count;
+	struct pfx {
+		uint8_t used, len, mark;
+		uint8_t addr[16];
+	} *slot;
+};
+
+static size_t pfx_hash(const uint8_t *addr, uint8_t len, size_t cap)
+{
+	size_t h = len * 0x9e3779b97f4a7c15ULL;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 0x100000001b3ULL;
+	return h & (cap - 1);
+}
+
+static struct pfx *pfx_find(struct pfx_set *s, const uint8_t *addr,
+			    uint8_t len)
+{
+	size_t i = pfx_hash(addr, len, s->cap);
+
+	while (s->slot[i].used &&
+	       (s->slot[i].len != len || memcmp(s->slot[i].addr, addr, 16)))
+		i = (i + 1) & (s->cap - 1);
+	return &s->slot[i];
+}
+
+static struct pfx *pfx_add(struct pfx_set *s, const uint8_t *addr,
+			   uint8_t len)
+{
+	struct pfx *p;
+
+	if (2 * (s->count + 1) > s->cap) {
+		struct pfx_set bigger = { .cap = s->cap ? 2 * s->cap : 1024 };
+		size_t i;
+
+		bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
+		if (!bigger.slot)
+			die("out of memory");
+		for (i = 0; i < s->cap; i++)
+			if (s->slot[i].used)
+				pfx_add(&bigger, s->slot[i].addr,
+					s->slot[i].len)->mark =
+					s->slot[i].mark;
+		free(s->slot);
+		*s = bigger;
+	}
+	p = pfx_find(s, addr, len);
+	if (!p->used) {
+		p->used = 1;
+		p->len = len;
+		memcpy(p->addr, addr, 16);
+		s->count++;
+	}
+	return p;
+}
+
+/* The slot of a prefix, or NULL if the set never had it. */
+static struct pfx *pfx_lookup(struct pfx_set *s, const uint8_t *addr,
+			      uint8_t len)
+{
+	struct pfx *p;
+
+	if (!s->cap)
+		return NULL;
+	p = pfx_find(s, addr, len);
+	return p->used ? p : NULL;
+}
+
+/* A request of the batch being sent, found again by its sequence number. */
+enum fib_op { FIB_CREATE, FIB_REPLACE, FIB_DELETE };
+
+struct pending {
+	uint32_t seq;
+	uint8_t op, len;
+	int err;
+	uint8_t addr[16];
+};
+
 struct family {
 	int af;
 	const char *name;
@@ -56,7 +151,13 @@ struct family {
 	RTM_REGN_PROFILE profile;
 	RTM_NOTIFY_HANDLE notify;
 	struct rtnl nl;
+	int lock;		/* the abstract socket that says it is ours */
+	struct pfx_set own;	/* prefixes whose route in the FIB is ours */
+	struct pending *pend;	/* requests sent since the last settle */
+	size_t npend, cpend;
 	unsigned long installed, removed;
+	unsigned long conflicts;	/* left alone: another's route */
+	unsigned long refused;		/* the FIB said no */
 };
 
 static struct family families[2] = {
@@ -111,17 +212,122 @@ static DWORD WINAPI fibsync_event(RTM_ENTITY_HANDLE h, RTM_EVENT_TYPE type,
 	return NO_ERROR;
 }
 
+/* A refused request: note its error beside it, fib_settle() judges. */
 static void fibsync_nl_error(struct rtnl *nl, uint32_t seq, int err, void *arg)
 {
 	struct family *f = arg;
+	size_t lo = 0, hi = f->npend;
 
 	(void)nl;
-	(void)seq;
-	/* A delete of what is not there any more is no error here. */
-	if (err == ESRCH || err == ENOENT)
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->pend[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < f->npend && f->pend[lo].seq == seq)
+		f->pend[lo].err = err;
+	else
+		fprintf(stderr, "rtm-fibsync: %s: the FIB refused a request: %s\n",
+			f->name, strerror(err));
+}
+
+/*
+ * One route into or out of the FIB, only ever its own: a prefix whose route
+ * is ours is replaced; any other is created exclusively, so that a route
+ * another daemon or the administrator has at the same (table, prefix,
+ * metric) makes the kernel refuse ours (EEXIST) instead of replacing theirs;
+ * a delete is sent only for a route of ours, and names our protocol, so
+ * the kernel will not match another's route there either.
+ */
+static void fib_write(struct family *f, const struct rtnl_route *r, bool del)
+{
+	uint8_t addr[16] = { 0 };
+	struct pending *q;
+	struct pfx *p;
+	int op, err;
+
+	memcpy(addr, r->dst, alen(f->af));
+	p = pfx_lookup(&f->own, addr, r->dst_len);
+	if (del) {
+		if (!p || !p->mark)
+			return;
+		op = FIB_DELETE;
+		err = rtnl_route_delete(&f->nl, r);
+	} else if (p && p->mark) {
+		op = FIB_REPLACE;
+		err = rtnl_route_replace(&f->nl, r);
+	} else {
+		op = FIB_CREATE;
+		err = rtnl_route_create(&f->nl, r);
+	}
+	if (err) {
+		fprintf(stderr, "rtm-fibsync: %s: rtnetlink: %s\n", f->name,
+			strerror(-err));
 		return;
-	fprintf(stderr, "rtm-fibsync: %s: the FIB refused a route: %s\n",
-		f->name, strerror(err));
+	}
+	if (f->npend == f->cpend) {
+		size_t cap = f->cpend ? 2 * f->cpend : 256;
+		struct pending *n = realloc(f->pend, cap * sizeof(*n));
+
+		if (!n)
+			die("out of memory");
+		f->pend = n;
+		f->cpend = cap;
+	}
+	q = &f->pend[f->npend++];
+	q->seq = rtnl_last_seq(&f->nl);
+	q->op = op;
+	q->len = r->dst_len;
+	q->err = 0;
+	memcpy(q->addr, addr, 16);
+}
+
+/* Send what fib_write() queued and learn from each answer what is ours. */
+static void fib_settle(struct family *f)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t i;
+	int err;
+
+	err = rtnl_flush(&f->nl);
+	if (err)
+		fprintf(stderr, "rtm-fibsync: %s: rtnetlink: %s\n", f->name,
+			strerror(-err));
+	for (i = 0; i < f->npend; i++) {
+		const struct pending *q = &f->pend[i];
+		struct pfx *p = pfx_lookup(&f->own, q->addr, q->len);
+
+		inet_ntop(f->af, q->addr, a, sizeof(a));
+		if (q->op == FIB_DELETE) {
+			/* Gone, or not there any more: not ours now. */
+			if (!q->err || q->err == ESRCH || q->err == ENOENT) {
+				if (p)
+					p->mark = 0;
+				f->removed += !q->err;
+				continue;
+			}
+			f->refused++;
+			fprintf(stderr, "rtm-fibsync: %s: %s/%u: delete refused: %s\n",
+				f->name, a, q->len, strerror(q->err));
+			continue;
+		}
+		if (!q->err) {
+			pfx_add(&f->own, q->addr, q->len)->mark = 1;
+			f->installed++;
+		} else if (q->err == EEXIST && q->op == FIB_CREATE) {
+			f->conflicts++;
+			fprintf(stderr, "rtm-fibsync: %s: %s/%u: table %u has a route of another at metric %u: left alone\n",
+				f->name, a, q->len, opt.table, opt.metric);
+		} else {
+			f->refused++;
+			fprintf(stderr, "rtm-fibsync: %s: %s/%u: the FIB refused it: %s\n",
+				f->name, a, q->len, strerror(q->err));
+		}
+	}
+	f->npend = 0;
 }
 
 static void family_open(struct family *f)
@@ -229,8 +435,7 @@ static void sync_prefixes(struct family *f, const RTM_NET_ADDRESS *dsts,
 
 		route_key(f, &dsts[i], &r);
 		if (!have) {
-			rtnl_route_delete(&f->nl, &r);
-			f->removed++;
+			fib_write(f, &r, true);
 			continue;
 		}
 		r.type = RTN_UNICAST;
@@ -249,14 +454,12 @@ static void sync_prefixes(struct family *f, const RTM_NET_ADDRESS *dsts,
 		}
 		if (r.type == RTN_UNICAST && !r.nnh) {
 			/* Nowhere to send it: not in the FIB then. */
-			rtnl_route_delete(&f->nl, &r);
-			f->removed++;
+			fib_write(f, &r, true);
 			continue;
 		}
-		rtnl_route_replace(&f->nl, &r);
-		f->installed++;
+		fib_write(f, &r, false);
 	}
-	rtnl_flush(&f->nl);
+	fib_settle(f);
 	free(res);
 }
 
@@ -301,82 +504,33 @@ static void drain(struct family *f)
 	free(buf);
 }
 
-/* A set of prefixes: the routes of ours the FIB had at start. */
-struct pfx_set {
-	size_t cap, count;
-	struct pfx {
-		uint8_t used, len;
-		uint8_t addr[16];
-	} *slot;
-};
-
-static size_t pfx_hash(const uint8_t *addr, uint8_t len, size_t cap)
-{
-	size_t h = len * 0x9e3779b97f4a7c15ULL;
-	unsigned int i;
-
-	for (i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 0x100000001b3ULL;
-	return h & (cap - 1);
-}
-
-static struct pfx *pfx_find(struct pfx_set *s, const uint8_t *addr,
-			    uint8_t len)
-{
-	size_t i = pfx_hash(addr, len, s->cap);
-
-	while (s->slot[i].used &&
-	       (s->slot[i].len != len || memcmp(s->slot[i].addr, addr, 16)))
-		i = (i + 1) & (s->cap - 1);
-	return &s->slot[i];
-}
-
-static void pfx_add(struct pfx_set *s, const uint8_t *addr, uint8_t len)
-{
-	struct pfx *p;
-
-	if (2 * (s->count + 1) > s->cap) {
-		struct pfx_set bigger = { .cap = s->cap ? 2 * s->cap : 1024 };
-		size_t i;
-
-		bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
-		if (!bigger.slot)
-			die("out of memory");
-		for (i = 0; i < s->cap; i++)
-			if (s->slot[i].used)
-				pfx_add(&bigger, s->slot[i].addr,
-					s->slot[i].len);
-		free(s->slot);
-		*s = bigger;
-	}
-	p = pfx_find(s, addr, len);
-	if (!p->used) {
-		p->used = 1;
-		p->len = len;
-		memcpy(p->addr, addr, 16);
-		s->count++;
-	}
-}
-
 struct dump_ctx {
 	struct family *f;
 	struct pfx_set *set;
 };
 
-/* Routes of ours in our table, as the dump finds them. */
+/*
+ * Routes of ours in our table, as the dump finds them: our protocol at our
+ * metric.  At start they are ours from an earlier run (the lock says no
+ * other instance keeps them), so they go into the set of ours as well.
+ */
 static void dump_ours(const struct rtmsg *rtm, struct rtattr *const *tb,
 		      void *arg)
 {
 	struct dump_ctx *c = arg;
 	uint32_t table = tb[RTA_TABLE] ? *(uint32_t *)RTA_DATA(tb[RTA_TABLE]) :
 					 rtm->rtm_table;
+	uint32_t metric = tb[RTA_PRIORITY] ?
+			  *(uint32_t *)RTA_DATA(tb[RTA_PRIORITY]) : 0;
 	uint8_t addr[16] = { 0 };
 
-	if (rtm->rtm_protocol != opt.rtproto || table != opt.table)
+	if (rtm->rtm_protocol != opt.rtproto || table != opt.table ||
+	    metric != opt.metric)
 		return;
 	if (tb[RTA_DST])
 		memcpy(addr, RTA_DATA(tb[RTA_DST]), alen(c->f->af));
 	pfx_add(c->set, addr, rtm->rtm_dst_len);
+	pfx_add(&c->f->own, addr, rtm->rtm_dst_len)->mark = 1;
 }
 
 static void fib_ours(struct family *f, struct pfx_set *set)
@@ -448,38 +602,65 @@ static void resync(struct family *f)
 			continue;
 		memcpy(a.AddrBits, before.slot[i].addr, 16);
 		route_key(f, &a, &r);
-		rtnl_route_delete(&f->nl, &r);
+		fib_write(f, &r, true);
 		stale++;
 	}
-	rtnl_flush(&f->nl);
+	fib_settle(f);
 	free(before.slot);
 	say("%s: resync: %lu routes in the FIB, %zu stale removed", f->name,
 	    f->installed, stale);
 }
 
-/* Remove every route of ours from the FIB. */
+/* Remove every route of ours from the FIB, and only those. */
 static void cleanup(struct family *f)
 {
-	struct pfx_set ours = { 0 };
+	unsigned long before = f->removed;
 	size_t i;
 
-	fib_ours(f, &ours);
-	for (i = 0; i < ours.cap; i++) {
+	for (i = 0; i < f->own.cap; i++) {
 		struct rtnl_route r;
 		RTM_NET_ADDRESS a = {
 			.AddressFamily = f->af,
-			.NumBits = ours.slot[i].len,
+			.NumBits = f->own.slot[i].len,
 		};
 
-		if (!ours.slot[i].used)
+		if (!f->own.slot[i].used || !f->own.slot[i].mark)
 			continue;
-		memcpy(a.AddrBits, ours.slot[i].addr, 16);
+		memcpy(a.AddrBits, f->own.slot[i].addr, 16);
 		route_key(f, &a, &r);
-		rtnl_route_delete(&f->nl, &r);
+		fib_write(f, &r, true);
 	}
-	rtnl_flush(&f->nl);
-	say("%s: removed %zu routes on the way out", f->name, ours.count);
-	free(ours.slot);
+	fib_settle(f);
+	say("%s: removed %lu routes on the way out", f->name,
+	    f->removed - before);
+	free(f->own.slot);
+	free(f->pend);
+}
+
+/*
+ * One instance per (table, protocol, metric, family) in a namespace: two
+ * would take each other's routes for stale.  The lock is an abstract unix
+ * socket, which the network namespace scopes and the kernel releases when
+ * the process ends, however it ends.
+ */
+static void family_lock(struct family *f)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int len;
+
+	len = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
+		       "rtm-fibsync/%s/table=%u/proto=%u/metric=%u", f->name,
+		       opt.table, opt.rtproto, opt.metric);
+	f->lock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (f->lock < 0)
+		die("socket: %s", strerror(errno));
+	if (bind(f->lock, (struct sockaddr *)&sa,
+		 offsetof(struct sockaddr_un, sun_path) + 1 + len)) {
+		if (errno == EADDRINUSE)
+			die("%s: another rtm-fibsync keeps table %u, protocol %u, metric %u of this namespace",
+			    f->name, opt.table, opt.rtproto, opt.metric);
+		die("%s: lock: %s", f->name, strerror(errno));
+	}
 }
 
 static unsigned int number(const char *s, const char *what)
@@ -501,6 +682,11 @@ static void usage(FILE *f, int status)
 		"\n"
 		"Keep this namespace's FIB equal to rtm's best unicast routes until\n"
 		"SIGINT or SIGTERM, then remove the routes it installed.\n"
+		"\n"
+		"Its routes are those of protocol PROTO at metric METRIC in TABLE;\n"
+		"where another route of that prefix is at METRIC already, it leaves\n"
+		"that route alone and says so on stderr. One instance per TABLE,\n"
+		"PROTO, METRIC and family in a namespace: a second one exits 1.\n"
 		"\n"
 		"  -4, -6       IPv4 or IPv6 only (default: both)\n"
 		"  -t TABLE     FIB table (default 254, main)\n"
@@ -573,6 +759,9 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < 2; i++)
 		if (want[i])
+			family_lock(&families[i]);
+	for (i = 0; i < 2; i++)
+		if (want[i])
 			family_open(&families[i]);
 	for (i = 0; i < 2; i++)
 		if (want[i]) {
@@ -600,9 +789,10 @@ int main(int argc, char **argv)
 		for (i = 0; i < 2; i++)
 			if (want[i]) {
 				drain(&families[i]);
-				say("%s: %lu installed, %lu removed",
+				say("%s: %lu installed, %lu removed, %lu left alone (another's), %lu refused",
 				    families[i].name, families[i].installed,
-				    families[i].removed);
+				    families[i].removed, families[i].conflicts,
+				    families[i].refused);
 			}
 	}
 
