@@ -114,7 +114,7 @@ static int nl_open(void)
 	return fd;
 }
 
-static int link_up(int fd, int ifindex)
+static int link_set(int fd, int ifindex, bool up)
 {
 	struct nlreq r;
 
@@ -123,9 +123,14 @@ static int link_up(int fd, int ifindex)
 	r.h.nlmsg_type = RTM_NEWLINK;
 	r.ifi.ifi_family = AF_UNSPEC;
 	r.ifi.ifi_index = ifindex;
-	r.ifi.ifi_flags = IFF_UP;
+	r.ifi.ifi_flags = up ? IFF_UP : 0;
 	r.ifi.ifi_change = IFF_UP;
 	return nl_talk(fd, &r.h);
+}
+
+static int link_up(int fd, int ifindex)
+{
+	return link_set(fd, ifindex, true);
 }
 
 static int dummy_add(int fd, const char *name)
@@ -188,6 +193,28 @@ static int route_add(int fd, int family, const void *dst, unsigned int len,
 	nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
 	nl_attr(&r, RTA_GATEWAY, gw, alen);
 	nl_attr(&r, RTA_OIF, &ifindex, sizeof(ifindex));
+	return nl_talk(fd, &r.h);
+}
+
+/* A route deleted by hand, by its key and protocol. */
+static int route_del(int fd, int family, const void *dst, unsigned int len,
+		     unsigned int proto, unsigned int table,
+		     unsigned int metric)
+{
+	struct nlreq r;
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.rtm));
+	r.h.nlmsg_type = RTM_DELROUTE;
+	r.rtm.rtm_family = family;
+	r.rtm.rtm_dst_len = len;
+	r.rtm.rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
+	r.rtm.rtm_protocol = proto;
+	r.rtm.rtm_scope = RT_SCOPE_NOWHERE;
+	nl_attr(&r, RTA_DST, dst, alen);
+	nl_attr(&r, RTA_TABLE, &table, sizeof(table));
+	nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
 	return nl_talk(fd, &r.h);
 }
 
@@ -1235,6 +1262,47 @@ TEST_F_TIMEOUT(fib, one_owner, 120)
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("rtm-fibsync -m 201: status %#x", status);
 	wait_synced(_metadata, self, "after one at metric 201 stopped");
+	fibsync_stop(_metadata, self);
+}
+
+/*
+ * It watches the FIB: routes of its own that an administrator deletes
+ * (ip route flush proto 190) or the kernel takes with a device going down
+ * come back; one refused while the device is down goes in when it is up.
+ */
+TEST_F_TIMEOUT(fib, follows_the_fib, 180)
+{
+	unsigned int f, i;
+	size_t k;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < 4; i++)
+			ASSERT_WIN(NO_ERROR, add(&self->a[f], f, i, 10, 0,
+						 i % 2 + 1, self->nha[f]));
+	fibsync_start(_metadata, self);
+	wait_synced(_metadata, self, "at start");
+
+	/* ip route flush proto 190 */
+	ASSERT_EQ(0, fib_dump(self->nl, FIB_PROTO, &self->got));
+	only_main(&self->got);
+	ASSERT_LT(0U, self->got.n);
+	for (k = 0; k < self->got.n; k++)
+		route_del(self->nl, self->got.r[k].family, self->got.r[k].dst,
+			  self->got.r[k].len, FIB_PROTO, RT_TABLE_MAIN,
+			  FIB_METRIC);
+	wait_synced(_metadata, self, "after a flush of its protocol");
+
+	/* Down: the kernel takes its routes; a new one is refused. */
+	ASSERT_EQ(0, link_set(self->nl, self->ifindex, false));
+	for (f = 0; f < 2; f++)
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 6, 10, 0, 1,
+					 self->nha[f]));
+	usleep(200 * 1000);
+	ASSERT_EQ(0, link_set(self->nl, self->ifindex, true));
+	wait_synced(_metadata, self, "after the device came back up");
+
 	fibsync_stop(_metadata, self);
 }
 

@@ -547,18 +547,35 @@ static void fib_ours(struct family *f, struct pfx_set *set)
  * The full resync: every dest of rtm in, then what the FIB still has of
  * ours and rtm does not, out.
  */
-static void resync(struct family *f)
+static bool resync(struct family *f, bool only_if_missing)
 {
 	UINT max = f->profile.MaxHandlesInEnum;
 	size_t stride = RTM_SIZE_OF_DEST_INFO(1);
 	struct pfx_set before = { 0 };
 	RTM_ENUM_HANDLE e;
 	char *buf;
-	size_t i, stale = 0;
+	size_t i, stale = 0, missing = 0;
 	UINT n;
 	DWORD st;
 
+	/*
+	 * What is ours is what the FIB has of ours now: a route of ours the
+	 * kernel flushed (device down, address gone) or an administrator
+	 * deleted is ours no more, and is created again below.
+	 */
+	for (i = 0; i < f->own.cap; i++)
+		if (f->own.slot[i].used && f->own.slot[i].mark)
+			f->own.slot[i].mark = 2;
 	fib_ours(f, &before);
+	for (i = 0; i < f->own.cap; i++)
+		if (f->own.slot[i].used && f->own.slot[i].mark == 2) {
+			f->own.slot[i].mark = 0;
+			missing++;
+		}
+	if (only_if_missing && !missing) {
+		free(before.slot);
+		return false;
+	}
 	buf = calloc(max, stride);
 	if (!buf)
 		die("out of memory");
@@ -607,8 +624,114 @@ static void resync(struct family *f)
 	}
 	fib_settle(f);
 	free(before.slot);
-	say("%s: resync: %lu routes in the FIB, %zu stale removed", f->name,
-	    f->installed, stale);
+	say("%s: resync: %zu of its routes had gone, %zu stale removed; %lu installed, %lu removed, %lu left alone (another's), %lu refused",
+	    f->name, missing, stale, f->installed, f->removed, f->conflicts,
+	    f->refused);
+	return true;
+}
+
+/*
+ * The FIB, watched: links, addresses and routes.  A device or address
+ * change may have taken routes of ours with it (IPv4 says nothing of the
+ * routes a device takes down) or may let the FIB take a route it refused,
+ * so it asks for a full resync; a route of ours deleted by someone else
+ * asks for one of its family if the FIB then lacks any route of ours.
+ */
+#define RESYNC_ALL	(1U << 2)
+
+static int monitor_open(void)
+{
+	static const unsigned int groups[] = {
+		RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+		RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
+	};
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, size = 1024 * 1024;
+	unsigned int i;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_ROUTE);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("rtnetlink monitor: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+			       &groups[i], sizeof(groups[i])))
+			die("rtnetlink monitor: group %u: %s", groups[i],
+			    strerror(errno));
+	return fd;
+}
+
+/* A route of ours, as we last left it, that the FIB says is gone. */
+static unsigned int monitor_route(struct nlmsghdr *h)
+{
+	struct rtmsg *rtm = NLMSG_DATA(h);
+	struct rtattr *a = RTM_RTA(rtm);
+	int len = RTM_PAYLOAD(h);
+	uint32_t table = rtm->rtm_table, metric = 0;
+	uint8_t addr[16] = { 0 };
+	struct family *f;
+	struct pfx *p;
+
+	if (rtm->rtm_family == AF_INET)
+		f = &families[0];
+	else if (rtm->rtm_family == AF_INET6)
+		f = &families[1];
+	else
+		return 0;
+	if (rtm->rtm_protocol != opt.rtproto || !f->h)
+		return 0;
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == RTA_TABLE)
+			table = *(uint32_t *)RTA_DATA(a);
+		else if (a->rta_type == RTA_PRIORITY)
+			metric = *(uint32_t *)RTA_DATA(a);
+		else if (a->rta_type == RTA_DST)
+			memcpy(addr, RTA_DATA(a), alen(f->af));
+	}
+	if (table != opt.table || metric != opt.metric)
+		return 0;
+	/* Our own deletes have cleared the mark by now. */
+	p = pfx_lookup(&f->own, addr, rtm->rtm_dst_len);
+	return p && p->mark ? 1U << (f - families) : 0;
+}
+
+/* Read what the monitor has; what to resync (bits: family, RESYNC_ALL). */
+static unsigned int monitor_read(int fd)
+{
+	static char buf[64 * 1024] __attribute__((aligned(8)));
+	unsigned int need = 0;
+
+	for (;;) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			/* Lost some: only a full resync knows what. */
+			if (errno == ENOBUFS) {
+				need |= RESYNC_ALL;
+				continue;
+			}
+			break;
+		}
+		for (; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			switch (h->nlmsg_type) {
+			case RTM_NEWLINK:
+			case RTM_DELLINK:
+			case RTM_NEWADDR:
+			case RTM_DELADDR:
+				need |= RESYNC_ALL;
+				break;
+			case RTM_DELROUTE:
+				need |= monitor_route(h);
+				break;
+			}
+		}
+	}
+	return need;
 }
 
 /* Remove every route of ours from the FIB, and only those. */
@@ -701,9 +824,9 @@ static void usage(FILE *f, int status)
 int main(int argc, char **argv)
 {
 	bool want[2] = { false, false };
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	sigset_t sigs;
-	int c, i, sfd;
+	int c, i, sfd, mon;
 
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -763,9 +886,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < 2; i++)
 		if (want[i])
 			family_open(&families[i]);
+	/* Watching before the first resync: nothing falls between. */
+	mon = monitor_open();
 	for (i = 0; i < 2; i++)
 		if (want[i]) {
-			resync(&families[i]);
+			resync(&families[i], false);
 			drain(&families[i]);
 		}
 	/* Ready: the FIB has every best route rtm has. */
@@ -774,16 +899,22 @@ int main(int argc, char **argv)
 
 	pfd[0] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = mon, .events = POLLIN };
 	for (;;) {
+		unsigned int need;
 		uint64_t v;
 
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll: %s", strerror(errno));
 		}
 		if (pfd[1].revents)
 			break;
+		need = pfd[2].revents ? monitor_read(mon) : 0;
+		for (i = 0; i < 2; i++)
+			if (want[i] && (need & (RESYNC_ALL | 1U << i)))
+				resync(&families[i], !(need & RESYNC_ALL));
 		if (read(wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 			die("eventfd: %s", strerror(errno));
 		for (i = 0; i < 2; i++)
