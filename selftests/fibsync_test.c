@@ -447,7 +447,7 @@ static bool nh_lookup(RTM_ENTITY_HANDLE e, struct nhcache *c,
 	memcpy(out->gw, ni.NextHopAddress.AddrBits,
 	       fam_bytes(ni.NextHopAddress.AddressFamily));
 	out->ifindex = ni.InterfaceIndex;
-	out->onlink = true;
+	out->onlink = false;	/* rtm-fibsync never sets it */
 	RtmReleaseNextHopInfo(e, &ni);
 	if (c->n < 64) {
 		c->h[c->n] = h;
@@ -1301,8 +1301,53 @@ TEST_F_TIMEOUT(fib, follows_the_fib, 180)
 					 self->nha[f]));
 	usleep(200 * 1000);
 	ASSERT_EQ(0, link_set(self->nl, self->ifindex, true));
+	/*
+	 * IPv6 drops the addresses of a device that goes down (unless
+	 * keep_addr_on_down): its gateways are off the link until the
+	 * address is back, and their routes go in when it is.
+	 */
+	i = addr_add(self->nl, AF_INET6, self->ifindex, my6, 64);
+	ASSERT_TRUE(!i || (int)i == -EEXIST) TH_LOG("addr: %d", (int)i);
 	wait_synced(_metadata, self, "after the device came back up");
 
+	fibsync_stop(_metadata, self);
+}
+
+/*
+ * A gateway not on the link: the FIB refuses it (rtm-fibsync sets no
+ * onlink), rtm-fibsync reports it on stderr and leaves it out; once an
+ * address of the device covers the gateway, it goes in.
+ */
+TEST_F_TIMEOUT(fib, gateway_off_link, 120)
+{
+	static const uint8_t far4[4] = { 203, 0, 113, 1 };
+	static const uint8_t near4[4] = { 203, 0, 113, 254 };
+	RTM_NEXTHOP_HANDLE nh;
+	RTM_NET_ADDRESS g = pfx_raw(AF_INET, far4, 32), d = net(0, 7);
+	struct froute *o;
+	unsigned int i;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	ASSERT_WIN(NO_ERROR, nh_add(self->a[0].h, &g, self->ifindex, &nh));
+	for (i = 0; i < 3; i++)
+		ASSERT_WIN(NO_ERROR, add(&self->a[0], 0, i, 10, 0, 1,
+					 self->nha[0]));
+	ASSERT_WIN(NO_ERROR, add(&self->a[0], 0, 7, 10, 0, 1, &nh));
+	/* Not in the FIB while the gateway is off the link. */
+	o = &self->others[self->nothers++];
+	memset(o, 0, sizeof(*o));
+	o->family = AF_INET;
+	o->table = RT_TABLE_MAIN;
+	o->len = d.NumBits;
+	memcpy(o->dst, d.AddrBits, 4);
+	fibsync_start(_metadata, self);
+	wait_synced(_metadata, self, "gateway off the link");
+
+	/* An address that puts it on the link: the route goes in. */
+	ASSERT_EQ(0, addr_add(self->nl, AF_INET, self->ifindex, near4, 24));
+	self->nothers = 0;
+	wait_synced(_metadata, self, "gateway on the link");
 	fibsync_stop(_metadata, self);
 }
 
