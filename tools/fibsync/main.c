@@ -9,6 +9,9 @@
  *    routes of its own protocol that rtm no longer has (a full resync),
  *  - on every change notification, drains the changed dests in batches and
  *    replaces or removes their routes in the FIB,
+ *  - watches links, addresses and routes over rtnetlink, and resyncs when
+ *    a device or address changes or a route of its own goes, so that routes
+ *    the kernel flushed come back and refused ones are retried,
  *  - when stopped (SIGINT, SIGTERM), removes every route it installed.
  * It owns the routes of its protocol at its metric in its table, and only
  * those: a prefix where another route (another protocol, or one it did
@@ -810,6 +813,9 @@ static void usage(FILE *f, int status)
 		"where another route of that prefix is at METRIC already, it leaves\n"
 		"that route alone and says so on stderr. One instance per TABLE,\n"
 		"PROTO, METRIC and family in a namespace: a second one exits 1.\n"
+		"It follows device, address and route changes: routes of its own\n"
+		"that go are put back, routes the FIB refused (gateway off the\n"
+		"link, device down) are reported on stderr and retried.\n"
 		"\n"
 		"  -4, -6       IPv4 or IPv6 only (default: both)\n"
 		"  -t TABLE     FIB table (default 254, main)\n"
