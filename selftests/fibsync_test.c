@@ -114,7 +114,7 @@ static int nl_open(void)
 	return fd;
 }
 
-static int link_up(int fd, int ifindex)
+static int link_set(int fd, int ifindex, bool up)
 {
 	struct nlreq r;
 
@@ -123,9 +123,14 @@ static int link_up(int fd, int ifindex)
 	r.h.nlmsg_type = RTM_NEWLINK;
 	r.ifi.ifi_family = AF_UNSPEC;
 	r.ifi.ifi_index = ifindex;
-	r.ifi.ifi_flags = IFF_UP;
+	r.ifi.ifi_flags = up ? IFF_UP : 0;
 	r.ifi.ifi_change = IFF_UP;
 	return nl_talk(fd, &r.h);
+}
+
+static int link_up(int fd, int ifindex)
+{
+	return link_set(fd, ifindex, true);
 }
 
 static int dummy_add(int fd, const char *name)
@@ -188,6 +193,28 @@ static int route_add(int fd, int family, const void *dst, unsigned int len,
 	nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
 	nl_attr(&r, RTA_GATEWAY, gw, alen);
 	nl_attr(&r, RTA_OIF, &ifindex, sizeof(ifindex));
+	return nl_talk(fd, &r.h);
+}
+
+/* A route deleted by hand, by its key and protocol. */
+static int route_del(int fd, int family, const void *dst, unsigned int len,
+		     unsigned int proto, unsigned int table,
+		     unsigned int metric)
+{
+	struct nlreq r;
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.rtm));
+	r.h.nlmsg_type = RTM_DELROUTE;
+	r.rtm.rtm_family = family;
+	r.rtm.rtm_dst_len = len;
+	r.rtm.rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
+	r.rtm.rtm_protocol = proto;
+	r.rtm.rtm_scope = RT_SCOPE_NOWHERE;
+	nl_attr(&r, RTA_DST, dst, alen);
+	nl_attr(&r, RTA_TABLE, &table, sizeof(table));
+	nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
 	return nl_talk(fd, &r.h);
 }
 
@@ -420,7 +447,7 @@ static bool nh_lookup(RTM_ENTITY_HANDLE e, struct nhcache *c,
 	memcpy(out->gw, ni.NextHopAddress.AddrBits,
 	       fam_bytes(ni.NextHopAddress.AddressFamily));
 	out->ifindex = ni.InterfaceIndex;
-	out->onlink = true;
+	out->onlink = false;	/* rtm-fibsync never sets it */
 	RtmReleaseNextHopInfo(e, &ni);
 	if (c->n < 64) {
 		c->h[c->n] = h;
@@ -603,6 +630,9 @@ FIXTURE(fib) {
 	struct ent a[2], b[2];	/* [0] IPv4, [1] IPv6 */
 	RTM_NEXTHOP_HANDLE nha[2][3], nhb[2][2];
 	struct rset want, got;
+	/* Prefixes another's route holds at rtm-fibsync's metric. */
+	struct froute others[4];
+	unsigned int nothers;
 };
 
 /* The program: $RTM_FIBSYNC, or ../tools/rtm-fibsync from here. */
@@ -632,6 +662,7 @@ FIXTURE_SETUP(fib)
 	self->pid = 0;
 	self->out = -1;
 	self->nl = -1;
+	self->nothers = 0;
 	memset(&self->want, 0, sizeof(self->want));
 	memset(&self->got, 0, sizeof(self->got));
 	if (!rtm_present())
@@ -698,9 +729,9 @@ FIXTURE_TEARDOWN(fib)
 	free(self->got.r);
 }
 
-/* Start rtm-fibsync -4 -6 and wait for its "in sync". */
-static void fibsync_start(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(fib) *self)
+/* Start rtm-fibsync with @args (NULL: -4 -6) and wait for "in sync". */
+static void fibsync_spawn(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(fib) *self, const char *const *args)
 {
 	static const char ready[] = "rtm-fibsync: in sync";
 	char line[256];
@@ -716,7 +747,10 @@ static void fibsync_start(struct __test_metadata *_metadata,
 	if (!self->pid) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(p[1], 1);
-		execl(self->prog, self->prog, "-4", "-6", (char *)NULL);
+		if (args)
+			execv(self->prog, (char *const *)args);
+		else
+			execl(self->prog, self->prog, "-4", "-6", (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);
@@ -744,6 +778,12 @@ static void fibsync_start(struct __test_metadata *_metadata,
 	}
 }
 
+static void fibsync_start(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(fib) *self)
+{
+	fibsync_spawn(_metadata, self, NULL);
+}
+
 /* SIGTERM: it exits 0 and leaves none of its routes behind. */
 static void fibsync_stop(struct __test_metadata *_metadata,
 			 FIXTURE_DATA(fib) *self)
@@ -768,10 +808,23 @@ static void fibsync_stop(struct __test_metadata *_metadata,
 /* rtm's best routes of both families, as the FIB should have them. */
 static void expected(struct __test_metadata *_metadata, FIXTURE_DATA(fib) *self)
 {
+	size_t i, k;
+	unsigned int j;
+
 	self->want.n = 0;
 	ASSERT_WIN(NO_ERROR, rtm_expected(&self->a[0], &self->want));
 	ASSERT_WIN(NO_ERROR, rtm_expected(&self->a[1], &self->want));
 	rset_norm(&self->want);
+	/* Where another's route is, rtm-fibsync must not put its own. */
+	for (i = 0, k = 0; i < self->want.n; i++) {
+		for (j = 0; j < self->nothers; j++)
+			if (!froute_key_cmp(&self->want.r[i],
+					    &self->others[j]))
+				break;
+		if (j == self->nothers)
+			self->want.r[k++] = self->want.r[i];
+	}
+	self->want.n = k;
 }
 
 /*
@@ -1054,6 +1107,248 @@ TEST_F_TIMEOUT(fib, resync_at_start, 120)
 			others++;
 	EXPECT_EQ(3U, others) TH_LOG("a route not its own was removed");
 	free(all.r);
+}
+
+/* Another's route at rtm-fibsync's metric: @i of family @f, via .99. */
+static void other_add(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(fib) *self, unsigned int f, unsigned int i)
+{
+	RTM_NET_ADDRESS d = net(f, i);
+	int fam = f ? AF_INET6 : AF_INET;
+	uint8_t gw[16] = { 0 };
+	struct froute *o;
+
+	ASSERT_GT(4U, self->nothers);
+	memcpy(gw, f ? my6 : my4, fam_bytes(fam));
+	gw[fam_bytes(fam) - 1] = 99;
+	ASSERT_EQ(0, route_add(self->nl, fam, d.AddrBits, d.NumBits, gw,
+			       self->ifindex, RTPROT_STATIC, RT_TABLE_MAIN,
+			       FIB_METRIC));
+	o = &self->others[self->nothers++];
+	memset(o, 0, sizeof(*o));
+	o->family = fam;
+	o->table = RT_TABLE_MAIN;
+	o->len = d.NumBits;
+	memcpy(o->dst, d.AddrBits, fam_bytes(fam));
+	memcpy(o->nh[0].gw, gw, 16);
+}
+
+/* Each of the others' routes is in the FIB as it was put there. */
+static void others_intact(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(fib) *self, const char *what)
+{
+	struct rset all = { 0 };
+	unsigned int j, found = 0;
+	size_t k;
+
+	ASSERT_EQ(0, fib_dump(self->nl, 0, &all));
+	for (j = 0; j < self->nothers; j++)
+		for (k = 0; k < all.n; k++) {
+			const struct froute *r = &all.r[k];
+
+			if (!froute_key_cmp(r, &self->others[j]) &&
+			    r->proto == RTPROT_STATIC &&
+			    r->metric == FIB_METRIC && r->nnh == 1 &&
+			    !memcmp(r->nh[0].gw, self->others[j].nh[0].gw,
+				    16)) {
+				found++;
+				break;
+			}
+		}
+	free(all.r);
+	EXPECT_EQ(self->nothers, found)
+		TH_LOG("%s: a route not its own was replaced or removed", what);
+}
+
+/*
+ * A route of another protocol at its metric in its table, there before it
+ * starts or added while it runs: rtm-fibsync leaves it alone (no replace,
+ * no delete, not at SIGTERM either) and keeps every other prefix in sync.
+ */
+TEST_F_TIMEOUT(fib, beside_another_route, 120)
+{
+	unsigned int f, i;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	for (f = 0; f < 2; f++) {
+		other_add(_metadata, self, f, 1);
+		for (i = 0; i < 4; i++)
+			ASSERT_WIN(NO_ERROR, add(&self->a[f], f, i, 10, 0, 1,
+						 self->nha[f]));
+	}
+	fibsync_start(_metadata, self);
+	wait_synced(_metadata, self, "at start");
+	others_intact(_metadata, self, "at start");
+
+	/* One more, where rtm then gets a route. */
+	for (f = 0; f < 2; f++) {
+		other_add(_metadata, self, f, 5);
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 5, 10, 0, 1,
+					 self->nha[f]));
+		/* And a change of the prefix it left alone at start. */
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 1, 10, 0, 1,
+					 &self->nha[f][1]));
+	}
+	wait_synced(_metadata, self, "routes of rtm where others' are");
+	others_intact(_metadata, self, "while it runs");
+
+	fibsync_stop(_metadata, self);
+	others_intact(_metadata, self, "after SIGTERM");
+}
+
+/*
+ * One rtm-fibsync per (table, protocol, metric) in a namespace: a second
+ * one, of another rtm instance (which has none of these routes), refuses
+ * to start rather than remove the first's routes as stale; one at another
+ * metric runs beside it and leaves the first's routes alone.
+ */
+TEST_F_TIMEOUT(fib, one_owner, 120)
+{
+	static const char *const again[] = {
+		"rtm-fibsync", "-4", "-6", "-i", "1", NULL,
+	};
+	static const char *const beside[] = {
+		"rtm-fibsync", "-4", "-6", "-i", "1", "-m", "201", NULL,
+	};
+	long long end;
+	unsigned int f, i;
+	int status = -1, out;
+	pid_t first, pid, r;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < 4; i++)
+			ASSERT_WIN(NO_ERROR, add(&self->a[f], f, i, 10, 0,
+						 i % 2 + 1, self->nha[f]));
+	fibsync_start(_metadata, self);
+	wait_synced(_metadata, self, "the first");
+	first = self->pid;
+	out = self->out;
+
+	/* The second: exits 1 on its own, the first's routes untouched. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execv(self->prog, (char *const *)again);
+		_exit(127);
+	}
+	end = now_ms() + WAIT_MS * 2;
+	while ((r = waitpid(pid, &status, WNOHANG)) == 0 && now_ms() < end)
+		usleep(10000);
+	if (r != pid) {
+		kill(pid, SIGTERM);
+		waitpid(pid, &status, 0);
+	}
+	EXPECT_EQ(pid, r) TH_LOG("a second rtm-fibsync of the same table, protocol and metric ran");
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		TH_LOG("the second: status %#x", status);
+	wait_synced(_metadata, self, "after the second");
+
+	/* At another metric: it runs, and stops without touching ours. */
+	self->out = -1;
+	fibsync_spawn(_metadata, self, beside);
+	pid = self->pid;
+	close(self->out);
+	self->pid = first;
+	self->out = out;
+	ASSERT_EQ(0, kill(pid, SIGTERM));
+	end = now_ms() + WAIT_MS * 2;
+	while ((r = waitpid(pid, &status, WNOHANG)) == 0 && now_ms() < end)
+		usleep(10000);
+	ASSERT_EQ(pid, r) TH_LOG("rtm-fibsync -m 201 ignored SIGTERM");
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("rtm-fibsync -m 201: status %#x", status);
+	wait_synced(_metadata, self, "after one at metric 201 stopped");
+	fibsync_stop(_metadata, self);
+}
+
+/*
+ * It watches the FIB: routes of its own that an administrator deletes
+ * (ip route flush proto 190) or the kernel takes with a device going down
+ * come back; one refused while the device is down goes in when it is up.
+ */
+TEST_F_TIMEOUT(fib, follows_the_fib, 180)
+{
+	unsigned int f, i;
+	size_t k;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < 4; i++)
+			ASSERT_WIN(NO_ERROR, add(&self->a[f], f, i, 10, 0,
+						 i % 2 + 1, self->nha[f]));
+	fibsync_start(_metadata, self);
+	wait_synced(_metadata, self, "at start");
+
+	/* ip route flush proto 190 */
+	ASSERT_EQ(0, fib_dump(self->nl, FIB_PROTO, &self->got));
+	only_main(&self->got);
+	ASSERT_LT(0U, self->got.n);
+	for (k = 0; k < self->got.n; k++)
+		route_del(self->nl, self->got.r[k].family, self->got.r[k].dst,
+			  self->got.r[k].len, FIB_PROTO, RT_TABLE_MAIN,
+			  FIB_METRIC);
+	wait_synced(_metadata, self, "after a flush of its protocol");
+
+	/* Down: the kernel takes its routes; a new one is refused. */
+	ASSERT_EQ(0, link_set(self->nl, self->ifindex, false));
+	for (f = 0; f < 2; f++)
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 6, 10, 0, 1,
+					 self->nha[f]));
+	usleep(200 * 1000);
+	ASSERT_EQ(0, link_set(self->nl, self->ifindex, true));
+	/*
+	 * IPv6 drops the addresses of a device that goes down (unless
+	 * keep_addr_on_down): its gateways are off the link until the
+	 * address is back, and their routes go in when it is.
+	 */
+	i = addr_add(self->nl, AF_INET6, self->ifindex, my6, 64);
+	ASSERT_TRUE(!i || (int)i == -EEXIST) TH_LOG("addr: %d", (int)i);
+	wait_synced(_metadata, self, "after the device came back up");
+
+	fibsync_stop(_metadata, self);
+}
+
+/*
+ * A gateway not on the link: the FIB refuses it (rtm-fibsync sets no
+ * onlink), rtm-fibsync reports it on stderr and leaves it out; once an
+ * address of the device covers the gateway, it goes in.
+ */
+TEST_F_TIMEOUT(fib, gateway_off_link, 120)
+{
+	static const uint8_t far4[4] = { 203, 0, 113, 1 };
+	static const uint8_t near4[4] = { 203, 0, 113, 254 };
+	RTM_NEXTHOP_HANDLE nh;
+	RTM_NET_ADDRESS g = pfx_raw(AF_INET, far4, 32), d = net(0, 7);
+	struct froute *o;
+	unsigned int i;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	ASSERT_WIN(NO_ERROR, nh_add(self->a[0].h, &g, self->ifindex, &nh));
+	for (i = 0; i < 3; i++)
+		ASSERT_WIN(NO_ERROR, add(&self->a[0], 0, i, 10, 0, 1,
+					 self->nha[0]));
+	ASSERT_WIN(NO_ERROR, add(&self->a[0], 0, 7, 10, 0, 1, &nh));
+	/* Not in the FIB while the gateway is off the link. */
+	o = &self->others[self->nothers++];
+	memset(o, 0, sizeof(*o));
+	o->family = AF_INET;
+	o->table = RT_TABLE_MAIN;
+	o->len = d.NumBits;
+	memcpy(o->dst, d.AddrBits, 4);
+	fibsync_start(_metadata, self);
+	wait_synced(_metadata, self, "gateway off the link");
+
+	/* An address that puts it on the link: the route goes in. */
+	ASSERT_EQ(0, addr_add(self->nl, AF_INET, self->ifindex, near4, 24));
+	self->nothers = 0;
+	wait_synced(_metadata, self, "gateway on the link");
+	fibsync_stop(_metadata, self);
 }
 
 TEST_HARNESS_MAIN

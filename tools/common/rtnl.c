@@ -157,17 +157,20 @@ static int rtnl_route_msg(struct rtnl *nl, int type, int flags,
 	if (r->type == RTN_UNICAST && r->nnh == 1) {
 		static const uint8_t zero[16];
 
-		if (memcmp(r->nh[0].gateway, zero, alen)) {
+		/*
+		 * Never onlink: the kernel then checks that the gateway is
+		 * reachable through the device, and refuses it if not,
+		 * rather than install it and ARP for it in vain.
+		 */
+		if (memcmp(r->nh[0].gateway, zero, alen))
 			rtnl_attr(h, RTA_GATEWAY, r->nh[0].gateway, alen);
-			if (r->nh[0].ifindex)
-				rtm->rtm_flags |= RTNH_F_ONLINK;
-		}
 		if (r->nh[0].ifindex)
 			rtnl_attr(h, RTA_OIF, &r->nh[0].ifindex, sizeof(int));
 	} else if (r->type == RTN_UNICAST && r->nnh > 1) {
 		struct rtattr *mp = (struct rtattr *)((char *)h +
 						      NLMSG_ALIGN(h->nlmsg_len));
 		char *p = RTA_DATA(mp);
+		static const uint8_t zero[16];
 
 		mp->rta_type = RTA_MULTIPATH;
 		for (i = 0; i < r->nnh; i++) {
@@ -177,8 +180,11 @@ static int rtnl_route_msg(struct rtnl *nl, int type, int flags,
 			memset(rtnh, 0, sizeof(*rtnh));
 			rtnh->rtnh_ifindex = r->nh[i].ifindex;
 			rtnh->rtnh_len = sizeof(*rtnh);
-			if (r->nh[i].ifindex)
-				rtnh->rtnh_flags = RTNH_F_ONLINK;
+			/* An interface-only next hop has no gateway at all. */
+			if (!memcmp(r->nh[i].gateway, zero, alen)) {
+				p += RTNH_ALIGN(rtnh->rtnh_len);
+				continue;
+			}
 			gw->rta_type = RTA_GATEWAY;
 			gw->rta_len = RTA_LENGTH(alen);
 			memcpy(RTA_DATA(gw), r->nh[i].gateway, alen);
@@ -196,6 +202,11 @@ static int rtnl_route_msg(struct rtnl *nl, int type, int flags,
 int rtnl_route_replace(struct rtnl *nl, const struct rtnl_route *r)
 {
 	return rtnl_route_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, r);
+}
+
+int rtnl_route_create(struct rtnl *nl, const struct rtnl_route *r)
+{
+	return rtnl_route_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, r);
 }
 
 int rtnl_route_delete(struct rtnl *nl, const struct rtnl_route *r)

@@ -49,6 +49,16 @@ void rtnl_close(struct rtnl *nl);
 /* Queue RTM_NEWROUTE (replace or create) or RTM_DELROUTE; sent in batches. */
 int rtnl_route_replace(struct rtnl *nl, const struct rtnl_route *r);
 int rtnl_route_delete(struct rtnl *nl, const struct rtnl_route *r);
+/*
+ * Queue RTM_NEWROUTE that only creates: refused with EEXIST where the
+ * table has a route of that prefix at that metric already, whoever's.
+ */
+int rtnl_route_create(struct rtnl *nl, const struct rtnl_route *r);
+/* The sequence number of the request queued last. */
+static inline uint32_t rtnl_last_seq(const struct rtnl *nl)
+{
+	return nl->seq - 1;
+}
 
 /* Send what is queued and collect the errors it caused; 0 or -errno. */
 int rtnl_flush(struct rtnl *nl);

@@ -9,9 +9,16 @@
  *    routes of its own protocol that rtm no longer has (a full resync),
  *  - on every change notification, drains the changed dests in batches and
  *    replaces or removes their routes in the FIB,
+ *  - watches links, addresses and routes over rtnetlink, and resyncs when
+ *    a device or address changes or a route of its own goes, so that routes
+ *    the kernel flushed come back and refused ones are retried,
  *  - when stopped (SIGINT, SIGTERM), removes every route it installed.
- * Its routes carry their own route protocol number and metric, so they
- * never replace a route someone else put in the FIB.
+ * It owns the routes of its protocol at its metric in its table, and only
+ * those: a prefix where another route (another protocol, or one it did
+ * not install) holds that metric is left alone, counted and logged; it
+ * deletes only routes it installed (or found of its own at start), and
+ * refuses to start where another instance keeps the same table, protocol,
+ * metric and family of the namespace.
  *
  * usage: rtm-fibsync [-4] [-6] [-t TABLE] [-P PROTO] [-m METRIC] [-i INSTANCE]
  *                    [-v]
@@ -23,11 +30,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +59,94 @@ static struct {
 	.metric = 200,
 };
 
+static void die(const char *fmt, ...);
+
+/*
+ * A set of prefixes: the routes of ours the FIB had at start, the routes
+ * of ours it has now.  Slots are never emptied (@mark says what is true of
+ * a prefix now), so the probe chains stay whole.
+ */
+struct pfx_set {
+	size_t cap, count;
+	struct pfx {
+		uint8_t used, len, mark;
+		uint8_t addr[16];
+	} *slot;
+};
+
+static size_t pfx_hash(const uint8_t *addr, uint8_t len, size_t cap)
+{
+	size_t h = len * 0x9e3779b97f4a7c15ULL;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 0x100000001b3ULL;
+	return h & (cap - 1);
+}
+
+static struct pfx *pfx_find(struct pfx_set *s, const uint8_t *addr,
+			    uint8_t len)
+{
+	size_t i = pfx_hash(addr, len, s->cap);
+
+	while (s->slot[i].used &&
+	       (s->slot[i].len != len || memcmp(s->slot[i].addr, addr, 16)))
+		i = (i + 1) & (s->cap - 1);
+	return &s->slot[i];
+}
+
+static struct pfx *pfx_add(struct pfx_set *s, const uint8_t *addr,
+			   uint8_t len)
+{
+	struct pfx *p;
+
+	if (2 * (s->count + 1) > s->cap) {
+		struct pfx_set bigger = { .cap = s->cap ? 2 * s->cap : 1024 };
+		size_t i;
+
+		bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
+		if (!bigger.slot)
+			die("out of memory");
+		for (i = 0; i < s->cap; i++)
+			if (s->slot[i].used)
+				pfx_add(&bigger, s->slot[i].addr,
+					s->slot[i].len)->mark =
+					s->slot[i].mark;
+		free(s->slot);
+		*s = bigger;
+	}
+	p = pfx_find(s, addr, len);
+	if (!p->used) {
+		p->used = 1;
+		p->len = len;
+		memcpy(p->addr, addr, 16);
+		s->count++;
+	}
+	return p;
+}
+
+/* The slot of a prefix, or NULL if the set never had it. */
+static struct pfx *pfx_lookup(struct pfx_set *s, const uint8_t *addr,
+			      uint8_t len)
+{
+	struct pfx *p;
+
+	if (!s->cap)
+		return NULL;
+	p = pfx_find(s, addr, len);
+	return p->used ? p : NULL;
+}
+
+/* A request of the batch being sent, found again by its sequence number. */
+enum fib_op { FIB_CREATE, FIB_REPLACE, FIB_DELETE };
+
+struct pending {
+	uint32_t seq;
+	uint8_t op, len;
+	int err;
+	uint8_t addr[16];
+};
+
 struct family {
 	int af;
 	const char *name;
@@ -56,7 +154,13 @@ struct family {
 	RTM_REGN_PROFILE profile;
 	RTM_NOTIFY_HANDLE notify;
 	struct rtnl nl;
+	int lock;		/* the abstract socket that says it is ours */
+	struct pfx_set own;	/* prefixes whose route in the FIB is ours */
+	struct pending *pend;	/* requests sent since the last settle */
+	size_t npend, cpend;
 	unsigned long installed, removed;
+	unsigned long conflicts;	/* left alone: another's route */
+	unsigned long refused;		/* the FIB said no */
 };
 
 static struct family families[2] = {
@@ -111,17 +215,122 @@ static DWORD WINAPI fibsync_event(RTM_ENTITY_HANDLE h, RTM_EVENT_TYPE type,
 	return NO_ERROR;
 }
 
+/* A refused request: note its error beside it, fib_settle() judges. */
 static void fibsync_nl_error(struct rtnl *nl, uint32_t seq, int err, void *arg)
 {
 	struct family *f = arg;
+	size_t lo = 0, hi = f->npend;
 
 	(void)nl;
-	(void)seq;
-	/* A delete of what is not there any more is no error here. */
-	if (err == ESRCH || err == ENOENT)
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->pend[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < f->npend && f->pend[lo].seq == seq)
+		f->pend[lo].err = err;
+	else
+		fprintf(stderr, "rtm-fibsync: %s: the FIB refused a request: %s\n",
+			f->name, strerror(err));
+}
+
+/*
+ * One route into or out of the FIB, only ever its own: a prefix whose route
+ * is ours is replaced; any other is created exclusively, so that a route
+ * another daemon or the administrator has at the same (table, prefix,
+ * metric) makes the kernel refuse ours (EEXIST) instead of replacing theirs;
+ * a delete is sent only for a route of ours, and names our protocol, so
+ * the kernel will not match another's route there either.
+ */
+static void fib_write(struct family *f, const struct rtnl_route *r, bool del)
+{
+	uint8_t addr[16] = { 0 };
+	struct pending *q;
+	struct pfx *p;
+	int op, err;
+
+	memcpy(addr, r->dst, alen(f->af));
+	p = pfx_lookup(&f->own, addr, r->dst_len);
+	if (del) {
+		if (!p || !p->mark)
+			return;
+		op = FIB_DELETE;
+		err = rtnl_route_delete(&f->nl, r);
+	} else if (p && p->mark) {
+		op = FIB_REPLACE;
+		err = rtnl_route_replace(&f->nl, r);
+	} else {
+		op = FIB_CREATE;
+		err = rtnl_route_create(&f->nl, r);
+	}
+	if (err) {
+		fprintf(stderr, "rtm-fibsync: %s: rtnetlink: %s\n", f->name,
+			strerror(-err));
 		return;
-	fprintf(stderr, "rtm-fibsync: %s: the FIB refused a route: %s\n",
-		f->name, strerror(err));
+	}
+	if (f->npend == f->cpend) {
+		size_t cap = f->cpend ? 2 * f->cpend : 256;
+		struct pending *n = realloc(f->pend, cap * sizeof(*n));
+
+		if (!n)
+			die("out of memory");
+		f->pend = n;
+		f->cpend = cap;
+	}
+	q = &f->pend[f->npend++];
+	q->seq = rtnl_last_seq(&f->nl);
+	q->op = op;
+	q->len = r->dst_len;
+	q->err = 0;
+	memcpy(q->addr, addr, 16);
+}
+
+/* Send what fib_write() queued and learn from each answer what is ours. */
+static void fib_settle(struct family *f)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t i;
+	int err;
+
+	err = rtnl_flush(&f->nl);
+	if (err)
+		fprintf(stderr, "rtm-fibsync: %s: rtnetlink: %s\n", f->name,
+			strerror(-err));
+	for (i = 0; i < f->npend; i++) {
+		const struct pending *q = &f->pend[i];
+		struct pfx *p = pfx_lookup(&f->own, q->addr, q->len);
+
+		inet_ntop(f->af, q->addr, a, sizeof(a));
+		if (q->op == FIB_DELETE) {
+			/* Gone, or not there any more: not ours now. */
+			if (!q->err || q->err == ESRCH || q->err == ENOENT) {
+				if (p)
+					p->mark = 0;
+				f->removed += !q->err;
+				continue;
+			}
+			f->refused++;
+			fprintf(stderr, "rtm-fibsync: %s: %s/%u: delete refused: %s\n",
+				f->name, a, q->len, strerror(q->err));
+			continue;
+		}
+		if (!q->err) {
+			pfx_add(&f->own, q->addr, q->len)->mark = 1;
+			f->installed++;
+		} else if (q->err == EEXIST && q->op == FIB_CREATE) {
+			f->conflicts++;
+			fprintf(stderr, "rtm-fibsync: %s: %s/%u: table %u has a route of another at metric %u: left alone\n",
+				f->name, a, q->len, opt.table, opt.metric);
+		} else {
+			f->refused++;
+			fprintf(stderr, "rtm-fibsync: %s: %s/%u: the FIB refused it: %s\n",
+				f->name, a, q->len, strerror(q->err));
+		}
+	}
+	f->npend = 0;
 }
 
 static void family_open(struct family *f)
@@ -229,8 +438,7 @@ static void sync_prefixes(struct family *f, const RTM_NET_ADDRESS *dsts,
 
 		route_key(f, &dsts[i], &r);
 		if (!have) {
-			rtnl_route_delete(&f->nl, &r);
-			f->removed++;
+			fib_write(f, &r, true);
 			continue;
 		}
 		r.type = RTN_UNICAST;
@@ -249,14 +457,12 @@ static void sync_prefixes(struct family *f, const RTM_NET_ADDRESS *dsts,
 		}
 		if (r.type == RTN_UNICAST && !r.nnh) {
 			/* Nowhere to send it: not in the FIB then. */
-			rtnl_route_delete(&f->nl, &r);
-			f->removed++;
+			fib_write(f, &r, true);
 			continue;
 		}
-		rtnl_route_replace(&f->nl, &r);
-		f->installed++;
+		fib_write(f, &r, false);
 	}
-	rtnl_flush(&f->nl);
+	fib_settle(f);
 	free(res);
 }
 
@@ -301,82 +507,33 @@ static void drain(struct family *f)
 	free(buf);
 }
 
-/* A set of prefixes: the routes of ours the FIB had at start. */
-struct pfx_set {
-	size_t cap, count;
-	struct pfx {
-		uint8_t used, len;
-		uint8_t addr[16];
-	} *slot;
-};
-
-static size_t pfx_hash(const uint8_t *addr, uint8_t len, size_t cap)
-{
-	size_t h = len * 0x9e3779b97f4a7c15ULL;
-	unsigned int i;
-
-	for (i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 0x100000001b3ULL;
-	return h & (cap - 1);
-}
-
-static struct pfx *pfx_find(struct pfx_set *s, const uint8_t *addr,
-			    uint8_t len)
-{
-	size_t i = pfx_hash(addr, len, s->cap);
-
-	while (s->slot[i].used &&
-	       (s->slot[i].len != len || memcmp(s->slot[i].addr, addr, 16)))
-		i = (i + 1) & (s->cap - 1);
-	return &s->slot[i];
-}
-
-static void pfx_add(struct pfx_set *s, const uint8_t *addr, uint8_t len)
-{
-	struct pfx *p;
-
-	if (2 * (s->count + 1) > s->cap) {
-		struct pfx_set bigger = { .cap = s->cap ? 2 * s->cap : 1024 };
-		size_t i;
-
-		bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
-		if (!bigger.slot)
-			die("out of memory");
-		for (i = 0; i < s->cap; i++)
-			if (s->slot[i].used)
-				pfx_add(&bigger, s->slot[i].addr,
-					s->slot[i].len);
-		free(s->slot);
-		*s = bigger;
-	}
-	p = pfx_find(s, addr, len);
-	if (!p->used) {
-		p->used = 1;
-		p->len = len;
-		memcpy(p->addr, addr, 16);
-		s->count++;
-	}
-}
-
 struct dump_ctx {
 	struct family *f;
 	struct pfx_set *set;
 };
 
-/* Routes of ours in our table, as the dump finds them. */
+/*
+ * Routes of ours in our table, as the dump finds them: our protocol at our
+ * metric.  At start they are ours from an earlier run (the lock says no
+ * other instance keeps them), so they go into the set of ours as well.
+ */
 static void dump_ours(const struct rtmsg *rtm, struct rtattr *const *tb,
 		      void *arg)
 {
 	struct dump_ctx *c = arg;
 	uint32_t table = tb[RTA_TABLE] ? *(uint32_t *)RTA_DATA(tb[RTA_TABLE]) :
 					 rtm->rtm_table;
+	uint32_t metric = tb[RTA_PRIORITY] ?
+			  *(uint32_t *)RTA_DATA(tb[RTA_PRIORITY]) : 0;
 	uint8_t addr[16] = { 0 };
 
-	if (rtm->rtm_protocol != opt.rtproto || table != opt.table)
+	if (rtm->rtm_protocol != opt.rtproto || table != opt.table ||
+	    metric != opt.metric)
 		return;
 	if (tb[RTA_DST])
 		memcpy(addr, RTA_DATA(tb[RTA_DST]), alen(c->f->af));
 	pfx_add(c->set, addr, rtm->rtm_dst_len);
+	pfx_add(&c->f->own, addr, rtm->rtm_dst_len)->mark = 1;
 }
 
 static void fib_ours(struct family *f, struct pfx_set *set)
@@ -393,18 +550,35 @@ static void fib_ours(struct family *f, struct pfx_set *set)
  * The full resync: every dest of rtm in, then what the FIB still has of
  * ours and rtm does not, out.
  */
-static void resync(struct family *f)
+static bool resync(struct family *f, bool only_if_missing)
 {
 	UINT max = f->profile.MaxHandlesInEnum;
 	size_t stride = RTM_SIZE_OF_DEST_INFO(1);
 	struct pfx_set before = { 0 };
 	RTM_ENUM_HANDLE e;
 	char *buf;
-	size_t i, stale = 0;
+	size_t i, stale = 0, missing = 0;
 	UINT n;
 	DWORD st;
 
+	/*
+	 * What is ours is what the FIB has of ours now: a route of ours the
+	 * kernel flushed (device down, address gone) or an administrator
+	 * deleted is ours no more, and is created again below.
+	 */
+	for (i = 0; i < f->own.cap; i++)
+		if (f->own.slot[i].used && f->own.slot[i].mark)
+			f->own.slot[i].mark = 2;
 	fib_ours(f, &before);
+	for (i = 0; i < f->own.cap; i++)
+		if (f->own.slot[i].used && f->own.slot[i].mark == 2) {
+			f->own.slot[i].mark = 0;
+			missing++;
+		}
+	if (only_if_missing && !missing) {
+		free(before.slot);
+		return false;
+	}
 	buf = calloc(max, stride);
 	if (!buf)
 		die("out of memory");
@@ -448,38 +622,171 @@ static void resync(struct family *f)
 			continue;
 		memcpy(a.AddrBits, before.slot[i].addr, 16);
 		route_key(f, &a, &r);
-		rtnl_route_delete(&f->nl, &r);
+		fib_write(f, &r, true);
 		stale++;
 	}
-	rtnl_flush(&f->nl);
+	fib_settle(f);
 	free(before.slot);
-	say("%s: resync: %lu routes in the FIB, %zu stale removed", f->name,
-	    f->installed, stale);
+	say("%s: resync: %zu of its routes had gone, %zu stale removed; %lu installed, %lu removed, %lu left alone (another's), %lu refused",
+	    f->name, missing, stale, f->installed, f->removed, f->conflicts,
+	    f->refused);
+	return true;
 }
 
-/* Remove every route of ours from the FIB. */
+/*
+ * The FIB, watched: links, addresses and routes.  A device or address
+ * change may have taken routes of ours with it (IPv4 says nothing of the
+ * routes a device takes down) or may let the FIB take a route it refused,
+ * so it asks for a full resync; a route of ours deleted by someone else
+ * asks for one of its family if the FIB then lacks any route of ours.
+ */
+#define RESYNC_ALL	(1U << 2)
+
+static int monitor_open(void)
+{
+	static const unsigned int groups[] = {
+		RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+		RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
+	};
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, size = 1024 * 1024;
+	unsigned int i;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_ROUTE);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("rtnetlink monitor: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+			       &groups[i], sizeof(groups[i])))
+			die("rtnetlink monitor: group %u: %s", groups[i],
+			    strerror(errno));
+	return fd;
+}
+
+/* A route of ours, as we last left it, that the FIB says is gone. */
+static unsigned int monitor_route(struct nlmsghdr *h)
+{
+	struct rtmsg *rtm = NLMSG_DATA(h);
+	struct rtattr *a = RTM_RTA(rtm);
+	int len = RTM_PAYLOAD(h);
+	uint32_t table = rtm->rtm_table, metric = 0;
+	uint8_t addr[16] = { 0 };
+	struct family *f;
+	struct pfx *p;
+
+	if (rtm->rtm_family == AF_INET)
+		f = &families[0];
+	else if (rtm->rtm_family == AF_INET6)
+		f = &families[1];
+	else
+		return 0;
+	if (rtm->rtm_protocol != opt.rtproto || !f->h)
+		return 0;
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == RTA_TABLE)
+			table = *(uint32_t *)RTA_DATA(a);
+		else if (a->rta_type == RTA_PRIORITY)
+			metric = *(uint32_t *)RTA_DATA(a);
+		else if (a->rta_type == RTA_DST)
+			memcpy(addr, RTA_DATA(a), alen(f->af));
+	}
+	if (table != opt.table || metric != opt.metric)
+		return 0;
+	/* Our own deletes have cleared the mark by now. */
+	p = pfx_lookup(&f->own, addr, rtm->rtm_dst_len);
+	return p && p->mark ? 1U << (f - families) : 0;
+}
+
+/* Read what the monitor has; what to resync (bits: family, RESYNC_ALL). */
+static unsigned int monitor_read(int fd)
+{
+	static char buf[64 * 1024] __attribute__((aligned(8)));
+	unsigned int need = 0;
+
+	for (;;) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			/* Lost some: only a full resync knows what. */
+			if (errno == ENOBUFS) {
+				need |= RESYNC_ALL;
+				continue;
+			}
+			break;
+		}
+		for (; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			switch (h->nlmsg_type) {
+			case RTM_NEWLINK:
+			case RTM_DELLINK:
+			case RTM_NEWADDR:
+			case RTM_DELADDR:
+				need |= RESYNC_ALL;
+				break;
+			case RTM_DELROUTE:
+				need |= monitor_route(h);
+				break;
+			}
+		}
+	}
+	return need;
+}
+
+/* Remove every route of ours from the FIB, and only those. */
 static void cleanup(struct family *f)
 {
-	struct pfx_set ours = { 0 };
+	unsigned long before = f->removed;
 	size_t i;
 
-	fib_ours(f, &ours);
-	for (i = 0; i < ours.cap; i++) {
+	for (i = 0; i < f->own.cap; i++) {
 		struct rtnl_route r;
 		RTM_NET_ADDRESS a = {
 			.AddressFamily = f->af,
-			.NumBits = ours.slot[i].len,
+			.NumBits = f->own.slot[i].len,
 		};
 
-		if (!ours.slot[i].used)
+		if (!f->own.slot[i].used || !f->own.slot[i].mark)
 			continue;
-		memcpy(a.AddrBits, ours.slot[i].addr, 16);
+		memcpy(a.AddrBits, f->own.slot[i].addr, 16);
 		route_key(f, &a, &r);
-		rtnl_route_delete(&f->nl, &r);
+		fib_write(f, &r, true);
 	}
-	rtnl_flush(&f->nl);
-	say("%s: removed %zu routes on the way out", f->name, ours.count);
-	free(ours.slot);
+	fib_settle(f);
+	say("%s: removed %lu routes on the way out", f->name,
+	    f->removed - before);
+	free(f->own.slot);
+	free(f->pend);
+}
+
+/*
+ * One instance per (table, protocol, metric, family) in a namespace: two
+ * would take each other's routes for stale.  The lock is an abstract unix
+ * socket, which the network namespace scopes and the kernel releases when
+ * the process ends, however it ends.
+ */
+static void family_lock(struct family *f)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int len;
+
+	len = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
+		       "rtm-fibsync/%s/table=%u/proto=%u/metric=%u", f->name,
+		       opt.table, opt.rtproto, opt.metric);
+	f->lock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (f->lock < 0)
+		die("socket: %s", strerror(errno));
+	if (bind(f->lock, (struct sockaddr *)&sa,
+		 offsetof(struct sockaddr_un, sun_path) + 1 + len)) {
+		if (errno == EADDRINUSE)
+			die("%s: another rtm-fibsync keeps table %u, protocol %u, metric %u of this namespace",
+			    f->name, opt.table, opt.rtproto, opt.metric);
+		die("%s: lock: %s", f->name, strerror(errno));
+	}
 }
 
 static unsigned int number(const char *s, const char *what)
@@ -502,6 +809,14 @@ static void usage(FILE *f, int status)
 		"Keep this namespace's FIB equal to rtm's best unicast routes until\n"
 		"SIGINT or SIGTERM, then remove the routes it installed.\n"
 		"\n"
+		"Its routes are those of protocol PROTO at metric METRIC in TABLE;\n"
+		"where another route of that prefix is at METRIC already, it leaves\n"
+		"that route alone and says so on stderr. One instance per TABLE,\n"
+		"PROTO, METRIC and family in a namespace: a second one exits 1.\n"
+		"It follows device, address and route changes: routes of its own\n"
+		"that go are put back, routes the FIB refused (gateway off the\n"
+		"link, device down) are reported on stderr and retried.\n"
+		"\n"
 		"  -4, -6       IPv4 or IPv6 only (default: both)\n"
 		"  -t TABLE     FIB table (default 254, main)\n"
 		"  -P PROTO     route protocol of its FIB routes (default 190)\n"
@@ -515,9 +830,9 @@ static void usage(FILE *f, int status)
 int main(int argc, char **argv)
 {
 	bool want[2] = { false, false };
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	sigset_t sigs;
-	int c, i, sfd;
+	int c, i, sfd, mon;
 
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -573,10 +888,15 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < 2; i++)
 		if (want[i])
+			family_lock(&families[i]);
+	for (i = 0; i < 2; i++)
+		if (want[i])
 			family_open(&families[i]);
+	/* Watching before the first resync: nothing falls between. */
+	mon = monitor_open();
 	for (i = 0; i < 2; i++)
 		if (want[i]) {
-			resync(&families[i]);
+			resync(&families[i], false);
 			drain(&families[i]);
 		}
 	/* Ready: the FIB has every best route rtm has. */
@@ -585,24 +905,31 @@ int main(int argc, char **argv)
 
 	pfd[0] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = mon, .events = POLLIN };
 	for (;;) {
+		unsigned int need;
 		uint64_t v;
 
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll: %s", strerror(errno));
 		}
 		if (pfd[1].revents)
 			break;
+		need = pfd[2].revents ? monitor_read(mon) : 0;
+		for (i = 0; i < 2; i++)
+			if (want[i] && (need & (RESYNC_ALL | 1U << i)))
+				resync(&families[i], !(need & RESYNC_ALL));
 		if (read(wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 			die("eventfd: %s", strerror(errno));
 		for (i = 0; i < 2; i++)
 			if (want[i]) {
 				drain(&families[i]);
-				say("%s: %lu installed, %lu removed",
+				say("%s: %lu installed, %lu removed, %lu left alone (another's), %lu refused",
 				    families[i].name, families[i].installed,
-				    families[i].removed);
+				    families[i].removed, families[i].conflicts,
+				    families[i].refused);
 			}
 	}
 
