@@ -411,16 +411,76 @@ static unsigned int route_nexthops(struct family *f, RTM_ROUTE_HANDLE route,
 }
 
 /*
- * Bring the FIB in line with rtm for a batch of dests: look up each
- * prefix's best unicast route (a lookup capped at the prefix's own length
- * finds the dest itself if it has one), then replace or remove.
+ * The next hops of the best unicast route of the dest @dst, which has
+ * several: a dump gives no handle, so the dest is looked up for one.
  */
+static unsigned int dest_nexthops(struct family *f, const RTM_NET_ADDRESS *dst,
+				  struct rtnl_nexthop *nh, unsigned int max)
+{
+	RTM_DEST_INFO *di = calloc(1, RTM_SIZE_OF_DEST_INFO(1));
+	unsigned int n = 0;
+
+	if (!di)
+		die("out of memory");
+	if (RtmGetExactMatchDestination(f->h, (PRTM_NET_ADDRESS)dst,
+					RTM_BEST_PROTOCOL, RTM_VIEW_MASK_UCAST,
+					di) == NO_ERROR) {
+		if (di->NumberOfViews && di->ViewInfo[0].Route)
+			n = route_nexthops(f, di->ViewInfo[0].Route, nh, max);
+		RtmReleaseDestInfo(f->h, di);
+	}
+	free(di);
+	return n;
+}
+
+/*
+ * Replace or remove the FIB's route of the prefix @dst after @l, the best
+ * unicast route rtm has for it (a lookup capped at the prefix's own length
+ * finds the dest itself if it has one); @route is that route's handle, or
+ * NULL when the caller has none.  fib_settle() collects the answers.
+ */
+static void sync_one(struct family *f, const RTM_NET_ADDRESS *dst,
+		     const struct rtm_lookup_result *l, RTM_ROUTE_HANDLE route)
+{
+	bool have = l->num_bits == dst->NumBits &&
+		    !(l->route_flags & (RTM_ROUTE_FLAGS_MARTIAN |
+					RTM_ROUTE_FLAGS_INACTIVE));
+	struct rtnl_nexthop nh[32];
+	struct rtnl_route r;
+
+	route_key(f, dst, &r);
+	if (!have) {
+		fib_write(f, &r, true);
+		return;
+	}
+	r.type = RTN_UNICAST;
+	if (l->route_flags & (RTM_ROUTE_FLAGS_BLACKHOLE |
+			      RTM_ROUTE_FLAGS_DISCARD)) {
+		r.type = RTN_BLACKHOLE;
+	} else if (l->nexthop_count > 1) {
+		r.nnh = route ? route_nexthops(f, route, nh, 32) :
+				dest_nexthops(f, dst, nh, 32);
+		r.nh = nh;
+	} else if (l->nexthop_count) {
+		memset(&nh[0], 0, sizeof(nh[0]));
+		memcpy(nh[0].gateway, l->nexthop.addr, alen(f->af));
+		nh[0].ifindex = l->interface_index;
+		r.nnh = 1;
+		r.nh = nh;
+	}
+	if (r.type == RTN_UNICAST && !r.nnh) {
+		/* Nowhere to send it: not in the FIB then. */
+		fib_write(f, &r, true);
+		return;
+	}
+	fib_write(f, &r, false);
+}
+
+/* Bring the FIB in line with rtm for a batch of changed dests. */
 static void sync_prefixes(struct family *f, const RTM_NET_ADDRESS *dsts,
 			  const RTM_ROUTE_HANDLE *routes, size_t n)
 {
 	struct rtm_lookup_result *res = calloc(n, sizeof(*res));
-	struct rtnl_nexthop nh[32];
-	struct rtnl_route r;
 	DWORD st;
 	size_t i;
 
@@ -429,39 +489,8 @@ static void sync_prefixes(struct family *f, const RTM_NET_ADDRESS *dsts,
 	st = rtm_bulk_lookup(f->h, RTM_VIEW_ID_UCAST, dsts, res, n);
 	if (st != NO_ERROR)
 		die("%s: rtm_bulk_lookup: error %u", f->name, st);
-
-	for (i = 0; i < n; i++) {
-		const struct rtm_lookup_result *l = &res[i];
-		bool have = l->num_bits == dsts[i].NumBits &&
-			    !(l->route_flags & (RTM_ROUTE_FLAGS_MARTIAN |
-						RTM_ROUTE_FLAGS_INACTIVE));
-
-		route_key(f, &dsts[i], &r);
-		if (!have) {
-			fib_write(f, &r, true);
-			continue;
-		}
-		r.type = RTN_UNICAST;
-		if (l->route_flags & (RTM_ROUTE_FLAGS_BLACKHOLE |
-				      RTM_ROUTE_FLAGS_DISCARD)) {
-			r.type = RTN_BLACKHOLE;
-		} else if (l->nexthop_count > 1 && routes && routes[i]) {
-			r.nnh = route_nexthops(f, routes[i], nh, 32);
-			r.nh = nh;
-		} else if (l->nexthop_count) {
-			memset(&nh[0], 0, sizeof(nh[0]));
-			memcpy(nh[0].gateway, l->nexthop.addr, alen(f->af));
-			nh[0].ifindex = l->interface_index;
-			r.nnh = 1;
-			r.nh = nh;
-		}
-		if (r.type == RTN_UNICAST && !r.nnh) {
-			/* Nowhere to send it: not in the FIB then. */
-			fib_write(f, &r, true);
-			continue;
-		}
-		fib_write(f, &r, false);
-	}
+	for (i = 0; i < n; i++)
+		sync_one(f, &dsts[i], &res[i], routes ? routes[i] : NULL);
 	fib_settle(f);
 	free(res);
 }
@@ -546,19 +575,19 @@ static void fib_ours(struct family *f, struct pfx_set *set)
 		die("%s: route dump: %s", f->name, strerror(-err));
 }
 
+#define DUMP_BATCH	4096	/* dests a dump call returns */
+
 /*
  * The full resync: every dest of rtm in, then what the FIB still has of
- * ours and rtm does not, out.
+ * ours and rtm does not, out.  rtm's side is read with rtm_bulk_dump():
+ * values, no handles to take and release, thousands of dests a call.
  */
 static bool resync(struct family *f, bool only_if_missing)
 {
-	UINT max = f->profile.MaxHandlesInEnum;
-	size_t stride = RTM_SIZE_OF_DEST_INFO(1);
 	struct pfx_set before = { 0 };
-	RTM_ENUM_HANDLE e;
-	char *buf;
-	size_t i, stale = 0, missing = 0;
-	UINT n;
+	RTM_NET_ADDRESS cursor = { 0 };
+	struct rtm_dump_entry *buf;
+	size_t i, n, stale = 0, missing = 0;
 	DWORD st;
 
 	/*
@@ -579,36 +608,30 @@ static bool resync(struct family *f, bool only_if_missing)
 		free(before.slot);
 		return false;
 	}
-	buf = calloc(max, stride);
+	buf = calloc(DUMP_BATCH, sizeof(*buf));
 	if (!buf)
 		die("out of memory");
-	st = RtmCreateDestEnum(f->h, RTM_VIEW_MASK_UCAST, RTM_ENUM_START, NULL,
-			       RTM_BEST_PROTOCOL, &e);
-	if (st != NO_ERROR)
-		die("%s: RtmCreateDestEnum: error %u", f->name, st);
 	do {
-		n = max;
-		st = RtmGetEnumDests(f->h, e, &n, (void *)buf);
+		n = DUMP_BATCH;
+		st = rtm_bulk_dump(f->h, RTM_VIEW_ID_UCAST, &cursor, buf, &n);
 		if (st != NO_ERROR && st != ERROR_NO_MORE_ITEMS)
-			die("%s: RtmGetEnumDests: error %u", f->name, st);
-		if (!n)
-			break;
-		sync_infos(f, buf, stride, n);
+			die("%s: rtm_bulk_dump: error %u", f->name, st);
 		for (i = 0; i < n; i++) {
-			const RTM_DEST_INFO *di = (void *)(buf + i * stride);
+			RTM_NET_ADDRESS dst;
 			uint8_t addr[16] = { 0 };
 			struct pfx *p;
 
+			memcpy(&dst, &buf[i].dest, sizeof(dst));
+			sync_one(f, &dst, &buf[i].best, NULL);
 			if (!before.cap)
-				break;
-			memcpy(addr, di->DestAddress.AddrBits, alen(f->af));
-			p = pfx_find(&before, addr, di->DestAddress.NumBits);
+				continue;
+			memcpy(addr, dst.AddrBits, alen(f->af));
+			p = pfx_find(&before, addr, dst.NumBits);
 			if (p->used)
 				p->used = 2;	/* rtm has it */
 		}
-		RtmReleaseDests(f->h, n, (void *)buf);
+		fib_settle(f);
 	} while (st == NO_ERROR);
-	RtmDeleteEnumHandle(f->h, e);
 	free(buf);
 
 	for (i = 0; i < before.cap; i++) {
