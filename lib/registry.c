@@ -117,11 +117,27 @@ static void fork_child(void)
 	fork_parent();
 }
 
+static bool reader_key_made;
+
 static void readers_init(void)
 {
 	if (pthread_key_create(&reader_key, reader_exit))
 		abort();	/* only at the first call of the process */
+	reader_key_made = true;
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+/*
+ * At unload, no thread may later run reader_exit(), whose code goes away:
+ * the key goes first.  The shared library is linked with -z nodelete, so
+ * dlclose() does not unload it and this runs at process exit only; it
+ * matters to a copy linked otherwise (into another shared object).  The
+ * reader records of threads still alive are left, as at exit.
+ */
+static void __attribute__((destructor)) readers_fini(void)
+{
+	if (reader_key_made)
+		pthread_key_delete(reader_key);
 }
 
 /* This thread's reader record, or NULL if none can be had. */

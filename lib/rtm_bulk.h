@@ -5,7 +5,11 @@
  * These are not RTMv2 functions: they load, withdraw, look up and dump
  * many routes in a few system calls, for full-table loads, benchmarks and
  * forwarding-plane tools.  They take a registration handle from
- * RtmRegisterEntity() and return Win32 codes like every RTMv2 call.  The
+ * RtmRegisterEntity() and return Win32 codes like every RTMv2 call.  A
+ * call runs for as many system calls as it needs without holding up other
+ * threads' deregistrations; when its own registration is deregistered
+ * meanwhile, it stops before its next system call with
+ * ERROR_INVALID_HANDLE, what it had done before staying done.  The
  * entries and results are the kernel's own structures from <linux/rtm.h>
  * (installed with this header):
  *

@@ -57,7 +57,24 @@ typedef int32_t INT, *PINT;
 typedef uint32_t UINT, *PUINT;
 typedef uint32_t ULONG, *PULONG;
 typedef uint32_t DWORD, *PDWORD, *LPDWORD;
-typedef int32_t BOOL, *PBOOL;
+/*
+ * BOOL is the one name other common headers give another type: X11's
+ * <X11/Xmd.h> typedefs it, unconditionally, as an unsigned char (its wire
+ * structures need that).  The API is declared with RTM_BOOL, the Windows
+ * BOOL (a 32-bit int), so it is the same whatever BOOL is.  BOOL and PBOOL
+ * themselves are typedefs of RTM_BOOL unless the program has one already:
+ *  - included after <X11/Xmd.h> (which defines XMD_H), rtmv2.h leaves BOOL
+ *    to X11, and the program uses RTM_BOOL where the API takes a pointer;
+ *  - included before it, a typedef cannot be undone and Xmd.h's would
+ *    clash: a program that includes both this way round defines
+ *    RTM_NO_BOOL before including rtmv2.h.
+ * No other name of this header is defined by Xmd.h (which has INT8..INT64,
+ * CARD8..CARD64, BITS16, BITS32, BYTE and BOOL).
+ */
+typedef int32_t RTM_BOOL, *RTM_PBOOL;
+#if !defined(XMD_H) && !defined(RTM_NO_BOOL)
+typedef RTM_BOOL BOOL, *PBOOL;
+#endif
 typedef uint64_t ULONGLONG, *PULONGLONG;
 
 typedef struct _FILETIME {
@@ -524,7 +541,7 @@ typedef struct _RTM_ENTITY_EXPORT_METHODS {
 DWORD WINAPI RtmRegisterEntity(PRTM_ENTITY_INFO RtmEntityInfo,
 			       PRTM_ENTITY_EXPORT_METHODS ExportMethods,
 			       RTM_EVENT_CALLBACK EventCallback,
-			       BOOL ReserveOpaquePointer,
+			       RTM_BOOL ReserveOpaquePointer,
 			       PRTM_REGN_PROFILE RtmRegProfile,
 			       PRTM_ENTITY_HANDLE RtmRegHandle);
 DWORD WINAPI RtmDeregisterEntity(RTM_ENTITY_HANDLE RtmRegHandle);
@@ -562,8 +579,8 @@ DWORD WINAPI RtmGetOpaqueInformationPointer(RTM_ENTITY_HANDLE RtmRegHandle,
 					    PVOID *OpaqueInfoPointer);
 DWORD WINAPI RtmLockDestination(RTM_ENTITY_HANDLE RtmRegHandle,
 				RTM_DEST_HANDLE DestHandle,
-				BOOL Exclusive,
-				BOOL LockDest);
+				RTM_BOOL Exclusive,
+				RTM_BOOL LockDest);
 
 /* Handle to information, and release */
 DWORD WINAPI RtmGetDestInfo(RTM_ENTITY_HANDLE RtmRegHandle,
@@ -607,8 +624,8 @@ DWORD WINAPI RtmGetRoutePointer(RTM_ENTITY_HANDLE RtmRegHandle,
 				PRTM_ROUTE_INFO *RoutePointer);
 DWORD WINAPI RtmLockRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 			  RTM_ROUTE_HANDLE RouteHandle,
-			  BOOL Exclusive,
-			  BOOL LockRoute,
+			  RTM_BOOL Exclusive,
+			  RTM_BOOL LockRoute,
 			  PRTM_ROUTE_INFO *RoutePointer);
 DWORD WINAPI RtmUpdateAndUnlockRoute(RTM_ENTITY_HANDLE RtmRegHandle,
 				     RTM_ROUTE_HANDLE RouteHandle,
@@ -662,8 +679,8 @@ DWORD WINAPI RtmGetNextHopPointer(RTM_ENTITY_HANDLE RtmRegHandle,
 				  PRTM_NEXTHOP_INFO *NextHopPointer);
 DWORD WINAPI RtmLockNextHop(RTM_ENTITY_HANDLE RtmRegHandle,
 			    RTM_NEXTHOP_HANDLE NextHopHandle,
-			    BOOL Exclusive,
-			    BOOL LockNextHop,
+			    RTM_BOOL Exclusive,
+			    RTM_BOOL LockNextHop,
 			    PRTM_NEXTHOP_INFO *NextHopPointer);
 
 /* Enumerations */
@@ -731,15 +748,15 @@ DWORD WINAPI RtmIgnoreChangedDests(RTM_ENTITY_HANDLE RtmRegHandle,
 DWORD WINAPI RtmGetChangeStatus(RTM_ENTITY_HANDLE RtmRegHandle,
 				RTM_NOTIFY_HANDLE NotifyHandle,
 				RTM_DEST_HANDLE DestHandle,
-				PBOOL ChangeStatus);
+				RTM_PBOOL ChangeStatus);
 DWORD WINAPI RtmMarkDestForChangeNotification(RTM_ENTITY_HANDLE RtmRegHandle,
 					      RTM_NOTIFY_HANDLE NotifyHandle,
 					      RTM_DEST_HANDLE DestHandle,
-					      BOOL MarkDest);
+					      RTM_BOOL MarkDest);
 DWORD WINAPI RtmIsMarkedForChangeNotification(RTM_ENTITY_HANDLE RtmRegHandle,
 					      RTM_NOTIFY_HANDLE NotifyHandle,
 					      RTM_DEST_HANDLE DestHandle,
-					      PBOOL DestMarked);
+					      RTM_PBOOL DestMarked);
 DWORD WINAPI RtmDeregisterFromChangeNotification(RTM_ENTITY_HANDLE RtmRegHandle,
 						 RTM_NOTIFY_HANDLE NotifyHandle);
 

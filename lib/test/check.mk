@@ -7,6 +7,8 @@
 #    once statically linked (selftests/abi/rtmv2_macros.c)
 #  - rtm_bulk.h built on its own as C99 -pedantic, gnu11 and C++, and
 #    linked (lib/test/bulk_header.c)
+#  - a thread that called librtm.so exits after its dlclose()
+#    (lib/test/dlclose.c)
 #  - the exported symbols of librtm.so: the implemented Rtm* functions and
 #    the rtm_bulk_* calls only, and a program using any of the unimplemented
 #    RTMv2 functions does not link
@@ -50,8 +52,10 @@ MACRO_BINS := $(TOUT)/macros-c99 $(TOUT)/macros-gnu11 $(TOUT)/macros-cxx \
 	      $(TOUT)/macros-static
 BULK_BINS := $(TOUT)/bulk-c99 $(TOUT)/bulk-gnu11 $(TOUT)/bulk-cxx
 
-check-host: $(TOUT)/rtmv2_layout $(MACRO_BINS) $(BULK_BINS) $(OUT)/librtm.so
+check-host: $(TOUT)/rtmv2_layout $(MACRO_BINS) $(BULK_BINS) $(OUT)/librtm.so \
+	    $(TOUT)/dlclose
 	$(TOUT)/rtmv2_layout
+	$(TOUT)/dlclose $(SHARED)
 	for t in $(MACRO_BINS) $(BULK_BINS); do $$t || exit 1; done
 	nm -D --defined-only $(SHARED) | awk '{ print $$3 }' | LC_ALL=C sort | \
 		tr '\n' ' ' | grep -qx '$(EXPORTS) '
@@ -84,3 +88,7 @@ $(TOUT)/bulk-gnu11: $(SRC)/test/bulk_header.c $(SRC)/rtm_bulk.h $(STATIC) | $(TO
 $(TOUT)/bulk-cxx: $(SRC)/test/bulk_header.c $(SRC)/rtm_bulk.h $(STATIC) | $(TOUT)
 	$(CXX) -x c++ -std=c++11 $(TEST_CFLAGS) -o $@ $< -x none $(STATIC) \
 		-lpthread
+
+# Dynamic, unlike the rest: it loads librtm.so itself.
+$(TOUT)/dlclose: $(SRC)/test/dlclose.c $(SRC)/rtmv2.h | $(TOUT)
+	$(CC) -std=gnu11 $(TEST_CFLAGS) -o $@ $< -ldl
