@@ -12,6 +12,10 @@
  *  - watches links, addresses and routes over rtnetlink, and resyncs when
  *    a device or address changes or a route of its own goes, so that routes
  *    the kernel flushed come back and refused ones are retried,
+ *  - installs a route with remote next hops (RTM_NEXTHOP_FLAGS_REMOTE)
+ *    through the direct next hops rtm's lookup of the remote addresses
+ *    resolves to, and resolves those routes again after every batch of
+ *    changes, so that they follow the routes they resolve through,
  *  - when stopped (SIGINT, SIGTERM), removes every route it installed.
  * It owns the routes of its protocol at its metric in its table, and only
  * those: a prefix where another route (another protocol, or one it did
@@ -1068,6 +1072,8 @@ static void usage(FILE *f, int status)
 		"It follows device, address and route changes: routes of its own\n"
 		"that go are put back, routes the FIB refused (gateway off the\n"
 		"link, device down) are reported on stderr and retried.\n"
+		"A route with remote next hops goes in through the gateways\n"
+		"that rtm's routes to those next hops use, and follows them.\n"
 		"\n"
 		"  -4, -6       IPv4 or IPv6 only (default: both)\n"
 		"  -t TABLE     FIB table (default 254, main)\n"
