@@ -1351,4 +1351,146 @@ TEST_F_TIMEOUT(fib, gateway_off_link, 120)
 	fibsync_stop(_metadata, self);
 }
 
+/*
+ * The FIB's route of rtm-fibsync to @d, as it settles within SYNC_MS:
+ * through @gw on d0 alone, or (@gw NULL) none at all.
+ */
+static void wait_route(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(fib) *self, const RTM_NET_ADDRESS *d,
+		       const uint8_t *gw, const char *what)
+{
+	unsigned int bytes = fam_bytes(d->AddressFamily);
+	long long end = now_ms() + SYNC_MS;
+	char buf[512];
+	size_t k;
+
+	for (;;) {
+		const struct froute *r = NULL;
+
+		ASSERT_EQ(0, fib_dump(self->nl, FIB_PROTO, &self->got));
+		only_main(&self->got);
+		for (k = 0; k < self->got.n; k++)
+			if (self->got.r[k].family == d->AddressFamily &&
+			    self->got.r[k].len == d->NumBits &&
+			    !memcmp(self->got.r[k].dst, d->AddrBits, bytes))
+				r = &self->got.r[k];
+		if (!gw && !r)
+			return;
+		if (gw && r && r->type == RTN_UNICAST && r->nnh == 1 &&
+		    r->nh[0].ifindex == self->ifindex &&
+		    !memcmp(r->nh[0].gw, gw, bytes))
+			return;
+		ASSERT_LT(now_ms(), end)
+			TH_LOG("%s: the FIB has %s", what,
+			       r ? froute_str(r, buf, sizeof(buf)) : "no route");
+		usleep(50 * 1000);
+	}
+}
+
+/*
+ * Recursive next hops: B (203.0.113.0/24, 2001:db8:200::/64) has a remote
+ * next hop in A (198.18.5.0/24, 2001:db8:100:5::/64), whose route goes
+ * through a gateway on d0.  The FIB cannot take B's own gateway (not on a
+ * link), so B goes in through A's gateway and device, and follows A: a new
+ * gateway of A, A gone (B out: nothing resolves it), A back.  C has a
+ * remote next hop in B (two levels: C through B through A), and L one in
+ * itself, which resolves nowhere: L stays out, and rtm-fibsync neither
+ * loops nor falls over on it.
+ */
+static DWORD remote_add(RTM_ENTITY_HANDLE h, const RTM_NET_ADDRESS *dest,
+			const RTM_NET_ADDRESS *in, RTM_NEXTHOP_HANDLE *nh)
+{
+	unsigned int bytes = fam_bytes(in->AddressFamily);
+	struct rt r = { .pref = 10, .metric = 1, .nnh = 1 };
+	RTM_NEXTHOP_CHANGE_FLAGS chg = 0;
+	RTM_NEXTHOP_INFO info;
+	DWORD st;
+
+	/* BGP style: an address in @in, no interface, REMOTE. */
+	memset(&info, 0, sizeof(info));
+	info.NextHopAddress = *in;
+	info.NextHopAddress.NumBits = bytes * 8;
+	info.NextHopAddress.AddrBits[bytes - 1] |= 1;
+	info.Flags = RTM_NEXTHOP_FLAGS_REMOTE;
+	*nh = NULL;
+	st = RtmAddNextHop(h, &info, nh, &chg);
+	if (st != NO_ERROR)
+		return st;
+	r.nh[0] = *nh;
+	return rt_add(h, dest, &r, NULL, NULL, NULL);
+}
+
+TEST_F_TIMEOUT(fib, remote_nexthop, 120)
+{
+	RTM_NET_ADDRESS A[2], B[2], C[2], L[2];
+	RTM_NEXTHOP_HANDLE rnh[2][3];
+	uint8_t gw[2][3][16];
+	unsigned int f, i;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	B[0] = pfx(AF_INET, 203, 0, 113, 0, 24);
+	B[1] = pfx(AF_INET6, 2, 0, 0, 0, 32);
+	C[0] = pfx(AF_INET, 198, 51, 100, 0, 24);
+	C[1] = pfx(AF_INET6, 3, 0, 0, 0, 32);
+	L[0] = pfx(AF_INET, 192, 0, 0, 0, 24);
+	L[1] = pfx(AF_INET6, 4, 0, 0, 0, 32);
+	for (f = 0; f < 2; f++) {
+		USHORT fam = f ? AF_INET6 : AF_INET;
+
+		for (i = 0; i < 3; i++) {
+			memset(gw[f][i], 0, 16);
+			memcpy(gw[f][i], f ? my6 : my4, fam_bytes(fam));
+			gw[f][i][fam_bytes(fam) - 1] = 2 + i;
+		}
+		A[f] = net(f, 5);
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 5, 10, 0, 1,
+					 &self->nha[f][0]));
+		ASSERT_WIN(NO_ERROR, remote_add(self->b[f].h, &B[f], &A[f],
+						&rnh[f][0]));
+		ASSERT_WIN(NO_ERROR, remote_add(self->b[f].h, &C[f], &B[f],
+						&rnh[f][1]));
+		ASSERT_WIN(NO_ERROR, remote_add(self->b[f].h, &L[f], &L[f],
+						&rnh[f][2]));
+	}
+	fibsync_start(_metadata, self);
+	for (f = 0; f < 2; f++) {
+		wait_route(_metadata, self, &B[f], gw[f][0], "at start");
+		wait_route(_metadata, self, &C[f], gw[f][0], "C at start");
+		wait_route(_metadata, self, &L[f], NULL, "L at start");
+	}
+
+	/* A through another gateway: B follows. */
+	for (f = 0; f < 2; f++)
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 5, 10, 0, 1,
+					 &self->nha[f][1]));
+	for (f = 0; f < 2; f++) {
+		wait_route(_metadata, self, &B[f], gw[f][1], "A moved");
+		wait_route(_metadata, self, &C[f], gw[f][1], "C, A moved");
+	}
+
+	/* A gone: nothing resolves B, it leaves the FIB. */
+	for (f = 0; f < 2; f++)
+		ASSERT_WIN(NO_ERROR, rt_del_at(self->a[f].h, &A[f]));
+	for (f = 0; f < 2; f++) {
+		wait_route(_metadata, self, &B[f], NULL, "A deleted");
+		wait_route(_metadata, self, &C[f], NULL, "C, A deleted");
+	}
+
+	/* A back: so is B. */
+	for (f = 0; f < 2; f++)
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 5, 10, 0, 1,
+					 &self->nha[f][0]));
+	for (f = 0; f < 2; f++) {
+		wait_route(_metadata, self, &B[f], gw[f][0], "A back");
+		wait_route(_metadata, self, &C[f], gw[f][0], "C, A back");
+		wait_route(_metadata, self, &L[f], NULL, "L, A back");
+	}
+
+	fibsync_stop(_metadata, self);
+	for (f = 0; f < 2; f++)
+		EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->b[f].h, 3,
+							rnh[f]));
+}
+
 TEST_HARNESS_MAIN

@@ -12,6 +12,10 @@
  *  - watches links, addresses and routes over rtnetlink, and resyncs when
  *    a device or address changes or a route of its own goes, so that routes
  *    the kernel flushed come back and refused ones are retried,
+ *  - installs a route with remote next hops (RTM_NEXTHOP_FLAGS_REMOTE)
+ *    through the direct next hops rtm's lookup of the remote addresses
+ *    resolves to, and resolves those routes again after every batch of
+ *    changes, so that they follow the routes they resolve through,
  *  - when stopped (SIGINT, SIGTERM), removes every route it installed.
  * It owns the routes of its protocol at its metric in its table, and only
  * those: a prefix where another route (another protocol, or one it did
@@ -71,6 +75,7 @@ struct pfx_set {
 	struct pfx {
 		uint8_t used, len, mark;
 		uint8_t addr[16];
+		uint32_t sig;	/* deps: what its next hops resolved to */
 	} *slot;
 };
 
@@ -108,10 +113,14 @@ static struct pfx *pfx_add(struct pfx_set *s, const uint8_t *addr,
 		if (!bigger.slot)
 			die("out of memory");
 		for (i = 0; i < s->cap; i++)
-			if (s->slot[i].used)
-				pfx_add(&bigger, s->slot[i].addr,
-					s->slot[i].len)->mark =
-					s->slot[i].mark;
+			if (s->slot[i].used) {
+				struct pfx *q = pfx_add(&bigger,
+							s->slot[i].addr,
+							s->slot[i].len);
+
+				q->mark = s->slot[i].mark;
+				q->sig = s->slot[i].sig;
+			}
 		free(s->slot);
 		*s = bigger;
 	}
@@ -156,11 +165,17 @@ struct family {
 	struct rtnl nl;
 	int lock;		/* the abstract socket that says it is ours */
 	struct pfx_set own;	/* prefixes whose route in the FIB is ours */
+	/*
+	 * Prefixes whose best route has remote next hops (mark), with a
+	 * signature of the direct next hops they resolved to (sig).
+	 */
+	struct pfx_set deps;
 	struct pending *pend;	/* requests sent since the last settle */
 	size_t npend, cpend;
 	unsigned long installed, removed;
 	unsigned long conflicts;	/* left alone: another's route */
 	unsigned long refused;		/* the FIB said no */
+	unsigned long unresolved;	/* remote next hop resolves nowhere */
 };
 
 static struct family families[2] = {
@@ -383,7 +398,8 @@ static void route_key(struct family *f, const RTM_NET_ADDRESS *dst,
 
 /* The next hops of a route with several, through its handles. */
 static unsigned int route_nexthops(struct family *f, RTM_ROUTE_HANDLE route,
-				   struct rtnl_nexthop *nh, unsigned int max)
+				   struct rtnl_nexthop *nh, bool *remote,
+				   unsigned int max)
 {
 	size_t size = RTM_SIZE_OF_ROUTE_INFO(f->profile.MaxNextHopsInRoute);
 	RTM_ROUTE_INFO *ri = calloc(1, size);
@@ -402,6 +418,7 @@ static unsigned int route_nexthops(struct family *f, RTM_ROUTE_HANDLE route,
 		memset(&nh[n], 0, sizeof(nh[n]));
 		memcpy(nh[n].gateway, ni.NextHopAddress.AddrBits, alen(f->af));
 		nh[n].ifindex = ni.InterfaceIndex;
+		remote[n] = ni.Flags & RTM_NEXTHOP_FLAGS_REMOTE;
 		n++;
 		RtmReleaseNextHopInfo(f->h, &ni);
 	}
@@ -415,7 +432,8 @@ static unsigned int route_nexthops(struct family *f, RTM_ROUTE_HANDLE route,
  * several: a dump gives no handle, so the dest is looked up for one.
  */
 static unsigned int dest_nexthops(struct family *f, const RTM_NET_ADDRESS *dst,
-				  struct rtnl_nexthop *nh, unsigned int max)
+				  struct rtnl_nexthop *nh, bool *remote,
+				  unsigned int max)
 {
 	RTM_DEST_INFO *di = calloc(1, RTM_SIZE_OF_DEST_INFO(1));
 	unsigned int n = 0;
@@ -426,49 +444,218 @@ static unsigned int dest_nexthops(struct family *f, const RTM_NET_ADDRESS *dst,
 					RTM_BEST_PROTOCOL, RTM_VIEW_MASK_UCAST,
 					di) == NO_ERROR) {
 		if (di->NumberOfViews && di->ViewInfo[0].Route)
-			n = route_nexthops(f, di->ViewInfo[0].Route, nh, max);
+			n = route_nexthops(f, di->ViewInfo[0].Route, nh,
+					   remote, max);
 		RtmReleaseDestInfo(f->h, di);
 	}
 	free(di);
 	return n;
 }
 
+#define MAX_NH		32	/* next hops of one FIB route */
+#define RESOLVE_DEPTH	4	/* remote next hops resolved through remote ones */
+
+/*
+ * The next hops of the best route @l of the dest @dst, and which of them
+ * are remote (RTM_NEXTHOP_FLAGS_REMOTE): their address is not on a link but
+ * reached through another route of rtm.  A forwarding lookup reports no
+ * next-hop flags, and reading them through handles costs three system
+ * calls a route, so the handles are read only where the answer may be
+ * "remote": routes with several next hops (their handles are read anyway)
+ * and a single next hop without an interface (InterfaceIndex 0), which is
+ * how a remote next hop is given, since its interface is what resolution
+ * finds.  A single next hop that names an interface goes to the FIB as it
+ * is, remote flag or not: the interface it names is taken as where it goes.
+ * @route is the route's handle, or NULL when the caller has none.
+ */
+static unsigned int best_nexthops(struct family *f, const RTM_NET_ADDRESS *dst,
+				  const struct rtm_lookup_result *l,
+				  RTM_ROUTE_HANDLE route,
+				  struct rtnl_nexthop *nh, bool *remote)
+{
+	if (l->nexthop_count > 1 || (l->nexthop_count && !l->interface_index))
+		return route ? route_nexthops(f, route, nh, remote, MAX_NH) :
+			       dest_nexthops(f, dst, nh, remote, MAX_NH);
+	if (!l->nexthop_count)
+		return 0;
+	memset(&nh[0], 0, sizeof(nh[0]));
+	memcpy(nh[0].gateway, l->nexthop.addr, alen(f->af));
+	nh[0].ifindex = l->interface_index;
+	remote[0] = false;
+	return 1;
+}
+
+/* Add @nh to the @n next hops at @out, unless it is there or out is full. */
+static void nh_append(struct rtnl_nexthop *out, unsigned int *n,
+		      const struct rtnl_nexthop *nh)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n; i++)
+		if (out[i].ifindex == nh->ifindex &&
+		    !memcmp(out[i].gateway, nh->gateway, sizeof(nh->gateway)))
+			return;
+	if (*n < MAX_NH)
+		out[(*n)++] = *nh;
+}
+
+/* Whether the address @addr is in the prefix @p. */
+static bool in_prefix(struct family *f, const uint8_t *addr,
+		      const RTM_NET_ADDRESS *p)
+{
+	unsigned int bits = p->NumBits, i;
+
+	for (i = 0; i < alen(f->af) && bits; i++, bits -= bits < 8 ? bits : 8) {
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff00 >> bits);
+
+		if ((addr[i] ^ p->AddrBits[i]) & mask)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Resolve the remote next-hop address @addr of a route of the prefix @self
+ * as rtm's forwarding would: the longest prefix with a route that covers
+ * it, and that best route's next hops; remote ones among those are
+ * resolved again, @depth levels deep at most.  The direct next hops found
+ * are appended to @out.  A next hop without a gateway (the route covering
+ * @addr is on the link) gives @addr itself as the gateway.  Returns false
+ * when @addr resolves through no route, through a route that forwards
+ * nowhere, through @self itself, or deeper than RESOLVE_DEPTH.
+ */
+static bool resolve(struct family *f, const RTM_NET_ADDRESS *self,
+		    const uint8_t *addr, unsigned int depth,
+		    struct rtnl_nexthop *out, unsigned int *n)
+{
+	static const uint8_t zero[16];
+	RTM_NET_ADDRESS host = { .AddressFamily = f->af }, found;
+	struct rtm_lookup_result l;
+	struct rtnl_nexthop nh[MAX_NH];
+	bool remote[MAX_NH];
+	unsigned int i, k;
+
+	if (depth > RESOLVE_DEPTH)
+		return false;
+	host.NumBits = alen(f->af) * 8;
+	memcpy(host.AddrBits, addr, alen(f->af));
+	if (rtm_bulk_lookup(f->h, RTM_VIEW_ID_UCAST, &host, &l, 1) !=
+	    NO_ERROR || l.num_bits == 0xffff ||
+	    l.route_flags & (RTM_ROUTE_FLAGS_MARTIAN | RTM_ROUTE_FLAGS_INACTIVE |
+			     RTM_ROUTE_FLAGS_BLACKHOLE |
+			     RTM_ROUTE_FLAGS_DISCARD))
+		return false;
+	if (l.num_bits == self->NumBits && in_prefix(f, addr, self))
+		return false;	/* through itself */
+	found = host;
+	found.NumBits = l.num_bits;
+	memset(found.AddrBits, 0, sizeof(found.AddrBits));
+	for (i = 0; i < alen(f->af) && i * 8 < l.num_bits; i++)
+		found.AddrBits[i] = addr[i] &
+			(l.num_bits - i * 8 >= 8 ? 0xff :
+			 (uint8_t)(0xff00 >> (l.num_bits - i * 8)));
+	k = best_nexthops(f, &found, &l, NULL, nh, remote);
+	if (!k)
+		return false;
+	for (i = 0; i < k; i++) {
+		if (remote[i]) {
+			if (!resolve(f, self, nh[i].gateway, depth + 1, out, n))
+				return false;
+			continue;
+		}
+		if (!memcmp(nh[i].gateway, zero, alen(f->af)))
+			memcpy(nh[i].gateway, addr, alen(f->af));
+		nh_append(out, n, &nh[i]);
+	}
+	return true;
+}
+
+/* A signature of a set of next hops, 0 for none. */
+static uint32_t nh_sig(const struct rtnl_nexthop *nh, unsigned int n)
+{
+	uint32_t h = 2166136261u;
+	const uint8_t *p = (const uint8_t *)nh;
+	size_t i;
+
+	if (!n)
+		return 0;
+	for (i = 0; i < n * sizeof(*nh); i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h | 1;
+}
+
 /*
  * Replace or remove the FIB's route of the prefix @dst after @l, the best
  * unicast route rtm has for it (a lookup capped at the prefix's own length
  * finds the dest itself if it has one); @route is that route's handle, or
- * NULL when the caller has none.  fib_settle() collects the answers.
+ * NULL when the caller has none.  A route with remote next hops goes in
+ * through the direct next hops they resolve to, and its prefix is kept in
+ * f->deps; with @lazy, nothing is written for such a prefix whose
+ * resolution is what it was.  fib_settle() collects the answers.
  */
 static void sync_one(struct family *f, const RTM_NET_ADDRESS *dst,
-		     const struct rtm_lookup_result *l, RTM_ROUTE_HANDLE route)
+		     const struct rtm_lookup_result *l, RTM_ROUTE_HANDLE route,
+		     bool lazy)
 {
 	bool have = l->num_bits == dst->NumBits &&
 		    !(l->route_flags & (RTM_ROUTE_FLAGS_MARTIAN |
 					RTM_ROUTE_FLAGS_INACTIVE));
-	struct rtnl_nexthop nh[32];
+	struct rtnl_nexthop nh[MAX_NH], direct[MAX_NH];
+	bool remote[MAX_NH], dep = false;
+	uint8_t key[16] = { 0 };
 	struct rtnl_route r;
+	unsigned int i, n = 0;
+	struct pfx *d;
 
 	route_key(f, dst, &r);
-	if (!have) {
-		fib_write(f, &r, true);
-		return;
-	}
+	memcpy(key, dst->AddrBits, alen(f->af));
 	r.type = RTN_UNICAST;
-	if (l->route_flags & (RTM_ROUTE_FLAGS_BLACKHOLE |
-			      RTM_ROUTE_FLAGS_DISCARD)) {
+	if (!have) {
+		r.type = RTN_UNSPEC;
+	} else if (l->route_flags & (RTM_ROUTE_FLAGS_BLACKHOLE |
+				     RTM_ROUTE_FLAGS_DISCARD)) {
 		r.type = RTN_BLACKHOLE;
-	} else if (l->nexthop_count > 1) {
-		r.nnh = route ? route_nexthops(f, route, nh, 32) :
-				dest_nexthops(f, dst, nh, 32);
+	} else {
+		n = best_nexthops(f, dst, l, route, nh, remote);
+		r.nnh = n;
 		r.nh = nh;
-	} else if (l->nexthop_count) {
-		memset(&nh[0], 0, sizeof(nh[0]));
-		memcpy(nh[0].gateway, l->nexthop.addr, alen(f->af));
-		nh[0].ifindex = l->interface_index;
-		r.nnh = 1;
-		r.nh = nh;
+		for (i = 0; i < n && !remote[i]; i++)
+			;
+		dep = i < n;
 	}
-	if (r.type == RTN_UNICAST && !r.nnh) {
+	if (dep) {
+		bool ok = true;
+
+		r.nnh = 0;
+		r.nh = direct;
+		for (i = 0; i < n && ok; i++)
+			if (remote[i])
+				ok = resolve(f, dst, nh[i].gateway, 1, direct,
+					     &r.nnh);
+			else
+				nh_append(direct, &r.nnh, &nh[i]);
+		if (!ok)
+			r.nnh = 0;
+		d = pfx_lookup(&f->deps, key, dst->NumBits);
+		if (lazy && d && d->mark && d->sig == nh_sig(direct, r.nnh))
+			return;
+		d = pfx_add(&f->deps, key, dst->NumBits);
+		d->mark = 1;
+		d->sig = nh_sig(direct, r.nnh);
+		if (!ok) {
+			char a[INET6_ADDRSTRLEN];
+
+			f->unresolved++;
+			inet_ntop(f->af, key, a, sizeof(a));
+			fprintf(stderr, "rtm-fibsync: %s: %s/%u: a remote next hop resolves through no route of rtm, itself, or more than %u levels: left out\n",
+				f->name, a, dst->NumBits, RESOLVE_DEPTH);
+		}
+	} else {
+		d = pfx_lookup(&f->deps, key, dst->NumBits);
+		if (d)
+			d->mark = 0;
+	}
+	if (r.type == RTN_UNSPEC || (r.type == RTN_UNICAST && !r.nnh)) {
 		/* Nowhere to send it: not in the FIB then. */
 		fib_write(f, &r, true);
 		return;
@@ -490,7 +677,8 @@ static void sync_prefixes(struct family *f, const RTM_NET_ADDRESS *dsts,
 	if (st != NO_ERROR)
 		die("%s: rtm_bulk_lookup: error %u", f->name, st);
 	for (i = 0; i < n; i++)
-		sync_one(f, &dsts[i], &res[i], routes ? routes[i] : NULL);
+		sync_one(f, &dsts[i], &res[i], routes ? routes[i] : NULL,
+			 false);
 	fib_settle(f);
 	free(res);
 }
@@ -512,9 +700,50 @@ static void sync_infos(struct family *f, const char *buf, size_t stride,
 	sync_prefixes(f, dsts, routes, n);
 }
 
+/*
+ * The routes with remote next hops, resolved again: a change to any dest
+ * may change what they resolve through (the resolving route's next hops,
+ * a longer or shorter prefix covering the remote address, its going or
+ * coming), and telling which dests a resolution depends on costs more than
+ * resolving all of them again.  So after every batch of changes each
+ * dependent is looked up and resolved again, a few lookups each, and only
+ * those whose direct next hops changed are written to the FIB: the cost
+ * is bounded by the number of dependents, not by the table.
+ */
+static void sync_dependents(struct family *f)
+{
+	RTM_NET_ADDRESS *dsts;
+	struct rtm_lookup_result *res;
+	size_t i, n = 0;
+
+	if (!f->deps.count)
+		return;
+	dsts = calloc(f->deps.count, sizeof(*dsts));
+	res = calloc(f->deps.count, sizeof(*res));
+	if (!dsts || !res)
+		die("out of memory");
+	for (i = 0; i < f->deps.cap; i++) {
+		if (!f->deps.slot[i].used || !f->deps.slot[i].mark)
+			continue;
+		dsts[n].AddressFamily = f->af;
+		dsts[n].NumBits = f->deps.slot[i].len;
+		memcpy(dsts[n].AddrBits, f->deps.slot[i].addr, 16);
+		n++;
+	}
+	if (n && rtm_bulk_lookup(f->h, RTM_VIEW_ID_UCAST, dsts, res, n) !=
+	    NO_ERROR)
+		die("%s: rtm_bulk_lookup of dependents failed", f->name);
+	for (i = 0; i < n; i++)
+		sync_one(f, &dsts[i], &res[i], NULL, true);
+	fib_settle(f);
+	free(dsts);
+	free(res);
+}
+
 /* Take every change queued and apply it. */
 static void drain(struct family *f)
 {
+	bool touched = false;
 	UINT max = f->profile.MaxHandlesInEnum;
 	size_t stride = RTM_SIZE_OF_DEST_INFO(1);
 	char *buf = calloc(max, stride);
@@ -532,8 +761,11 @@ static void drain(struct family *f)
 			break;
 		sync_infos(f, buf, stride, n);
 		RtmReleaseChangedDests(f->h, f->notify, n, (void *)buf);
+		touched = true;
 	} while (st == NO_ERROR);
 	free(buf);
+	if (touched)
+		sync_dependents(f);
 }
 
 struct dump_ctx {
@@ -622,7 +854,7 @@ static bool resync(struct family *f, bool only_if_missing)
 			struct pfx *p;
 
 			memcpy(&dst, &buf[i].dest, sizeof(dst));
-			sync_one(f, &dst, &buf[i].best, NULL);
+			sync_one(f, &dst, &buf[i].best, NULL, false);
 			if (!before.cap)
 				continue;
 			memcpy(addr, dst.AddrBits, alen(f->af));
@@ -650,9 +882,9 @@ static bool resync(struct family *f, bool only_if_missing)
 	}
 	fib_settle(f);
 	free(before.slot);
-	say("%s: resync: %zu of its routes had gone, %zu stale removed; %lu installed, %lu removed, %lu left alone (another's), %lu refused",
+	say("%s: resync: %zu of its routes had gone, %zu stale removed; %lu installed, %lu removed, %lu left alone (another's), %lu refused, %lu unresolved",
 	    f->name, missing, stale, f->installed, f->removed, f->conflicts,
-	    f->refused);
+	    f->refused, f->unresolved);
 	return true;
 }
 
@@ -783,6 +1015,7 @@ static void cleanup(struct family *f)
 	say("%s: removed %lu routes on the way out", f->name,
 	    f->removed - before);
 	free(f->own.slot);
+	free(f->deps.slot);
 	free(f->pend);
 }
 
@@ -839,6 +1072,8 @@ static void usage(FILE *f, int status)
 		"It follows device, address and route changes: routes of its own\n"
 		"that go are put back, routes the FIB refused (gateway off the\n"
 		"link, device down) are reported on stderr and retried.\n"
+		"A route with remote next hops goes in through the gateways\n"
+		"that rtm's routes to those next hops use, and follows them.\n"
 		"\n"
 		"  -4, -6       IPv4 or IPv6 only (default: both)\n"
 		"  -t TABLE     FIB table (default 254, main)\n"
@@ -949,10 +1184,10 @@ int main(int argc, char **argv)
 		for (i = 0; i < 2; i++)
 			if (want[i]) {
 				drain(&families[i]);
-				say("%s: %lu installed, %lu removed, %lu left alone (another's), %lu refused",
+				say("%s: %lu installed, %lu removed, %lu left alone (another's), %lu refused, %lu unresolved",
 				    families[i].name, families[i].installed,
 				    families[i].removed, families[i].conflicts,
-				    families[i].refused);
+				    families[i].refused, families[i].unresolved);
 			}
 	}
 
