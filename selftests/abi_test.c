@@ -632,7 +632,7 @@ ABI(get_entity_info, RTM_IOC_GET_ENTITY_INFO, rtm_get_entity_info,
 
 ABI(reference, RTM_IOC_REFERENCE, rtm_handles, RTM_HANDLES_SIZE_VER0,
     S_REG, fill_reference,
-    FLAGS(rtm_handles, flags, 0),
+    FLAGS(rtm_handles, flags, RTM_HANDLES_QUERY),
     BAD(rtm_handles, kinds, 0, EINVAL),
     BAD(rtm_handles, kinds, RTM_KIND_ENUM, EINVAL),
     BAD(rtm_handles, count, 0, EINVAL),
@@ -806,7 +806,6 @@ ABI(notify_deregister, RTM_IOC_NOTIFY_DEREGISTER, rtm_object,
 ABI(lock, RTM_IOC_LOCK, rtm_lock, RTM_LOCK_SIZE_VER0, S_ROUTE, fill_lock,
     FLAGS(rtm_lock, flags, RTM_LOCK_EXCLUSIVE | RTM_LOCK_UNLOCK |
 	  RTM_LOCK_SET_OPAQUE | RTM_LOCK_GET_OPAQUE | RTM_LOCK_ROUTE),
-    BAD(rtm_lock, flags, RTM_LOCK_SET_OPAQUE, EINVAL),
     BAD(rtm_lock, flags, RTM_LOCK_GET_OPAQUE | RTM_LOCK_EXCLUSIVE, EINVAL),
     BAD(rtm_lock, flags, RTM_LOCK_UNLOCK | RTM_LOCK_EXCLUSIVE, EINVAL),
     IGNORED(rtm_lock, opaque, 1));
