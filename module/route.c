@@ -405,12 +405,16 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		rtm_obj_get(&self->obj);
 		RCU_INIT_POINTER(fresh->attr, req->attr);
 		fresh->esi = req->esi;
+		/*
+		 * Whole now: its id may be found.  Before the route is
+		 * linked, where lockless readers of the dest see it and may
+		 * hand out its handle: a handle is findable once handed out.
+		 */
+		if (fresh->obj.id)
+			rtm_obj_commit(t->rn, &fresh->obj);
 		rtm_route_link(d, fresh);
 		self->nroutes++;
 		t->nroutes++;
-		/* Whole now: its id may be found. */
-		if (fresh->obj.id)
-			rtm_obj_commit(t->rn, &fresh->obj);
 	} else {
 		old = rtm_deref_locked(r->attr, t);
 		touched |= old->views;
