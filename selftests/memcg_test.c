@@ -349,6 +349,23 @@ static void hog_fill(struct hog_report *rep, struct hog *h)
 	}
 }
 
+/*
+ * hog_hold() until it fails.  A walk that ends (-ENODATA) held every dest
+ * with room to spare: memory the table freed after a grace period came
+ * back to the cgroup meanwhile.  Then the cgroup is filled again with new
+ * routes and a new walk holds their dests too, a few times at most.
+ */
+static int hog_hold_more(struct hog_report *rep, struct hog *h,
+			 unsigned int *walks)
+{
+	int err = hog_hold(h);
+
+	if (err != -ENODATA || ++*walks > 4)
+		return err;
+	hog_fill(rep, h);
+	return hog_enum(h, RTM_ENUM_DESTS, &h->en);
+}
+
 #define HOG_CHECK(rep, cond) do {					\
 	if (!(cond)) {							\
 		(rep)->setup_err = errno ? errno : EIO;			\
@@ -367,6 +384,7 @@ static int hog_main(int rd, int wr, void *arg)
 				     .flags = RTM_WANT_HANDLE };
 	struct hog h = { .fd = -1 };
 	unsigned long i = 0;
+	unsigned int walks = 0;
 	unsigned int k;
 
 	(void)rd;
@@ -409,11 +427,12 @@ static int hog_main(int rd, int wr, void *arg)
 		    hog_bulk(&h));
 	/*
 	 * Each phase runs until it fails, so it takes up what the one
-	 * before left; only the walk of the holds can end first, if the
-	 * table's dests all fit: it comes when the cgroup is full.
+	 * before left; the walk of the holds comes when the cgroup is
+	 * full, and fills it again if the table's dests all fit.
 	 */
 	hog_fill(rep, &h);
-	UNTIL_FAILS(rep, P_HOLDS, HOG_MAX_ROUTES, hog_hold(&h));
+	UNTIL_FAILS(rep, P_HOLDS, HOG_MAX_ROUTES,
+		    hog_hold_more(rep, &h, &walks));
 	UNTIL_FAILS(rep, P_HELD_ROUTES, HOG_MAX_ROUTES, hog_route(&h, i++));
 	i = 0;
 	UNTIL_FAILS(rep, P_NEXTHOPS, HOG_MAX_ROUTES, hog_nexthop(&h, i++));

@@ -86,6 +86,36 @@ static void on_signal(int sig)
 	(void)sig;
 }
 
+/*
+ * A crash of the fuzzer itself (not of the kernel, which would show on the
+ * console): say where, so that addr2line on the binary can tell, then die
+ * of the signal as before.
+ */
+static void on_crash(int sig, siginfo_t *si, void *uc_arg)
+{
+	ucontext_t *uc = uc_arg;
+	char msg[200];
+	int n;
+
+	n = snprintf(msg, sizeof(msg),
+		     "# fuzz: signal %d at pc %#llx (fz_run at %p), address %p\n",
+		     sig, (unsigned long long)uc->uc_mcontext.gregs[REG_RIP],
+		     (void *)fz_run, si->si_addr);
+	if (n > 0 && write(STDERR_FILENO, msg, n) < 0)
+		n = 0;
+	raise(sig);
+}
+
+static void crash_report_on(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_crash,
+				.sa_flags = SA_SIGINFO | SA_RESETHAND };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
 static int open_rtm(struct fz_rng *r)
 {
 	int flags = O_RDWR | O_CLOEXEC;
@@ -568,6 +598,7 @@ int fz_run(const struct fz_config *cfg)
 	__atomic_store_n(&local_stop, false, __ATOMIC_RELAXED);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
+	crash_report_on();
 
 	fz_rng_seed(&r, cfg->seed, 0);
 	memset(&crew, 0, sizeof(crew));
