@@ -635,25 +635,6 @@ FIXTURE(fib) {
 	unsigned int nothers;
 };
 
-/* The program: $RTM_FIBSYNC, or ../tools/rtm-fibsync from here. */
-static bool find_fibsync(char *out, size_t size)
-{
-	const char *env = getenv("RTM_FIBSYNC");
-	char self[4096];
-	ssize_t n;
-
-	if (env && *env) {
-		snprintf(out, size, "%s", env);
-		return access(out, X_OK) == 0;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return false;
-	self[n] = 0;
-	snprintf(out, size, "%s/../tools/rtm-fibsync", dirname(self));
-	return access(out, X_OK) == 0;
-}
-
 FIXTURE_SETUP(fib)
 {
 	uint8_t gw[16];
@@ -669,7 +650,8 @@ FIXTURE_SETUP(fib)
 		SKIP(return, RTM_DEV " is not there (rtm.ko not loaded?)");
 	if (cap_effective(CAP_NET_ADMIN) != 1)
 		SKIP(return, "needs CAP_NET_ADMIN");
-	if (!find_fibsync(self->prog, sizeof(self->prog)))
+	if (!find_tool("RTM_FIBSYNC", "rtm-fibsync", self->prog,
+		       sizeof(self->prog)))
 		SKIP(return, "no rtm-fibsync at %.200s (set RTM_FIBSYNC, or ship build/tools)",
 		     self->prog);
 

@@ -422,25 +422,6 @@ TEST(callback_write_to_closed_pipe)
 		       status, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-/* rtmctl: $RTMCTL, or ../tools/rtmctl from this program's directory. */
-static bool find_rtmctl(char *out, size_t size)
-{
-	const char *env = getenv("RTMCTL");
-	char self[4096];
-	ssize_t n;
-
-	if (env && *env) {
-		snprintf(out, size, "%s", env);
-		return access(out, X_OK) == 0;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return false;
-	self[n] = 0;
-	snprintf(out, size, "%s/../tools/rtmctl", dirname(self));
-	return access(out, X_OK) == 0;
-}
-
 /* Register and deregister an entity: one line each from the monitor. */
 static void entity_blip(unsigned int id)
 {
@@ -462,7 +443,7 @@ TEST(rtmctl_monitor_head)
 	pid_t pid;
 
 	NS_OR_SKIP();
-	if (!find_rtmctl(prog, sizeof(prog)))
+	if (!find_tool("RTMCTL", "rtmctl", prog, sizeof(prog)))
 		SKIP(return, "no rtmctl at %.200s (set RTMCTL, or ship build/tools)",
 		     prog);
 	snprintf(table, sizeof(table), "%u", INST);

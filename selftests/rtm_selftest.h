@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <libgen.h>
 #include <malloc.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -1004,5 +1005,29 @@ static inline bool __errno_ok(struct __test_metadata *_metadata, int want,
 		SKIP(return, "needs CAP_NET_ADMIN");			\
 } while (0)
 #endif
+
+/*
+ * A tool the tests drive: the file the variable @env names, or
+ * ../tools/@name beside the directory of
+ * this program (make check ships build/tools beside build/selftests).
+ */
+static inline bool find_tool(const char *env, const char *name, char *out,
+			     size_t size)
+{
+	const char *given = getenv(env);
+	char self[4096];
+	ssize_t n;
+
+	if (given && *given) {
+		snprintf(out, size, "%s", given);
+		return access(out, X_OK) == 0;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return false;
+	self[n] = 0;
+	snprintf(out, size, "%s/../tools/%s", dirname(self), name);
+	return access(out, X_OK) == 0;
+}
 
 #endif /* RTM_SELFTEST_H */
