@@ -2469,14 +2469,17 @@ FIXTURE(call) {
 	bool up;
 };
 
-FIXTURE_SETUP(call)
+/*
+ * A caller and a callee with one method, each on a file of its own; the
+ * files of an earlier pair, if any, are closed first.
+ */
+static void call_pair_open(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(call) *self)
 {
-	memset(self, 0, sizeof(*self));
-	self->cfd = self->kfd = -1;
-	self->st.uffd = -1;
-	if (!rtm_present() || cap_effective(CAP_NET_ADMIN) != 1)
-		return;
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	if (self->cfd >= 0)
+		close(self->cfd);
+	if (self->kfd >= 0)
+		close(self->kfd);
 	self->cfd = rtm_open();
 	self->kfd = rtm_open();
 	ASSERT_LE(0, self->cfd);
@@ -2486,6 +2489,17 @@ FIXTURE_SETUP(call)
 	ASSERT_ERRNO(0, raw_register_methods(self->kfd, INST, FAM, PROTO_B, 1,
 					     RTM_REGISTER_EVENTS, 1,
 					     &self->callee));
+}
+
+FIXTURE_SETUP(call)
+{
+	memset(self, 0, sizeof(*self));
+	self->cfd = self->kfd = -1;
+	self->st.uffd = -1;
+	if (!rtm_present() || cap_effective(CAP_NET_ADMIN) != 1)
+		return;
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	call_pair_open(_metadata, self);
 	stall_open(&self->st, STALL_PAGES);
 	self->up = true;
 }
@@ -2716,18 +2730,7 @@ TEST_F(call, fetch_stalled)
 			TH_LOG("how %d", how);
 
 		/* A fresh pair for the next round. */
-		close(self->cfd);
-		if (self->kfd >= 0)
-			close(self->kfd);
-		self->cfd = rtm_open();
-		self->kfd = rtm_open();
-		ASSERT_LE(0, self->cfd);
-		ASSERT_LE(0, self->kfd);
-		ASSERT_ERRNO(0, raw_register(self->cfd, INST, FAM, PROTO_A, 1,
-					     0, &self->caller));
-		ASSERT_ERRNO(0, raw_register_methods(self->kfd, INST, FAM,
-				PROTO_B, 1, RTM_REGISTER_EVENTS, 1,
-				&self->callee));
+		call_pair_open(_metadata, self);
 	}
 }
 
@@ -2782,18 +2785,7 @@ TEST_F(call, reply_stalled)
 			EXPECT_EQ(0, rb.result);
 			EXPECT_EQ(0, memcmp(c.out, "pong", 4));
 		}
-		close(self->cfd);
-		if (self->kfd >= 0)
-			close(self->kfd);
-		self->cfd = rtm_open();
-		self->kfd = rtm_open();
-		ASSERT_LE(0, self->cfd);
-		ASSERT_LE(0, self->kfd);
-		ASSERT_ERRNO(0, raw_register(self->cfd, INST, FAM, PROTO_A, 1,
-					     0, &self->caller));
-		ASSERT_ERRNO(0, raw_register_methods(self->kfd, INST, FAM,
-				PROTO_B, 1, RTM_REGISTER_EVENTS, 1,
-				&self->callee));
+		call_pair_open(_metadata, self);
 	}
 }
 
