@@ -91,17 +91,41 @@ static void on_signal(int sig)
  * console): say where, so that addr2line on the binary can tell, then die
  * of the signal as before.
  */
+/* The bounds of the program's code (the linker's symbols). */
+extern char __executable_start[], etext[];
+
+/*
+ * Report a crash of the fuzzer itself: where, the first three arguments
+ * (a faulting copy's destination, source and length), and the words on
+ * the stack that point into the program's code, most of which are the
+ * return addresses of the calls that led there.  Decode with
+ * addr2line -f -e fuzz_test, relative to fz_run's address when the
+ * program was loaded elsewhere.
+ */
 static void on_crash(int sig, siginfo_t *si, void *uc_arg)
 {
 	ucontext_t *uc = uc_arg;
-	char msg[200];
-	int n;
+	const greg_t *g = uc->uc_mcontext.gregs;
+	const uintptr_t *sp = (const uintptr_t *)g[REG_RSP];
+	char msg[640];
+	int n, i, found = 0;
 
 	n = snprintf(msg, sizeof(msg),
-		     "# fuzz: signal %d at pc %#llx (fz_run at %p), address %p\n",
-		     sig, (unsigned long long)uc->uc_mcontext.gregs[REG_RIP],
-		     (void *)fz_run, si->si_addr);
-	if (n > 0 && write(STDERR_FILENO, msg, n) < 0)
+		     "# fuzz: signal %d at pc %#llx (fz_run at %p), address %p, args %#llx %#llx %#llx, calls",
+		     sig, (unsigned long long)g[REG_RIP], (void *)fz_run,
+		     si->si_addr, (unsigned long long)g[REG_RDI],
+		     (unsigned long long)g[REG_RSI],
+		     (unsigned long long)g[REG_RDX]);
+	for (i = 0; i < 256 && found < 16 && n < (int)sizeof(msg) - 24; i++) {
+		if (sp[i] < (uintptr_t)__executable_start ||
+		    sp[i] >= (uintptr_t)etext)
+			continue;
+		n += snprintf(msg + n, sizeof(msg) - n, " %#lx",
+			      (unsigned long)sp[i]);
+		found++;
+	}
+	n += snprintf(msg + n, sizeof(msg) - n, "\n");
+	if (write(STDERR_FILENO, msg, n) < 0)
 		n = 0;
 	raise(sig);
 }
@@ -576,17 +600,12 @@ static uint64_t total_calls(void)
 
 static struct fz_slot main_slots[FZ_MAX_SLOTS];
 
-int fz_run(const struct fz_config *cfg)
+int fz_setup(void)
 {
 	size_t tally = (fz_tally_size() + 63) & ~(size_t)63;
 	size_t pool = (fz_pool_size() + 63) & ~(size_t)63;
-	struct sigaction sa = { .sa_handler = on_signal };
-	long long start, end, next;
-	unsigned int i, j, stuck, strays;
-	struct fz_rng r;
 	char *shared;
 
-	fz_cfg = cfg;
 	shared = mmap(NULL, tally + pool + 64, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED)
@@ -595,6 +614,19 @@ int fz_run(const struct fz_config *cfg)
 	fz_pool_init(shared + tally);
 	shared_stop = (bool *)(shared + tally + pool);
 	*shared_stop = false;
+	return 0;
+}
+
+int fz_run(const struct fz_config *cfg)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	long long start, end, next;
+	unsigned int i, j, stuck, strays;
+	struct fz_rng r;
+
+	fz_cfg = cfg;
+	if (!shared_stop)
+		return -1;
 	__atomic_store_n(&local_stop, false, __ATOMIC_RELAXED);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);

@@ -109,8 +109,7 @@ int fz_ioctl(struct fz_thread *t, int fd, enum fz_op op, void *arg)
 		break;
 	case 4:
 		inside = fz_below(r, room + 1);
-		buf = fz_straddle(&t->arena, inside);
-		memcpy(buf, arg, inside < d->size ? inside : d->size);
+		buf = fz_straddle(&t->arena, inside, arg, d->size);
 		where = (uint64_t)(uintptr_t)buf;
 		back = inside < d->size ? inside : d->size;
 		/* Which check comes first decides the answer. */

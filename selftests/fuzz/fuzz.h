@@ -74,8 +74,13 @@ void fz_arena_free(struct fz_arena *a);
 void fz_arena_reset(struct fz_arena *a);
 /* @len bytes of zeroed good memory, 8-aligned, or NULL if none is left. */
 void *fz_alloc(struct fz_arena *a, size_t len);
-/* Memory whose first @inside bytes are good, the rest PROT_NONE. */
-void *fz_straddle(struct fz_arena *a, size_t inside);
+/*
+ * Memory whose first @inside bytes (a page at most) are good, the rest
+ * PROT_NONE; they hold the first of @len bytes at @src (may be NULL when
+ * @len is 0), zeros after.
+ */
+void *fz_straddle(struct fz_arena *a, size_t inside, const void *src,
+		  size_t len);
 
 /* What a user pointer the fuzzer passes looks like. */
 enum fz_ptr_kind {
@@ -346,9 +351,16 @@ struct fz_config {
 };
 
 /*
- * Run the fuzzer: returns when every thread has stopped, every child is
- * reaped and every fd is closed.  0, or -1 when it could not start or a
- * thread did not stop (a hang).
+ * Map the memory the run's processes share (the tally and the handle
+ * pool), so that the caller can fork the run off and still read the
+ * tally when the run's process is gone.  0 or -1.
+ */
+int fz_setup(void);
+
+/*
+ * Run the fuzzer (after fz_setup()): returns when every thread has
+ * stopped, every child is reaped and every fd is closed.  0, or -1 when
+ * it could not start or a thread did not stop (a hang).
  */
 int fz_run(const struct fz_config *cfg);
 

@@ -39,9 +39,7 @@ uint64_t fz_ptr(struct fz_thread *t, void *good, size_t len)
 		if (!len)
 			return (uint64_t)(uintptr_t)t->arena.guard;
 		inside = fz_below(r, (uint32_t)len);
-		p = fz_straddle(&t->arena, inside);
-		if (good)
-			memcpy(p, good, inside);
+		p = fz_straddle(&t->arena, inside, good, good ? len : 0);
 		return (uint64_t)(uintptr_t)p;
 	case FZ_PTR_GUARD:
 		return (uint64_t)(uintptr_t)t->arena.guard + fz_below(r, 64);

@@ -64,12 +64,19 @@ void *fz_alloc(struct fz_arena *a, size_t len)
 	return p;
 }
 
-void *fz_straddle(struct fz_arena *a, size_t inside)
+void *fz_straddle(struct fz_arena *a, size_t inside, const void *src,
+		  size_t len)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	char *p;
 
 	if (inside > page)
 		inside = page;
-	memset(a->guard - inside, 0, inside);
-	return a->guard - inside;
+	if (len > inside)
+		len = inside;
+	p = a->guard - inside;
+	memset(p, 0, inside);
+	if (len)
+		memcpy(p, src, len);
+	return p;
 }
