@@ -26,6 +26,7 @@
  *   struct rtm_lookup_result {
  *	__u16 num_bits;			   prefix found; 0xFFFF: no route
  *	__u16 route_flags, nexthop_count;
+ *	__u16 nexthop_flags;		   RTM_NEXTHOP_FLAGS_* of the first one
  *	__u32 metric, preference;
  *	__u32 protocol_id;		   of the best route's owner
  *	__u32 interface_index;		   of its first next hop

@@ -341,6 +341,7 @@ static void rtm_lookup_fill(struct rtm_lookup_result *res, struct rtm_dest *d,
 	if (attr->nnh) {
 		nh = attr->nh[0];
 		res->interface_index = nh->ifindex;
+		res->nexthop_flags = READ_ONCE(nh->obj.flags);
 		res->nexthop = nh->addr;
 	}
 }

@@ -243,6 +243,7 @@ TEST_F(bulk, add_lookup_update_delete)
 			ASSERT_WIN(NO_ERROR, RtmGetNextHopInfo(self->a.h,
 					self->nh[w->nexthop_first], &ni));
 			EXPECT_EQ(ni.InterfaceIndex, res[i].interface_index);
+			EXPECT_EQ(ni.Flags, res[i].nexthop_flags);
 			EXPECT_EQ(0, memcmp(&ni.NextHopAddress, &res[i].nexthop,
 					    sizeof(ni.NextHopAddress)))
 				TH_LOG("lookup %u: first next hop's address", i);
@@ -280,6 +281,27 @@ TEST_F(bulk, add_lookup_update_delete)
 	EXPECT_EQ((ULONG)PROTO_B, res[4].protocol_id);
 	EXPECT_EQ(1U, res[4].preference);
 	EXPECT_EQ(9U, res[4].interface_index);
+	EXPECT_EQ(0, res[4].nexthop_flags);
+	/* The first next hop's flags: B's, made remote, then direct again. */
+	for (i = 0; i < 2; i++) {
+		RTM_NEXTHOP_CHANGE_FLAGS chg = 0;
+		RTM_NEXTHOP_HANDLE again = NULL;
+		RTM_NEXTHOP_INFO ni;
+
+		ASSERT_WIN(NO_ERROR, RtmGetNextHopInfo(self->b.h, self->nb,
+						       &ni));
+		ni.Flags = i ? 0 : RTM_NEXTHOP_FLAGS_REMOTE;
+		ASSERT_WIN(NO_ERROR, RtmAddNextHop(self->b.h, &ni, &again,
+						   &chg));
+		EXPECT_WIN(NO_ERROR, RtmReleaseNextHopInfo(self->b.h, &ni));
+		EXPECT_EQ(self->nb, again);
+		EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->b.h, 1, &again));
+		ASSERT_WIN(NO_ERROR, rtm_bulk_lookup(self->a.h,
+				RTM_VIEW_ID_UCAST, &addrs[4], &res[4], 1));
+		EXPECT_EQ(i ? 0 : RTM_NEXTHOP_FLAGS_REMOTE,
+			  res[4].nexthop_flags);
+		EXPECT_EQ(9U, res[4].interface_index);
+	}
 
 	/* Adding again updates (same dest and neighbour), never duplicates. */
 	e[0].preference = 40;

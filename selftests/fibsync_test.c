@@ -787,6 +787,29 @@ static void fibsync_stop(struct __test_metadata *_metadata,
 	EXPECT_EQ(0U, self->got.n) TH_LOG("its routes stayed in the FIB");
 }
 
+/*
+ * What an IPv6 multipath route of rtm becomes in the FIB, which takes no
+ * device-only next hop there: its next hops with a gateway, or its first
+ * (in rtm's order) alone if none has one.
+ */
+static void v6_multipath_fit(struct rset *s)
+{
+	static const uint8_t zero[16];
+	unsigned int j, k;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		struct froute *r = &s->r[i];
+
+		if (r->family != AF_INET6 || r->nnh < 2)
+			continue;
+		for (j = 0, k = 0; j < r->nnh; j++)
+			if (memcmp(r->nh[j].gw, zero, sizeof(zero)))
+				r->nh[k++] = r->nh[j];
+		r->nnh = k ? k : 1;
+	}
+}
+
 /* rtm's best routes of both families, as the FIB should have them. */
 static void expected(struct __test_metadata *_metadata, FIXTURE_DATA(fib) *self)
 {
@@ -796,6 +819,7 @@ static void expected(struct __test_metadata *_metadata, FIXTURE_DATA(fib) *self)
 	self->want.n = 0;
 	ASSERT_WIN(NO_ERROR, rtm_expected(&self->a[0], &self->want));
 	ASSERT_WIN(NO_ERROR, rtm_expected(&self->a[1], &self->want));
+	v6_multipath_fit(&self->want);
 	rset_norm(&self->want);
 	/* Where another's route is, rtm-fibsync must not put its own. */
 	for (i = 0, k = 0; i < self->want.n; i++) {
@@ -1334,6 +1358,58 @@ TEST_F_TIMEOUT(fib, gateway_off_link, 120)
 }
 
 /*
+ * ECMP over interfaces alone: next hops with no gateway on d0 and on a
+ * second device d1 go in as one multipath route without gateways (the
+ * kernel refuses such next hops marked onlink), IPv4 only: IPv6 multipath
+ * takes next hops with a gateway alone, so there the first goes in, and of
+ * a gateway and a device-only next hop (52), the gateway.  Then back to one
+ * device.
+ */
+TEST_F_TIMEOUT(fib, ecmp_interfaces, 120)
+{
+	static const uint8_t addr4[4] = { 192, 0, 2, 129 };
+	static const uint8_t addr6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xfe,
+					   0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+	RTM_NEXTHOP_HANDLE nh[2][2], mixed[2];
+	unsigned int f, i;
+	int d1;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	ASSERT_EQ(0, dummy_add(self->nl, "d1"));
+	d1 = if_nametoindex("d1");
+	ASSERT_LT(0, d1);
+	ASSERT_EQ(0, link_up(self->nl, d1));
+	ASSERT_EQ(0, addr_add(self->nl, AF_INET, d1, addr4, 25));
+	ASSERT_EQ(0, addr_add(self->nl, AF_INET6, d1, addr6, 64));
+	for (f = 0; f < 2; f++) {
+		USHORT fam = f ? AF_INET6 : AF_INET;
+		static const uint8_t none[16];
+		RTM_NET_ADDRESS g = pfx_raw(fam, none, fam_bits(fam));
+
+		for (i = 0; i < 2; i++)
+			ASSERT_WIN(NO_ERROR, nh_add(self->a[f].h, &g,
+						    i ? d1 : self->ifindex,
+						    &nh[f][i]));
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 50, 10, 0, 2, nh[f]));
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 51, 10, 0, 1,
+					 &nh[f][1]));
+		mixed[0] = self->nha[f][0];
+		mixed[1] = nh[f][1];
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 52, 10, 0, 2, mixed));
+	}
+	fibsync_start(_metadata, self);
+	wait_synced(_metadata, self, "ECMP over two devices");
+	for (f = 0; f < 2; f++)
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 50, 10, 0, 1,
+					 &nh[f][0]));
+	wait_synced(_metadata, self, "back to one device");
+	fibsync_stop(_metadata, self);
+	for (f = 0; f < 2; f++)
+		EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->a[f].h, 2, nh[f]));
+}
+
+/*
  * The FIB's route of rtm-fibsync to @d, as it settles within SYNC_MS:
  * through @gw on d0 alone, or (@gw NULL) none at all.
  */
@@ -1375,12 +1451,14 @@ static void wait_route(struct __test_metadata *_metadata,
  * through a gateway on d0.  The FIB cannot take B's own gateway (not on a
  * link), so B goes in through A's gateway and device, and follows A: a new
  * gateway of A, A gone (B out: nothing resolves it), A back.  C has a
- * remote next hop in B (two levels: C through B through A), and L one in
- * itself, which resolves nowhere: L stays out, and rtm-fibsync neither
- * loops nor falls over on it.
+ * remote next hop in B (two levels: C through B through A) that names d0
+ * as well, which makes it no less remote; and L one in itself, which
+ * resolves nowhere: L stays out, and rtm-fibsync neither loops nor falls
+ * over on it.
  */
 static DWORD remote_add(RTM_ENTITY_HANDLE h, const RTM_NET_ADDRESS *dest,
-			const RTM_NET_ADDRESS *in, RTM_NEXTHOP_HANDLE *nh)
+			const RTM_NET_ADDRESS *in, ULONG ifindex,
+			RTM_NEXTHOP_HANDLE *nh)
 {
 	unsigned int bytes = fam_bytes(in->AddressFamily);
 	struct rt r = { .pref = 10, .metric = 1, .nnh = 1 };
@@ -1388,8 +1466,9 @@ static DWORD remote_add(RTM_ENTITY_HANDLE h, const RTM_NET_ADDRESS *dest,
 	RTM_NEXTHOP_INFO info;
 	DWORD st;
 
-	/* BGP style: an address in @in, no interface, REMOTE. */
+	/* BGP style: an address in @in, REMOTE, usually no interface. */
 	memset(&info, 0, sizeof(info));
+	info.InterfaceIndex = ifindex;
 	info.NextHopAddress = *in;
 	info.NextHopAddress.NumBits = bytes * 8;
 	info.NextHopAddress.AddrBits[bytes - 1] |= 1;
@@ -1428,11 +1507,11 @@ TEST_F_TIMEOUT(fib, remote_nexthop, 120)
 		A[f] = net(f, 5);
 		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, 5, 10, 0, 1,
 					 &self->nha[f][0]));
-		ASSERT_WIN(NO_ERROR, remote_add(self->b[f].h, &B[f], &A[f],
+		ASSERT_WIN(NO_ERROR, remote_add(self->b[f].h, &B[f], &A[f], 0,
 						&rnh[f][0]));
 		ASSERT_WIN(NO_ERROR, remote_add(self->b[f].h, &C[f], &B[f],
-						&rnh[f][1]));
-		ASSERT_WIN(NO_ERROR, remote_add(self->b[f].h, &L[f], &L[f],
+						self->ifindex, &rnh[f][1]));
+		ASSERT_WIN(NO_ERROR, remote_add(self->b[f].h, &L[f], &L[f], 0,
 						&rnh[f][2]));
 	}
 	fibsync_start(_metadata, self);

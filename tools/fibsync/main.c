@@ -176,6 +176,7 @@ struct family {
 	unsigned long conflicts;	/* left alone: another's route */
 	unsigned long refused;		/* the FIB said no */
 	unsigned long unresolved;	/* remote next hop resolves nowhere */
+	unsigned long narrowed;		/* IPv6 multipath cut to what fits */
 };
 
 static struct family families[2] = {
@@ -208,6 +209,14 @@ static void say(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+/* The counters of @f, with -v. */
+static void say_counts(const struct family *f)
+{
+	say("%s: %lu installed, %lu removed, %lu left alone (another's), %lu refused, %lu unresolved, %lu narrowed",
+	    f->name, f->installed, f->removed, f->conflicts, f->refused,
+	    f->unresolved, f->narrowed);
 }
 
 static unsigned int alen(int af)
@@ -458,14 +467,12 @@ static unsigned int dest_nexthops(struct family *f, const RTM_NET_ADDRESS *dst,
 /*
  * The next hops of the best route @l of the dest @dst, and which of them
  * are remote (RTM_NEXTHOP_FLAGS_REMOTE): their address is not on a link but
- * reached through another route of rtm.  A forwarding lookup reports no
- * next-hop flags, and reading them through handles costs three system
- * calls a route, so the handles are read only where the answer may be
- * "remote": routes with several next hops (their handles are read anyway)
- * and a single next hop without an interface (InterfaceIndex 0), which is
- * how a remote next hop is given, since its interface is what resolution
- * finds.  A single next hop that names an interface goes to the FIB as it
- * is, remote flag or not: the interface it names is taken as where it goes.
+ * reached through another route of rtm, whatever interface they name.  A
+ * forwarding lookup reports its first next hop only, with its flags;
+ * reading the others through handles costs three system calls a route, so
+ * that is done only for routes with several next hops, and for a single
+ * one that is remote or names no interface (an older kernel reports no
+ * flags, and InterfaceIndex 0 is how a remote next hop is usually given).
  * @route is the route's handle, or NULL when the caller has none.
  */
 static unsigned int best_nexthops(struct family *f, const RTM_NET_ADDRESS *dst,
@@ -473,7 +480,9 @@ static unsigned int best_nexthops(struct family *f, const RTM_NET_ADDRESS *dst,
 				  RTM_ROUTE_HANDLE route,
 				  struct rtnl_nexthop *nh, bool *remote)
 {
-	if (l->nexthop_count > 1 || (l->nexthop_count && !l->interface_index))
+	if (l->nexthop_count > 1 ||
+	    (l->nexthop_count && (!l->interface_index ||
+				  l->nexthop_flags & RTM_NEXTHOP_FLAGS_REMOTE)))
 		return route ? route_nexthops(f, route, nh, remote, MAX_NH) :
 			       dest_nexthops(f, dst, nh, remote, MAX_NH);
 	if (!l->nexthop_count)
@@ -585,6 +594,32 @@ static uint32_t nh_sig(const struct rtnl_nexthop *nh, unsigned int n)
 }
 
 /*
+ * IPv6 multipath takes next hops with a gateway only (Linux refuses
+ * device-only next hops in RTA_MULTIPATH with EINVAL): keep those of the
+ * @n next hops at @nh that have one, or, when none has, the first alone,
+ * and say so.
+ */
+static void v6_multipath_fit(struct family *f, const RTM_NET_ADDRESS *dst,
+			     struct rtnl_nexthop *nh, unsigned int *n)
+{
+	static const uint8_t zero[16];
+	char a[INET6_ADDRSTRLEN];
+	unsigned int i, k = 0;
+
+	for (i = 0; i < *n; i++)
+		if (memcmp(nh[i].gateway, zero, sizeof(zero)))
+			nh[k++] = nh[i];
+	if (k == *n)
+		return;
+	f->narrowed++;
+	inet_ntop(f->af, dst->AddrBits, a, sizeof(a));
+	fprintf(stderr, "rtm-fibsync: %s: %s/%u: Linux takes no device-only next hop in an IPv6 multipath route: %s\n",
+		f->name, a, dst->NumBits,
+		k ? "those with a gateway go in" : "the first goes in alone");
+	*n = k ? k : 1;
+}
+
+/*
  * Replace or remove the FIB's route of the prefix @dst after @l, the best
  * unicast route rtm has for it (a lookup capped at the prefix's own length
  * finds the dest itself if it has one); @route is that route's handle, or
@@ -660,6 +695,8 @@ static void sync_one(struct family *f, const RTM_NET_ADDRESS *dst,
 		fib_write(f, &r, true);
 		return;
 	}
+	if (f->af == AF_INET6 && r.nnh > 1)
+		v6_multipath_fit(f, dst, dep ? direct : nh, &r.nnh);
 	fib_write(f, &r, false);
 }
 
@@ -882,9 +919,9 @@ static bool resync(struct family *f, bool only_if_missing)
 	}
 	fib_settle(f);
 	free(before.slot);
-	say("%s: resync: %zu of its routes had gone, %zu stale removed; %lu installed, %lu removed, %lu left alone (another's), %lu refused, %lu unresolved",
-	    f->name, missing, stale, f->installed, f->removed, f->conflicts,
-	    f->refused, f->unresolved);
+	say("%s: resync: %zu of its routes had gone, %zu stale removed",
+	    f->name, missing, stale);
+	say_counts(f);
 	return true;
 }
 
@@ -1184,10 +1221,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < 2; i++)
 			if (want[i]) {
 				drain(&families[i]);
-				say("%s: %lu installed, %lu removed, %lu left alone (another's), %lu refused, %lu unresolved",
-				    families[i].name, families[i].installed,
-				    families[i].removed, families[i].conflicts,
-				    families[i].refused, families[i].unresolved);
+				say_counts(&families[i]);
 			}
 	}
 

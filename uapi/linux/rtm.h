@@ -452,7 +452,12 @@ struct rtm_lookup_result {
 	__u16 num_bits;			/* of the prefix found; 0xFFFF: none */
 	__u16 route_flags;
 	__u16 nexthop_count;
-	__u16 __pad;
+	/*
+	 * RTM_NEXTHOP_FLAGS_* of the first next hop: whether its address is
+	 * on its link or reached through another route (REMOTE).  Kernels
+	 * before this field wrote 0 here.
+	 */
+	__u16 nexthop_flags;
 	__u32 metric;
 	__u32 preference;
 	__u32 protocol_id;		/* of the best route's owner */
