@@ -125,13 +125,15 @@ void nl_close(struct nl *nl);
 void nl_setup_netns(struct nl *nl);
 void nl_link_create(struct nl *nl);
 void nl_link_delete(struct nl *nl);
+/* Take the dummy device down (the kernel flushes its routes) or up. */
+void nl_link_set(struct nl *nl, bool up);
 /* Add (RTM_NEWROUTE) or delete (RTM_DELROUTE) routes, batched. */
 void nl_routes(struct nl *nl, int cmd, const struct family *f,
 	       const struct prefix *p, size_t n);
 /* One RTM_GETROUTE; true if the kernel found a route. */
 bool nl_route_get(struct nl *nl, const struct rtm_net_address *a);
 /* An RTM_GETROUTE dump of a family; the benchmark's routes seen. */
-size_t nl_route_dump(struct nl *nl, int af);
+size_t nl_route_dump(struct nl *nl, int af, unsigned char proto);
 
 /* ---- rtm.c: rtm through librtm ----------------------------------------- */
 
@@ -242,10 +244,15 @@ void churn_once(struct bench *b, struct churn_figs *cf);
 /* rtm-fibsync convergence figures (fibsync.c), routes/s. */
 struct fibsync_figs {
 	bool ran;
-	struct samples initial, withdraw, announce;
+	struct samples initial, withdraw, announce, flap;
+	struct samples full;		/* the whole table from start */
+	struct samples full_ratio;	/* over the FIB's netlink insert rate */
 };
 
 const char *fibsync_path(void);
+/* The churn set: start, withdrawal, re-announcement, link flap. */
 void fibsync_once(struct bench *b, const char *path, struct fibsync_figs *ff);
+/* The full table from start; the FIB is flushed after. */
+void fibsync_full(struct bench *b, const char *path, struct fibsync_figs *ff);
 
 #endif /* RTM_BENCH_H */

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rtm-fibsync convergence: how fast rtm's best routes reach the kernel FIB
- * through rtm-fibsync (tools/fibsync), for the churn set.
+ * through rtm-fibsync (tools/fibsync), for the churn set and the full
+ * table.
  *
- * The churn set is loaded into rtm instance 1 (so the routes of instance
- * 0, which the other phases use, stay out of it), and rtm-fibsync -i 1
+ * The routes are loaded into rtm instance 1 (so the routes of instance 0,
+ * which the other phases use, stay out of it), and rtm-fibsync -i 1
  * mirrors that instance into FIB table FIBSYNC_TABLE.  A thread listens to
  * the kernel's route notifications and counts the additions and removals
- * in that table; each figure is the routes of the set over the time from
- * the change until the last of them showed:
- *  - initial: from starting rtm-fibsync until the set is in the FIB,
+ * in that table; each figure is the routes over the time from the change
+ * until the last of them showed:
+ *  - initial: from starting rtm-fibsync until the churn set is in the FIB,
  *  - withdrawal: from rtm_bulk_delete_routes() of the set until it is out,
- *  - re-announcement: from rtm_bulk_add_routes() until it is back in.
+ *  - re-announcement: from rtm_bulk_add_routes() until it is back in,
+ *  - link flap: the routes' device goes down, which makes the kernel flush
+ *    them from the FIB; from its coming back up until rtm-fibsync has put
+ *    them all back (it resyncs on the link notification),
+ *  - full table: from starting rtm-fibsync with the whole table in rtm
+ *    until all of it is in the FIB.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -128,6 +134,35 @@ static uint64_t wait_count(struct monitor *m, volatile size_t *count,
 	}
 }
 
+/* Routes of rtm-fibsync in the FIB, both families. */
+static size_t fib_count(struct bench *b)
+{
+	return nl_route_dump(&b->nl, AF_INET, FIBSYNC_PROTO) +
+	       nl_route_dump(&b->nl, AF_INET6, FIBSYNC_PROTO);
+}
+
+/*
+ * Take the device down and wait until the kernel's flush of its routes
+ * is over (no change for a second); how many of rtm-fibsync's routes went.
+ */
+static size_t link_down(struct bench *b)
+{
+	size_t before = fib_count(b), now, last;
+	uint64_t still = now_ns(), end = still + 60ULL * 1000000000;
+
+	nl_link_set(&b->nl, false);
+	last = before;
+	while ((now = fib_count(b)) && now_ns() < end) {
+		if (now != last)
+			still = now_ns();
+		else if (now_ns() - still > 1000000000ULL)
+			break;
+		last = now;
+		usleep(50000);
+	}
+	return before - now;
+}
+
 static pid_t spawn(const char *path)
 {
 	char table[16], instance[16];
@@ -207,6 +242,16 @@ void fibsync_once(struct bench *b, const char *path, struct fibsync_figs *ff)
 		if (dt)
 			sample_add(&ff->announce, (double)n * 1e9 / (double)dt);
 	}
+	if (dt) {
+		size_t gone = link_down(b);
+
+		m.added = 0;
+		t0 = now_ns();
+		nl_link_set(&b->nl, true);
+		dt = wait_count(&m, &m.added, gone, t0);
+		if (dt && gone)
+			sample_add(&ff->flap, (double)gone * 1e9 / (double)dt);
+	}
 	if (!dt)
 		warnx("rtm-fibsync: %s; %zu added and %zu removed of %zu",
 		      m.overflow ? "the route monitor overflowed" :
@@ -220,4 +265,41 @@ void fibsync_once(struct bench *b, const char *path, struct fibsync_figs *ff)
 	monitor_stop(&m);
 	rb_close(&s);
 	ff->ran = true;
+}
+
+void fibsync_full(struct bench *b, const char *path, struct fibsync_figs *ff)
+{
+	size_t n = b->t.fam[0].n + b->t.fam[1].n;
+	struct rb_side s;
+	struct monitor m;
+	uint64_t t0, dt;
+	int fi;
+	pid_t pid;
+
+	rb_open(&s, b->o.load_batch, FIBSYNC_INSTANCE);
+	for (fi = 0; fi < NFAM; fi++)
+		rb_load(&s, &b->t.fam[fi], fi, b->t.fam[fi].p, b->t.fam[fi].n,
+			0);
+	if (!monitor_start(&m))
+		die("route monitor: %s", strerror(errno));
+	t0 = now_ns();
+	pid = spawn(path);
+	dt = wait_count(&m, &m.added, n, t0);
+	if (dt)
+		sample_add(&ff->full, (double)n * 1e9 / (double)dt);
+	else
+		warnx("rtm-fibsync, full table: %s; %zu of %zu added",
+		      m.overflow ? "the route monitor overflowed" :
+				   "no convergence in 600 s", m.added, n);
+	monitor_stop(&m);
+	/*
+	 * Its exit would take the table out route by route: the device's
+	 * removal flushes them at once instead.
+	 */
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	nl_link_delete(&b->nl);
+	nl_link_create(&b->nl);
+	rb_close(&s);
 }

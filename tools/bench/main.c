@@ -560,7 +560,8 @@ static void enum_phase(struct bench *b, struct figs *g)
 		perf_mark("enum-fib", true);
 		t0 = now_ns();
 		for (fi = 0, seen = 0; fi < NFAM; fi++)
-			seen += nl_route_dump(&b->nl, b->t.fam[fi].af);
+			seen += nl_route_dump(&b->nl, b->t.fam[fi].af,
+					      RTPROT_BGP);
 		f = (double)seen * 1e9 / (double)(now_ns() - t0);
 		perf_mark("enum-fib", false);
 		if (seen != n)
@@ -790,6 +791,12 @@ static void print_table(const struct bench *b, struct figs *g)
 		report_row(&(struct row){ "rtm-fibsync: re-announcement followed",
 			   "routes/s", &g->fibsync.announce, NULL, NULL, FMT_SI,
 			   NULL, 0, false });
+		report_row(&(struct row){ "rtm-fibsync: churn set back after a link flap",
+			   "routes/s", &g->fibsync.flap, NULL, NULL, FMT_SI,
+			   NULL, 0, false });
+		report_row(&(struct row){ "rtm-fibsync: full table into the FIB from start, vs the FIB's batched netlink insert",
+			   "routes/s", &g->fibsync.full, &g->load_fib,
+			   &g->fibsync.full_ratio, FMT_SI, NULL, 0, false });
 	} else if (!(skip & PHASE_FIBSYNC)) {
 		printf("| rtm-fibsync convergence | - | not measured: no rtm-fibsync beside the benchmark | | | |\n");
 	}
@@ -857,10 +864,16 @@ static void print_notes(const struct bench *b, const struct figs *g)
 	       "alone for 2 s.\n", 100 * b->o.churn_share);
 	printf("- rtm-fibsync: the churn set (%zu routes) in RTM instance 1, "
 	       "mirrored by `rtm-fibsync -i 1 -t 100`\n"
-	       "  into FIB table 100; each figure is the set over the time "
-	       "from the change (or the start)\n"
-	       "  until the kernel's route notifications showed the last of "
-	       "it.\n", b->nchurn[0] + b->nchurn[1]);
+	       "  into FIB table 100 of an otherwise empty FIB; each figure "
+	       "is the set over the time from the\n"
+	       "  change (or the start) until the kernel's route "
+	       "notifications showed the last of it. Link flap:\n"
+	       "  the set's device is taken down (the kernel flushes the "
+	       "routes through it) and brought up\n"
+	       "  again; the time runs from up. Full table: the whole table "
+	       "in instance 1 (one run), against\n"
+	       "  the FIB's own batched netlink insert rate of the load "
+	       "phase.\n", b->nchurn[0] + b->nchurn[1]);
 	printf("- notification: the churn set's routes updated (new metric) "
 	       "with rtm_bulk_add_routes(),\n"
 	       "  then with a subscriber per family "
@@ -902,6 +915,9 @@ static void print_summary(const struct figs *g)
 	summary_line("fibsync_initial_per_s", &g->fibsync.initial);
 	summary_line("fibsync_withdraw_per_s", &g->fibsync.withdraw);
 	summary_line("fibsync_announce_per_s", &g->fibsync.announce);
+	summary_line("fibsync_flap_per_s", &g->fibsync.flap);
+	summary_line("fibsync_full_per_s", &g->fibsync.full);
+	summary_line("fibsync_full_ratio", &g->fibsync.full_ratio);
 }
 
 int main(int argc, char **argv)
@@ -960,10 +976,19 @@ int main(int argc, char **argv)
 		notify_phase(&b, &g);
 	g.fibsync_path = fibsync_path();
 	if (!(b.o.skip & PHASE_FIBSYNC) && g.fibsync_path) {
+		/* An empty FIB: the device's removal flushes the others' routes. */
+		nl_link_delete(&b.nl);
+		nl_link_create(&b.nl);
 		for (run = 0; run < b.o.churn_runs; run++) {
 			progress("rtm-fibsync run %d", run + 1);
 			fibsync_once(&b, g.fibsync_path, &g.fibsync);
 		}
+		progress("rtm-fibsync, full table");
+		fibsync_full(&b, g.fibsync_path, &g.fibsync);
+		if (g.fibsync.full.n && sample_median(&g.load_fib) > 0)
+			sample_add(&g.fibsync.full_ratio,
+				   g.fibsync.full.v[0] /
+				   sample_median(&g.load_fib));
 	}
 	progress("done");
 

@@ -206,25 +206,31 @@ static int request(struct nl *nl, struct nlmsghdr *h)
 
 /* ---- the scratch namespace ----------------------------------------------- */
 
-static void link_up(struct nl *nl, int ifindex)
+static void link_set(struct nl *nl, int ifindex, bool up)
 {
 	struct ifinfomsg ifi = {
 		.ifi_family = AF_UNSPEC,
 		.ifi_index = ifindex,
-		.ifi_flags = IFF_UP,
+		.ifi_flags = up ? IFF_UP : 0,
 		.ifi_change = IFF_UP,
 	};
 	int err;
 
 	err = request(nl, msg_start(nl, RTM_NEWLINK, 0, &ifi, sizeof(ifi)));
 	if (err)
-		die("setting link %d up: %s", ifindex, strerror(-err));
+		die("setting link %d %s: %s", ifindex, up ? "up" : "down",
+		    strerror(-err));
 }
 
 /* A new network namespace with its loopback up. */
 void nl_setup_netns(struct nl *nl)
 {
-	link_up(nl, if_nametoindex("lo") ?: 1);
+	link_set(nl, if_nametoindex("lo") ?: 1, true);
+}
+
+void nl_link_set(struct nl *nl, bool up)
+{
+	link_set(nl, BENCH_IFINDEX, up);
 }
 
 /* The dummy device with the gateways' subnets, up. */
@@ -339,10 +345,10 @@ bool nl_route_get(struct nl *nl, const struct rtm_net_address *a)
 }
 
 /*
- * Dump a family's routes and take each benchmark route's destination out
- * of its attributes, as a reader of the dump would.
+ * Dump a family's routes and take the destination of each of protocol
+ * @proto out of its attributes, as a reader of the dump would; how many.
  */
-size_t nl_route_dump(struct nl *nl, int af)
+size_t nl_route_dump(struct nl *nl, int af, unsigned char proto)
 {
 	struct rtmsg rtm = { .rtm_family = (unsigned char)af };
 	size_t count = 0;
@@ -374,7 +380,7 @@ size_t nl_route_dump(struct nl *nl, int af)
 				die("route dump: %s", strerror(-e->error));
 			}
 			if (h->nlmsg_type != RTM_NEWROUTE ||
-			    r->rtm_protocol != RTPROT_BGP)
+			    r->rtm_protocol != proto)
 				continue;
 			memset(&p, 0, sizeof(p));
 			p.len = r->rtm_dst_len;
