@@ -629,6 +629,28 @@ static void notify_phase(struct bench *b, struct figs *g)
 
 /* ---- the report ---------------------------------------------------------- */
 
+/*
+ * Whether the CPU says the kernel's copies use rep movsb/stosb (ERMS or
+ * FSRM in /proc/cpuinfo's flags), which QEMU's TCG runs a byte at a time.
+ */
+static bool cpu_fast_strings(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[4096];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		found = strstr(line, " erms") || strstr(line, " fsrm");
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
 static void print_header(const struct bench *b)
 {
 	struct utsname u;
@@ -639,6 +661,9 @@ static void print_header(const struct bench *b)
 	printf("## rtm benchmark\n\n");
 	printf("kernel %s, %d CPUs, %ld MiB free; prefixes: %s\n",
 	       u.release, ncpus(), mem_free_kb() / 1024, b->t.source);
+	printf("kernel copies: %s\n", cpu_fast_strings() ?
+	       "rep movsb/stosb (the CPU has ERMS or FSRM)" :
+	       "unrolled (no ERMS, no FSRM)");
 	for (fi = 0; fi < NFAM; fi++) {
 		const struct family *f = &b->t.fam[fi];
 
