@@ -261,6 +261,63 @@ struct rset {
 	size_t n, cap;
 };
 
+/*
+ * A route by hand through the @nnh next hops @nh: on the link for one
+ * without a gateway, onlink for one with; several go in as one multipath
+ * route.
+ */
+static int route_add_nh(int fd, int family, const void *dst,
+			unsigned int len, const struct fnh *nh,
+			unsigned int nnh, unsigned int proto,
+			unsigned int table, unsigned int metric)
+{
+	static const uint8_t zero[16];
+	size_t alen = family == AF_INET ? 4 : 16;
+	struct rtattr *mp;
+	struct nlreq r;
+	unsigned int i;
+
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.rtm));
+	r.h.nlmsg_type = RTM_NEWROUTE;
+	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	r.rtm.rtm_family = family;
+	r.rtm.rtm_dst_len = len;
+	r.rtm.rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
+	r.rtm.rtm_protocol = proto;
+	r.rtm.rtm_scope = RT_SCOPE_UNIVERSE;
+	r.rtm.rtm_type = RTN_UNICAST;
+	nl_attr(&r, RTA_DST, dst, alen);
+	nl_attr(&r, RTA_TABLE, &table, sizeof(table));
+	nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
+	if (nnh == 1) {
+		if (memcmp(nh[0].gw, zero, alen)) {
+			r.rtm.rtm_flags = RTNH_F_ONLINK;
+			nl_attr(&r, RTA_GATEWAY, nh[0].gw, alen);
+		} else {
+			r.rtm.rtm_scope = RT_SCOPE_LINK;
+		}
+		nl_attr(&r, RTA_OIF, &nh[0].ifindex, sizeof(int));
+		return nl_talk(fd, &r.h);
+	}
+	mp = nl_nest(&r, RTA_MULTIPATH);
+	for (i = 0; i < nnh; i++) {
+		struct rtnexthop *rtnh = (struct rtnexthop *)
+			((char *)&r + NLMSG_ALIGN(r.h.nlmsg_len));
+
+		memset(rtnh, 0, sizeof(*rtnh));
+		rtnh->rtnh_ifindex = nh[i].ifindex;
+		r.h.nlmsg_len = NLMSG_ALIGN(r.h.nlmsg_len) + sizeof(*rtnh);
+		if (memcmp(nh[i].gw, zero, alen)) {
+			rtnh->rtnh_flags = RTNH_F_ONLINK;
+			nl_attr(&r, RTA_GATEWAY, nh[i].gw, alen);
+		}
+		rtnh->rtnh_len = (char *)&r + r.h.nlmsg_len - (char *)rtnh;
+	}
+	nl_nest_end(&r, mp);
+	return nl_talk(fd, &r.h);
+}
+
 static int fnh_cmp(const void *x, const void *y)
 {
 	const struct fnh *a = x, *b = y;
@@ -1644,37 +1701,62 @@ out:
 }
 
 /*
- * Wait until rtm's route of @proto to @d is through @gw (NULL: address 0)
- * on d0 alone, at @metric, owned by an entity of @proto; or (@present
- * false) until rtm has no route of @proto there.
+ * Wait until rtm's route of @proto to @d is through the @nnh next hops
+ * @nh (in any order), at @metric, owned by an entity of @proto; or (@nnh
+ * 0) until rtm has no route of @proto there.
  */
-static void wait_import(struct __test_metadata *_metadata,
-			FIXTURE_DATA(fib) *self, const RTM_NET_ADDRESS *d,
-			ULONG proto, bool present, const uint8_t *gw,
-			uint32_t metric, const char *what)
+static void wait_import_nh(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(fib) *self, const RTM_NET_ADDRESS *d,
+			   ULONG proto, const struct fnh *nh, unsigned int nnh,
+			   uint32_t metric, const char *what)
 {
-	static const uint8_t zero[16];
-	unsigned int f = d->AddressFamily == AF_INET6;
+	unsigned int f = d->AddressFamily == AF_INET6, i;
 	long long end = now_ms() + SYNC_MS;
+	struct fnh want[MAXNH];
 	struct froute r;
 	char buf[512];
 	int got;
 
+	ASSERT_GE((unsigned int)MAXNH, nnh);
+	memcpy(want, nh, nnh * sizeof(*nh));
+	qsort(want, nnh, sizeof(want[0]), fnh_cmp);
 	for (;;) {
 		got = rtm_route_of(&self->a[f], d, proto, &r);
 		ASSERT_LE(0, got) TH_LOG("%s: reading rtm failed", what);
-		if (!present && !got)
+		if (!nnh && !got)
 			return;
-		if (present && got && r.proto == proto && r.metric == metric &&
-		    r.nnh == 1 && r.nh[0].ifindex == self->ifindex &&
-		    !memcmp(r.nh[0].gw, gw ? gw : zero, 16))
-			return;
+		if (nnh && got && r.proto == proto && r.metric == metric &&
+		    r.nnh == nnh) {
+			qsort(r.nh, r.nnh, sizeof(r.nh[0]), fnh_cmp);
+			for (i = 0; i < nnh && !fnh_cmp(&r.nh[i], &want[i]);
+			     i++)
+				;
+			if (i == nnh)
+				return;
+		}
 		ASSERT_LT(now_ms(), end)
 			TH_LOG("%s: %s: rtm has %s", what, pfx_str(d),
 			       got ? froute_str(&r, buf, sizeof(buf)) :
 				     "no route of that protocol");
 		usleep(50 * 1000);
 	}
+}
+
+/*
+ * The same with one next hop: through @gw (NULL: address 0) on d0, or
+ * (@present false) none.
+ */
+static void wait_import(struct __test_metadata *_metadata,
+			FIXTURE_DATA(fib) *self, const RTM_NET_ADDRESS *d,
+			ULONG proto, bool present, const uint8_t *gw,
+			uint32_t metric, const char *what)
+{
+	struct fnh nh = { .ifindex = self->ifindex };
+
+	if (gw)
+		memcpy(nh.gw, gw, fam_bytes(d->AddressFamily));
+	wait_import_nh(_metadata, self, d, proto, &nh, present, metric,
+		       what);
 }
 
 /* The FIB has no route of rtm-fibsync's to exactly @d. */
@@ -1808,8 +1890,9 @@ TEST_F_TIMEOUT(fib, import_connected, 180)
  * Static routes: routes of protocol static or boot in table main, there
  * before it starts or added while it runs, are in rtm as
  * PROTO_IP_NT_STATIC routes through their gateway and device at their
- * metric; another protocol's and another table's are not; a static route
- * deleted goes from rtm; none is written back into the FIB, and the
+ * metric, multipath ones through each next hop, device routes through
+ * their device; another protocol's and another table's are not; a static
+ * route deleted goes from rtm; none is written back into the FIB, and the
  * kernel's stay when it stops.
  */
 TEST_F_TIMEOUT(fib, import_static, 180)
@@ -1822,8 +1905,13 @@ TEST_F_TIMEOUT(fib, import_static, 180)
 	};
 	static const uint8_t z4[4] = { 198, 51, 102, 0 };
 	static const uint8_t z6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xbb, 0xb2 };
+	static const uint8_t mp4[4] = { 198, 51, 103, 0 };
+	static const uint8_t mp6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xbb, 0xb3 };
+	static const uint8_t dev4[4] = { 198, 51, 104, 0 };
+	static const uint8_t dev6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xbb, 0xb4 };
 	const uint32_t metric = 50;
-	RTM_NET_ADDRESS st[2][2], zebra[2], other_table[2];
+	RTM_NET_ADDRESS st[2][2], zebra[2], other_table[2], mp[2], dev[2];
+	struct fnh mpnh[2][2], devnh;
 	uint8_t gw[2][16] = { { 0 } };
 	struct rset all = { 0 };
 	unsigned int f, i, kept = 0;
@@ -1841,6 +1929,16 @@ TEST_F_TIMEOUT(fib, import_static, 180)
 				       pfx_raw(AF_INET, s4[i], 24);
 		zebra[f] = f ? pfx_raw(AF_INET6, z6, 48) :
 			       pfx_raw(AF_INET, z4, 24);
+		mp[f] = f ? pfx_raw(AF_INET6, mp6, 48) :
+			    pfx_raw(AF_INET, mp4, 24);
+		dev[f] = f ? pfx_raw(AF_INET6, dev6, 48) :
+			     pfx_raw(AF_INET, dev4, 24);
+		for (i = 0; i < 2; i++) {
+			memset(&mpnh[f][i], 0, sizeof(mpnh[f][i]));
+			memcpy(mpnh[f][i].gw, gw[f], 16);
+			mpnh[f][i].gw[fam_bytes(fam) - 1] = 97 + i;
+			mpnh[f][i].ifindex = self->ifindex;
+		}
 		other_table[f] = st[f][1];
 		/* Before it starts: static in IPv4, boot (ip's) in IPv6. */
 		ASSERT_EQ(0, route_add(self->nl, fam, st[f][0].AddrBits,
@@ -1867,10 +1965,25 @@ TEST_F_TIMEOUT(fib, import_static, 180)
 				       other_table[f].NumBits, gw[f],
 				       self->ifindex, RTPROT_STATIC, 100,
 				       metric + 1));
+		ASSERT_EQ(0, route_add_nh(self->nl, fam, mp[f].AddrBits,
+					  mp[f].NumBits, mpnh[f], 2,
+					  RTPROT_STATIC, RT_TABLE_MAIN,
+					  metric));
+		memset(&devnh, 0, sizeof(devnh));
+		devnh.ifindex = self->ifindex;
+		ASSERT_EQ(0, route_add_nh(self->nl, fam, dev[f].AddrBits,
+					  dev[f].NumBits, &devnh, 1,
+					  RTPROT_STATIC, RT_TABLE_MAIN,
+					  metric));
 	}
-	for (f = 0; f < 2; f++)
+	for (f = 0; f < 2; f++) {
 		wait_import(_metadata, self, &st[f][1], PROTO_IP_NT_STATIC,
 			    true, gw[f], metric, "added while it runs");
+		wait_import_nh(_metadata, self, &mp[f], PROTO_IP_NT_STATIC,
+			       mpnh[f], 2, metric, "multipath");
+		wait_import(_metadata, self, &dev[f], PROTO_IP_NT_STATIC,
+			    true, NULL, metric, "through a device");
+	}
 	fibsync_barrier(_metadata, self, 1);
 	for (f = 0; f < 2; f++) {
 		struct froute r;
@@ -1883,6 +1996,8 @@ TEST_F_TIMEOUT(fib, import_static, 180)
 			    true, gw[f], metric, "another table's");
 		for (i = 0; i < 2; i++)
 			fib_none_of_ours(_metadata, self, st[f][i]);
+		fib_none_of_ours(_metadata, self, mp[f]);
+		fib_none_of_ours(_metadata, self, dev[f]);
 	}
 
 	/* Deleted: gone from rtm, the other stays. */
