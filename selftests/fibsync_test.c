@@ -1804,7 +1804,9 @@ static void fibsync_barrier(struct __test_metadata *_metadata,
  * is in rtm as a PROTO_IP_LOCAL route through that interface (not the
  * link-local one, not the host route), comes with a new address, goes with
  * the address and with the link; rtm-fibsync writes none of them into the
- * FIB.
+ * FIB.  A route of rtm with a remote next hop in a connected prefix goes
+ * into the FIB through that address on the interface, and follows the
+ * connected route's going and coming back.
  */
 TEST_F_TIMEOUT(fib, import_connected, 180)
 {
@@ -1812,7 +1814,9 @@ TEST_F_TIMEOUT(fib, import_connected, 180)
 	static const uint8_t new6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xaa, 0xaa,
 					  0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 	static const uint8_t ll6[16] = { 0xfe, 0x80 };
-	RTM_NET_ADDRESS mine[2], added[2], host, ll;
+	RTM_NET_ADDRESS mine[2], added[2], host, ll, far[2], in[2];
+	RTM_NEXTHOP_HANDLE rnh[2];
+	uint8_t gw[2][16] = { { 0 } };
 	struct froute r;
 	unsigned int f;
 	int err;
@@ -1821,6 +1825,17 @@ TEST_F_TIMEOUT(fib, import_connected, 180)
 		return;
 	mine[0] = pfx_masked(pfx_raw(AF_INET, my4, 24));
 	mine[1] = pfx_masked(pfx_raw(AF_INET6, my6, 64));
+	far[0] = pfx(AF_INET, 203, 0, 113, 0, 24);
+	far[1] = pfx(AF_INET6, 2, 0, 0, 0, 32);
+	for (f = 0; f < 2; f++) {
+		unsigned int bytes = f ? 16 : 4;
+
+		/* A remote next hop .9 in the prefix of d0's address. */
+		memcpy(gw[f], f ? my6 : my4, bytes);
+		gw[f][bytes - 1] = 8;
+		in[f] = pfx_raw(f ? AF_INET6 : AF_INET, gw[f], bytes * 8);
+		gw[f][bytes - 1] = 9;
+	}
 	added[0] = pfx_masked(pfx_raw(AF_INET, new4, 24));
 	added[1] = pfx_masked(pfx_raw(AF_INET6, new6, 64));
 	fibsync_spawn(_metadata, self, import_args);
@@ -1843,6 +1858,14 @@ TEST_F_TIMEOUT(fib, import_connected, 180)
 	ll = pfx_raw(AF_INET6, ll6, 64);
 	EXPECT_EQ(0, rtm_route_of(&self->a[1], &ll, PROTO_IP_LOCAL, &r))
 		TH_LOG("fe80::/64 imported");
+
+	/* Resolved through the connected route alone. */
+	for (f = 0; f < 2; f++)
+		ASSERT_WIN(NO_ERROR, remote_add(self->b[f].h, &far[f], &in[f],
+						0, &rnh[f]));
+	for (f = 0; f < 2; f++)
+		wait_route(_metadata, self, &far[f], gw[f],
+			   "through a connected route");
 
 	/* A new address: its prefix comes. */
 	ASSERT_EQ(0, addr_add(self->nl, AF_INET, self->ifindex, new4, 24));
@@ -1869,21 +1892,30 @@ TEST_F_TIMEOUT(fib, import_connected, 180)
 
 	/* The link down: its prefixes go; up again, they come back. */
 	ASSERT_EQ(0, link_set(self->nl, self->ifindex, false));
-	for (f = 0; f < 2; f++)
+	for (f = 0; f < 2; f++) {
 		wait_import(_metadata, self, &mine[f], PROTO_IP_LOCAL, false,
 			    NULL, 0, "link down");
+		wait_route(_metadata, self, &far[f], NULL,
+			   "connected route gone");
+	}
 	ASSERT_EQ(0, link_set(self->nl, self->ifindex, true));
 	/* IPv6 dropped its address with the link (keep_addr_on_down 0). */
 	err = addr_add(self->nl, AF_INET6, self->ifindex, my6, 64);
 	ASSERT_TRUE(!err || err == -EEXIST) TH_LOG("addr: %d", err);
-	for (f = 0; f < 2; f++)
+	for (f = 0; f < 2; f++) {
 		wait_import(_metadata, self, &mine[f], PROTO_IP_LOCAL, true,
 			    NULL, 0, "link up");
+		wait_route(_metadata, self, &far[f], gw[f],
+			   "connected route back");
+	}
 	fibsync_barrier(_metadata, self, 2);
 	for (f = 0; f < 2; f++)
 		fib_none_of_ours(_metadata, self, mine[f]);
 
 	fibsync_stop(_metadata, self);
+	for (f = 0; f < 2; f++)
+		EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->b[f].h, 1,
+							&rnh[f]));
 }
 
 /*

@@ -280,8 +280,11 @@ int rtnl_dump(struct rtnl *nl, int type, int family, rtnl_msg_fn fn,
 				continue;
 			if (h->nlmsg_type == NLMSG_DONE)
 				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return e->error;
+			}
 			fn(h, arg);
 		}
 	}

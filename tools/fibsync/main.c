@@ -1166,7 +1166,7 @@ static void usage(FILE *f, int status)
 		"With -I it also registers the kernel's routes with rtm and keeps\n"
 		"them there: the prefixes of the addresses of the interfaces that\n"
 		"are up as connected routes (protocol PROTO_IP_LOCAL; not /32,\n"
-		"/128, fe80::/64, loopback or noprefixroute addresses), and the\n"
+		"/128, link-local, loopback or noprefixroute ones), and the\n"
 		"unicast routes of TABLE of protocol boot or static (ip route add)\n"
 		"as static routes (PROTO_IP_NT_STATIC), with their next hops.\n"
 		"Where such a route is rtm's best, it leaves the FIB to the kernel.\n"
@@ -1255,7 +1255,7 @@ int main(int argc, char **argv)
 	mon = monitor_open();
 	for (i = 0; i < 2; i++)
 		if (want[i]) {
-			/* Imported first: the export then knows to skip them. */
+			/* Imported first: the export then skips them. */
 			if (opt.import)
 				import_sync(&families[i].im, &families[i].nl,
 					    IMPORT_CONNECTED | IMPORT_STATIC);
