@@ -9,7 +9,8 @@
  * dump) must become exactly rtm's best routes (an RtmCreateDestEnum walk)
  * within a bounded time.  At start it resyncs (stale routes of its
  * protocol out, rtm's routes in, nobody else's touched); on SIGTERM its
- * routes go.
+ * routes go.  With -I, the kernel's connected and static routes show up
+ * in rtm under entities of their own and are not written back.
  *
  * The program is found at $RTM_FIBSYNC, or ../tools/rtm-fibsync beside
  * this program's directory (build/selftests -> build/tools).
@@ -169,6 +170,23 @@ static int addr_add(int fd, int family, int ifindex, const void *addr,
 	return nl_talk(fd, &r.h);
 }
 
+static int addr_del(int fd, int family, int ifindex, const void *addr,
+		    unsigned int len)
+{
+	struct nlreq r;
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifa));
+	r.h.nlmsg_type = RTM_DELADDR;
+	r.ifa.ifa_family = family;
+	r.ifa.ifa_prefixlen = len;
+	r.ifa.ifa_index = ifindex;
+	nl_attr(&r, IFA_LOCAL, addr, alen);
+	nl_attr(&r, IFA_ADDRESS, addr, alen);
+	return nl_talk(fd, &r.h);
+}
+
 /* A route by hand: via @gw on @ifindex, onlink. */
 static int route_add(int fd, int family, const void *dst, unsigned int len,
 		     const void *gw, int ifindex, unsigned int proto,
@@ -242,6 +260,63 @@ struct rset {
 	struct froute *r;
 	size_t n, cap;
 };
+
+/*
+ * A route by hand through the @nnh next hops @nh: on the link for one
+ * without a gateway, onlink for one with; several go in as one multipath
+ * route.
+ */
+static int route_add_nh(int fd, int family, const void *dst,
+			unsigned int len, const struct fnh *nh,
+			unsigned int nnh, unsigned int proto,
+			unsigned int table, unsigned int metric)
+{
+	static const uint8_t zero[16];
+	size_t alen = family == AF_INET ? 4 : 16;
+	struct rtattr *mp;
+	struct nlreq r;
+	unsigned int i;
+
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.rtm));
+	r.h.nlmsg_type = RTM_NEWROUTE;
+	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	r.rtm.rtm_family = family;
+	r.rtm.rtm_dst_len = len;
+	r.rtm.rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
+	r.rtm.rtm_protocol = proto;
+	r.rtm.rtm_scope = RT_SCOPE_UNIVERSE;
+	r.rtm.rtm_type = RTN_UNICAST;
+	nl_attr(&r, RTA_DST, dst, alen);
+	nl_attr(&r, RTA_TABLE, &table, sizeof(table));
+	nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
+	if (nnh == 1) {
+		if (memcmp(nh[0].gw, zero, alen)) {
+			r.rtm.rtm_flags = RTNH_F_ONLINK;
+			nl_attr(&r, RTA_GATEWAY, nh[0].gw, alen);
+		} else {
+			r.rtm.rtm_scope = RT_SCOPE_LINK;
+		}
+		nl_attr(&r, RTA_OIF, &nh[0].ifindex, sizeof(int));
+		return nl_talk(fd, &r.h);
+	}
+	mp = nl_nest(&r, RTA_MULTIPATH);
+	for (i = 0; i < nnh; i++) {
+		struct rtnexthop *rtnh = (struct rtnexthop *)
+			((char *)&r + NLMSG_ALIGN(r.h.nlmsg_len));
+
+		memset(rtnh, 0, sizeof(*rtnh));
+		rtnh->rtnh_ifindex = nh[i].ifindex;
+		r.h.nlmsg_len = NLMSG_ALIGN(r.h.nlmsg_len) + sizeof(*rtnh);
+		if (memcmp(nh[i].gw, zero, alen)) {
+			rtnh->rtnh_flags = RTNH_F_ONLINK;
+			nl_attr(&r, RTA_GATEWAY, nh[i].gw, alen);
+		}
+		rtnh->rtnh_len = (char *)&r + r.h.nlmsg_len - (char *)rtnh;
+	}
+	nl_nest_end(&r, mp);
+	return nl_talk(fd, &r.h);
+}
 
 static int fnh_cmp(const void *x, const void *y)
 {
@@ -1552,6 +1627,438 @@ TEST_F_TIMEOUT(fib, remote_nexthop, 120)
 	for (f = 0; f < 2; f++)
 		EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->b[f].h, 3,
 							rnh[f]));
+}
+
+/* ------------------------------------------------------------------ */
+/* -I: the kernel's connected and static routes in rtm                  */
+/* ------------------------------------------------------------------ */
+
+static const char *const import_args[] = {
+	"rtm-fibsync", "-4", "-6", "-I", NULL,
+};
+
+/*
+ * rtm's best route of protocol @proto to exactly @d, read through @e into
+ * @out (its owner's protocol in proto, its metric, its next hops): 1, 0
+ * when rtm has none, -1 when reading it failed.
+ */
+static int rtm_route_of(const struct ent *e, const RTM_NET_ADDRESS *d,
+			ULONG proto, struct froute *out)
+{
+	size_t risz = RTM_SIZE_OF_ROUTE_INFO(e->prof.MaxNextHopsInRoute);
+	RTM_DEST_INFO *di = calloc(1, di_stride(1));
+	RTM_ROUTE_INFO *ri = calloc(1, risz + sizeof(*ri));
+	struct nhcache *cache = calloc(1, sizeof(*cache));
+	RTM_NET_ADDRESS dest = *d;
+	RTM_NEXTHOP_HANDLE *nhs;
+	RTM_ENTITY_INFO ei;
+	int ret = -1;
+	unsigned int j;
+	DWORD st;
+
+	memset(out, 0, sizeof(*out));
+	if (!di || !ri || !cache)
+		goto out;
+	st = RtmGetExactMatchDestination(e->h, &dest, proto,
+					 RTM_VIEW_MASK_UCAST, di);
+	if (st == ERROR_NOT_FOUND) {
+		ret = 0;
+		goto out;
+	}
+	if (st != NO_ERROR)
+		goto out;
+	if (!di->ViewInfo[0].Route) {
+		ret = 0;
+		goto release_dest;
+	}
+	if (RtmGetRouteInfo(e->h, di->ViewInfo[0].Route, ri, NULL) !=
+	    NO_ERROR)
+		goto release_dest;
+	out->family = d->AddressFamily;
+	out->len = d->NumBits;
+	memcpy(out->dst, d->AddrBits, fam_bytes(d->AddressFamily));
+	out->type = RTN_UNICAST;
+	out->metric = ri->PrefInfo.Metric;
+	if (RtmGetEntityInfo(e->h, ri->RouteOwner, &ei) == NO_ERROR) {
+		out->proto = ei.EntityId.EntityProtocolId;
+		RtmReleaseEntityInfo(e->h, &ei);
+	}
+	nhs = (RTM_NEXTHOP_HANDLE *)((char *)ri +
+				     offsetof(RTM_ROUTE_INFO,
+					      NextHopsList.NextHops));
+	for (j = 0; j < ri->NextHopsList.NumNextHops && out->nnh < MAXNH; j++)
+		if (nh_lookup(e->h, cache, nhs[j], &out->nh[out->nnh]))
+			out->nnh++;
+	RtmReleaseRouteInfo(e->h, ri);
+	ret = 1;
+release_dest:
+	RtmReleaseDestInfo(e->h, di);
+out:
+	free(cache);
+	free(ri);
+	free(di);
+	return ret;
+}
+
+/*
+ * Wait until rtm's route of @proto to @d is through the @nnh next hops
+ * @nh (in any order), at @metric, owned by an entity of @proto; or (@nnh
+ * 0) until rtm has no route of @proto there.
+ */
+static void wait_import_nh(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(fib) *self, const RTM_NET_ADDRESS *d,
+			   ULONG proto, const struct fnh *nh, unsigned int nnh,
+			   uint32_t metric, const char *what)
+{
+	unsigned int f = d->AddressFamily == AF_INET6, i;
+	long long end = now_ms() + SYNC_MS;
+	struct fnh want[MAXNH];
+	struct froute r;
+	char buf[512];
+	int got;
+
+	ASSERT_GE((unsigned int)MAXNH, nnh);
+	memcpy(want, nh, nnh * sizeof(*nh));
+	qsort(want, nnh, sizeof(want[0]), fnh_cmp);
+	for (;;) {
+		got = rtm_route_of(&self->a[f], d, proto, &r);
+		ASSERT_LE(0, got) TH_LOG("%s: reading rtm failed", what);
+		if (!nnh && !got)
+			return;
+		if (nnh && got && r.proto == proto && r.metric == metric &&
+		    r.nnh == nnh) {
+			qsort(r.nh, r.nnh, sizeof(r.nh[0]), fnh_cmp);
+			for (i = 0; i < nnh && !fnh_cmp(&r.nh[i], &want[i]);
+			     i++)
+				;
+			if (i == nnh)
+				return;
+		}
+		ASSERT_LT(now_ms(), end)
+			TH_LOG("%s: %s: rtm has %s", what, pfx_str(d),
+			       got ? froute_str(&r, buf, sizeof(buf)) :
+				     "no route of that protocol");
+		usleep(50 * 1000);
+	}
+}
+
+/*
+ * The same with one next hop: through @gw (NULL: address 0) on d0, or
+ * (@present false) none.
+ */
+static void wait_import(struct __test_metadata *_metadata,
+			FIXTURE_DATA(fib) *self, const RTM_NET_ADDRESS *d,
+			ULONG proto, bool present, const uint8_t *gw,
+			uint32_t metric, const char *what)
+{
+	struct fnh nh = { .ifindex = self->ifindex };
+
+	if (gw)
+		memcpy(nh.gw, gw, fam_bytes(d->AddressFamily));
+	wait_import_nh(_metadata, self, d, proto, &nh, present, metric,
+		       what);
+}
+
+/* The FIB has no route of rtm-fibsync's to exactly @d. */
+static void fib_none_of_ours(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(fib) *self, RTM_NET_ADDRESS d)
+{
+	char buf[512];
+	size_t k;
+
+	ASSERT_EQ(0, fib_dump(self->nl, FIB_PROTO, &self->got));
+	for (k = 0; k < self->got.n; k++)
+		if (self->got.r[k].family == d.AddressFamily &&
+		    self->got.r[k].len == d.NumBits &&
+		    !memcmp(self->got.r[k].dst, d.AddrBits,
+			    fam_bytes(d.AddressFamily)))
+			break;
+	EXPECT_EQ(self->got.n, k)
+		TH_LOG("written back into the FIB: %s",
+		       froute_str(&self->got.r[k], buf, sizeof(buf)));
+}
+
+/*
+ * A route of rtm's own, added now, that rtm-fibsync writes into the FIB:
+ * once it is there, the changes before it have been handled too.
+ */
+static void fibsync_barrier(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(fib) *self, unsigned int i)
+{
+	unsigned int f;
+
+	for (f = 0; f < 2; f++) {
+		RTM_NET_ADDRESS d = net(f, i);
+		uint8_t gw[16] = { 0 };
+
+		memcpy(gw, f ? my6 : my4, fam_bytes(d.AddressFamily));
+		gw[fam_bytes(d.AddressFamily) - 1] = 2;
+		ASSERT_WIN(NO_ERROR, add(&self->a[f], f, i, 10, 0, 1,
+					 self->nha[f]));
+		wait_route(_metadata, self, &d, gw, "barrier");
+	}
+}
+
+/*
+ * Connected routes: the prefix of each address of an interface that is up
+ * is in rtm as a PROTO_IP_LOCAL route through that interface (not the
+ * link-local one, not the host route), comes with a new address, goes with
+ * the address and with the link; rtm-fibsync writes none of them into the
+ * FIB.  A route of rtm with a remote next hop in a connected prefix goes
+ * into the FIB through that address on the interface, and follows the
+ * connected route's going and coming back.
+ */
+TEST_F_TIMEOUT(fib, import_connected, 180)
+{
+	static const uint8_t new4[4] = { 198, 51, 100, 1 };
+	static const uint8_t new6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xaa, 0xaa,
+					  0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t ll6[16] = { 0xfe, 0x80 };
+	RTM_NET_ADDRESS mine[2], added[2], host, ll, far[2], in[2];
+	RTM_NEXTHOP_HANDLE rnh[2];
+	uint8_t gw[2][16] = { { 0 } };
+	struct froute r;
+	unsigned int f;
+	int err;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	mine[0] = pfx_masked(pfx_raw(AF_INET, my4, 24));
+	mine[1] = pfx_masked(pfx_raw(AF_INET6, my6, 64));
+	far[0] = pfx(AF_INET, 203, 0, 113, 0, 24);
+	far[1] = pfx(AF_INET6, 2, 0, 0, 0, 32);
+	for (f = 0; f < 2; f++) {
+		unsigned int bytes = f ? 16 : 4;
+
+		/* A remote next hop .9 in the prefix of d0's address. */
+		memcpy(gw[f], f ? my6 : my4, bytes);
+		gw[f][bytes - 1] = 8;
+		in[f] = pfx_raw(f ? AF_INET6 : AF_INET, gw[f], bytes * 8);
+		gw[f][bytes - 1] = 9;
+	}
+	added[0] = pfx_masked(pfx_raw(AF_INET, new4, 24));
+	added[1] = pfx_masked(pfx_raw(AF_INET6, new6, 64));
+	fibsync_spawn(_metadata, self, import_args);
+
+	/* Imported by the first sync: there at "in sync". */
+	for (f = 0; f < 2; f++) {
+		RTM_NET_ADDRESS d = mine[f];
+
+		ASSERT_EQ(1, rtm_route_of(&self->a[f], &d, PROTO_IP_LOCAL,
+					  &r))
+			TH_LOG("%s not in rtm at \"in sync\"", pfx_str(&d));
+		wait_import(_metadata, self, &mine[f], PROTO_IP_LOCAL, true,
+			    NULL, 0, "at start");
+	}
+	/* Neither host routes nor the link-local prefix. */
+	host = pfx_raw(AF_INET, my4, 32);
+	EXPECT_EQ(0, rtm_route_of(&self->a[0], &host, PROTO_IP_LOCAL, &r));
+	host = pfx_raw(AF_INET6, my6, 128);
+	EXPECT_EQ(0, rtm_route_of(&self->a[1], &host, PROTO_IP_LOCAL, &r));
+	ll = pfx_raw(AF_INET6, ll6, 64);
+	EXPECT_EQ(0, rtm_route_of(&self->a[1], &ll, PROTO_IP_LOCAL, &r))
+		TH_LOG("fe80::/64 imported");
+
+	/* Resolved through the connected route alone. */
+	for (f = 0; f < 2; f++)
+		ASSERT_WIN(NO_ERROR, remote_add(self->b[f].h, &far[f], &in[f],
+						0, &rnh[f]));
+	for (f = 0; f < 2; f++)
+		wait_route(_metadata, self, &far[f], gw[f],
+			   "through a connected route");
+
+	/* A new address: its prefix comes. */
+	ASSERT_EQ(0, addr_add(self->nl, AF_INET, self->ifindex, new4, 24));
+	ASSERT_EQ(0, addr_add(self->nl, AF_INET6, self->ifindex, new6, 64));
+	for (f = 0; f < 2; f++)
+		wait_import(_metadata, self, &added[f], PROTO_IP_LOCAL, true,
+			    NULL, 0, "address added");
+	/* None of them goes back into the FIB. */
+	fibsync_barrier(_metadata, self, 1);
+	for (f = 0; f < 2; f++) {
+		fib_none_of_ours(_metadata, self, mine[f]);
+		fib_none_of_ours(_metadata, self, added[f]);
+	}
+
+	/* The address gone: so is its prefix, the other stays. */
+	ASSERT_EQ(0, addr_del(self->nl, AF_INET, self->ifindex, new4, 24));
+	ASSERT_EQ(0, addr_del(self->nl, AF_INET6, self->ifindex, new6, 64));
+	for (f = 0; f < 2; f++) {
+		wait_import(_metadata, self, &added[f], PROTO_IP_LOCAL, false,
+			    NULL, 0, "address deleted");
+		wait_import(_metadata, self, &mine[f], PROTO_IP_LOCAL, true,
+			    NULL, 0, "another address deleted");
+	}
+
+	/* The link down: its prefixes go; up again, they come back. */
+	ASSERT_EQ(0, link_set(self->nl, self->ifindex, false));
+	for (f = 0; f < 2; f++) {
+		wait_import(_metadata, self, &mine[f], PROTO_IP_LOCAL, false,
+			    NULL, 0, "link down");
+		wait_route(_metadata, self, &far[f], NULL,
+			   "connected route gone");
+	}
+	ASSERT_EQ(0, link_set(self->nl, self->ifindex, true));
+	/* IPv6 dropped its address with the link (keep_addr_on_down 0). */
+	err = addr_add(self->nl, AF_INET6, self->ifindex, my6, 64);
+	ASSERT_TRUE(!err || err == -EEXIST) TH_LOG("addr: %d", err);
+	for (f = 0; f < 2; f++) {
+		wait_import(_metadata, self, &mine[f], PROTO_IP_LOCAL, true,
+			    NULL, 0, "link up");
+		wait_route(_metadata, self, &far[f], gw[f],
+			   "connected route back");
+	}
+	fibsync_barrier(_metadata, self, 2);
+	for (f = 0; f < 2; f++)
+		fib_none_of_ours(_metadata, self, mine[f]);
+
+	fibsync_stop(_metadata, self);
+	for (f = 0; f < 2; f++)
+		EXPECT_WIN(NO_ERROR, RtmReleaseNextHops(self->b[f].h, 1,
+							&rnh[f]));
+}
+
+/*
+ * Static routes: routes of protocol static or boot in table main, there
+ * before it starts or added while it runs, are in rtm as
+ * PROTO_IP_NT_STATIC routes through their gateway and device at their
+ * metric, multipath ones through each next hop, device routes through
+ * their device; another protocol's and another table's are not; a static
+ * route deleted goes from rtm; none is written back into the FIB, and the
+ * kernel's stay when it stops.
+ */
+TEST_F_TIMEOUT(fib, import_static, 180)
+{
+	static const uint8_t s4[2][4] = { { 198, 51, 100, 0 },
+					  { 198, 51, 101, 0 } };
+	static const uint8_t s6[2][16] = {
+		{ 0x20, 0x01, 0x0d, 0xb8, 0xbb, 0xb0 },
+		{ 0x20, 0x01, 0x0d, 0xb8, 0xbb, 0xb1 },
+	};
+	static const uint8_t z4[4] = { 198, 51, 102, 0 };
+	static const uint8_t z6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xbb, 0xb2 };
+	static const uint8_t mp4[4] = { 198, 51, 103, 0 };
+	static const uint8_t mp6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xbb, 0xb3 };
+	static const uint8_t dev4[4] = { 198, 51, 104, 0 };
+	static const uint8_t dev6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xbb, 0xb4 };
+	const uint32_t metric = 50;
+	RTM_NET_ADDRESS st[2][2], zebra[2], other_table[2], mp[2], dev[2];
+	struct fnh mpnh[2][2], devnh;
+	uint8_t gw[2][16] = { { 0 } };
+	struct rset all = { 0 };
+	unsigned int f, i, kept = 0;
+	int fam;
+	size_t k;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	for (f = 0; f < 2; f++) {
+		fam = f ? AF_INET6 : AF_INET;
+		memcpy(gw[f], f ? my6 : my4, fam_bytes(fam));
+		gw[f][fam_bytes(fam) - 1] = 99;
+		for (i = 0; i < 2; i++)
+			st[f][i] = f ? pfx_raw(AF_INET6, s6[i], 48) :
+				       pfx_raw(AF_INET, s4[i], 24);
+		zebra[f] = f ? pfx_raw(AF_INET6, z6, 48) :
+			       pfx_raw(AF_INET, z4, 24);
+		mp[f] = f ? pfx_raw(AF_INET6, mp6, 48) :
+			    pfx_raw(AF_INET, mp4, 24);
+		dev[f] = f ? pfx_raw(AF_INET6, dev6, 48) :
+			     pfx_raw(AF_INET, dev4, 24);
+		for (i = 0; i < 2; i++) {
+			memset(&mpnh[f][i], 0, sizeof(mpnh[f][i]));
+			memcpy(mpnh[f][i].gw, gw[f], 16);
+			mpnh[f][i].gw[fam_bytes(fam) - 1] = 97 + i;
+			mpnh[f][i].ifindex = self->ifindex;
+		}
+		other_table[f] = st[f][1];
+		/* Before it starts: static in IPv4, boot (ip's) in IPv6. */
+		ASSERT_EQ(0, route_add(self->nl, fam, st[f][0].AddrBits,
+				       st[f][0].NumBits, gw[f], self->ifindex,
+				       f ? RTPROT_BOOT : RTPROT_STATIC,
+				       RT_TABLE_MAIN, metric));
+	}
+	fibsync_spawn(_metadata, self, import_args);
+	for (f = 0; f < 2; f++)
+		wait_import(_metadata, self, &st[f][0], PROTO_IP_NT_STATIC,
+			    true, gw[f], metric, "at start");
+
+	/* While it runs, and beside them some not to import. */
+	for (f = 0; f < 2; f++) {
+		fam = f ? AF_INET6 : AF_INET;
+		ASSERT_EQ(0, route_add(self->nl, fam, st[f][1].AddrBits,
+				       st[f][1].NumBits, gw[f], self->ifindex,
+				       f ? RTPROT_STATIC : RTPROT_BOOT,
+				       RT_TABLE_MAIN, metric));
+		ASSERT_EQ(0, route_add(self->nl, fam, zebra[f].AddrBits,
+				       zebra[f].NumBits, gw[f], self->ifindex,
+				       RTPROT_ZEBRA, RT_TABLE_MAIN, metric));
+		ASSERT_EQ(0, route_add(self->nl, fam, other_table[f].AddrBits,
+				       other_table[f].NumBits, gw[f],
+				       self->ifindex, RTPROT_STATIC, 100,
+				       metric + 1));
+		ASSERT_EQ(0, route_add_nh(self->nl, fam, mp[f].AddrBits,
+					  mp[f].NumBits, mpnh[f], 2,
+					  RTPROT_STATIC, RT_TABLE_MAIN,
+					  metric));
+		memset(&devnh, 0, sizeof(devnh));
+		devnh.ifindex = self->ifindex;
+		ASSERT_EQ(0, route_add_nh(self->nl, fam, dev[f].AddrBits,
+					  dev[f].NumBits, &devnh, 1,
+					  RTPROT_STATIC, RT_TABLE_MAIN,
+					  metric));
+	}
+	for (f = 0; f < 2; f++) {
+		wait_import(_metadata, self, &st[f][1], PROTO_IP_NT_STATIC,
+			    true, gw[f], metric, "added while it runs");
+		wait_import_nh(_metadata, self, &mp[f], PROTO_IP_NT_STATIC,
+			       mpnh[f], 2, metric, "multipath");
+		wait_import(_metadata, self, &dev[f], PROTO_IP_NT_STATIC,
+			    true, NULL, metric, "through a device");
+	}
+	fibsync_barrier(_metadata, self, 1);
+	for (f = 0; f < 2; f++) {
+		struct froute r;
+
+		EXPECT_EQ(0, rtm_route_of(&self->a[f], &zebra[f],
+					  PROTO_IP_NT_STATIC, &r))
+			TH_LOG("a route of another protocol was imported");
+		/* The table-100 one is not a second next hop of st[f][1]. */
+		wait_import(_metadata, self, &st[f][1], PROTO_IP_NT_STATIC,
+			    true, gw[f], metric, "another table's");
+		for (i = 0; i < 2; i++)
+			fib_none_of_ours(_metadata, self, st[f][i]);
+		fib_none_of_ours(_metadata, self, mp[f]);
+		fib_none_of_ours(_metadata, self, dev[f]);
+	}
+
+	/* Deleted: gone from rtm, the other stays. */
+	for (f = 0; f < 2; f++) {
+		fam = f ? AF_INET6 : AF_INET;
+		ASSERT_EQ(0, route_del(self->nl, fam, st[f][1].AddrBits,
+				       st[f][1].NumBits,
+				       f ? RTPROT_STATIC : RTPROT_BOOT,
+				       RT_TABLE_MAIN, metric));
+	}
+	for (f = 0; f < 2; f++) {
+		wait_import(_metadata, self, &st[f][1], PROTO_IP_NT_STATIC,
+			    false, NULL, 0, "deleted");
+		wait_import(_metadata, self, &st[f][0], PROTO_IP_NT_STATIC,
+			    true, gw[f], metric, "another deleted");
+	}
+
+	/* Stopped: the kernel's static routes are all still there. */
+	fibsync_stop(_metadata, self);
+	ASSERT_EQ(0, fib_dump(self->nl, 0, &all));
+	for (k = 0; k < all.n; k++)
+		for (f = 0; f < 2; f++)
+			if (all.r[k].family == (f ? AF_INET6 : AF_INET) &&
+			    all.r[k].table == RT_TABLE_MAIN &&
+			    all.r[k].metric == metric &&
+			    !memcmp(all.r[k].dst, st[f][0].AddrBits, 16))
+				kept++;
+	free(all.r);
+	EXPECT_EQ(2U, kept) TH_LOG("a static route of the kernel went");
 }
 
 TEST_HARNESS_MAIN

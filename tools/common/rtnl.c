@@ -219,25 +219,52 @@ int rtnl_route_delete(struct rtnl *nl, const struct rtnl_route *r)
 	return rtnl_route_msg(nl, RTM_DELROUTE, 0, &d);
 }
 
-int rtnl_route_dump(struct rtnl *nl, int family, rtnl_route_fn fn, void *arg)
+void rtnl_attrs(struct rtattr *a, int len, struct rtattr **tb, int max)
+{
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type <= max)
+			tb[a->rta_type] = a;
+}
+
+/* The fixed header of a dump request, by message type. */
+static size_t rtnl_dump_hdrlen(int type)
+{
+	switch (type) {
+	case RTM_GETLINK:
+		return sizeof(struct ifinfomsg);
+	case RTM_GETADDR:
+		return sizeof(struct ifaddrmsg);
+	default:
+		return sizeof(struct rtmsg);
+	}
+}
+
+int rtnl_dump(struct rtnl *nl, int type, int family, rtnl_msg_fn fn,
+	      void *arg)
 {
 	static char rbuf[RTNL_RCVBUF] __attribute__((aligned(8)));
 	struct {
 		struct nlmsghdr h;
-		struct rtmsg rtm;
-	} req = {
-		.h.nlmsg_len = sizeof(req),
-		.h.nlmsg_type = RTM_GETROUTE,
-		.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		.rtm.rtm_family = family,
-	};
+		union {
+			struct rtmsg rtm;
+			struct ifinfomsg ifi;
+			struct ifaddrmsg ifa;
+		};
+	} req;
 	int err;
 
 	err = rtnl_flush(nl);
 	if (err)
 		return err;
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = NLMSG_LENGTH(rtnl_dump_hdrlen(type));
+	req.h.nlmsg_type = type;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.h.nlmsg_seq = nl->seq++;
-	if (send(nl->fd, &req, sizeof(req), 0) < 0)
+	/* The family is the first byte of each of these headers. */
+	req.rtm.rtm_family = family;
+	if (send(nl->fd, &req, req.h.nlmsg_len, 0) < 0)
 		return -errno;
 
 	for (;;) {
@@ -249,23 +276,40 @@ int rtnl_route_dump(struct rtnl *nl, int family, rtnl_route_fn fn, void *arg)
 		if (len < 0)
 			return -errno;
 		for (; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
-			struct rtattr *tb[RTA_MAX + 1] = { 0 };
-			struct rtmsg *rtm = NLMSG_DATA(h);
-			struct rtattr *a = RTM_RTA(rtm);
-			int alen = RTM_PAYLOAD(h);
-
 			if (h->nlmsg_seq != req.h.nlmsg_seq)
 				continue;
 			if (h->nlmsg_type == NLMSG_DONE)
 				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)rtm)->error;
-			if (h->nlmsg_type != RTM_NEWROUTE)
-				continue;
-			for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
-				if (a->rta_type <= RTA_MAX)
-					tb[a->rta_type] = a;
-			fn(rtm, tb, arg);
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return e->error;
+			}
+			fn(h, arg);
 		}
 	}
+}
+
+struct route_dump {
+	rtnl_route_fn fn;
+	void *arg;
+};
+
+static void rtnl_route_one(const struct nlmsghdr *h, void *arg)
+{
+	const struct route_dump *d = arg;
+	struct rtattr *tb[RTA_MAX + 1];
+	struct rtmsg *rtm = NLMSG_DATA(h);
+
+	if (h->nlmsg_type != RTM_NEWROUTE)
+		return;
+	rtnl_attrs(RTM_RTA(rtm), RTM_PAYLOAD(h), tb, RTA_MAX);
+	d->fn(rtm, tb, d->arg);
+}
+
+int rtnl_route_dump(struct rtnl *nl, int family, rtnl_route_fn fn, void *arg)
+{
+	struct route_dump d = { .fn = fn, .arg = arg };
+
+	return rtnl_dump(nl, RTM_GETROUTE, family, rtnl_route_one, &d);
 }

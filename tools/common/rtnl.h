@@ -71,4 +71,16 @@ typedef void (*rtnl_route_fn)(const struct rtmsg *rtm,
 			      struct rtattr *const *tb, void *arg);
 int rtnl_route_dump(struct rtnl *nl, int family, rtnl_route_fn fn, void *arg);
 
+/*
+ * Dump links (RTM_GETLINK), addresses (RTM_GETADDR) or routes
+ * (RTM_GETROUTE) of a family (AF_UNSPEC: all), calling @fn for each
+ * message of the answer; 0 or -errno.
+ */
+typedef void (*rtnl_msg_fn)(const struct nlmsghdr *h, void *arg);
+int rtnl_dump(struct rtnl *nl, int type, int family, rtnl_msg_fn fn,
+	      void *arg);
+
+/* Index the attributes at @a (@len bytes) by type into @tb[0..@max]. */
+void rtnl_attrs(struct rtattr *a, int len, struct rtattr **tb, int max);
+
 #endif /* RTM_TOOLS_RTNL_H */

@@ -16,6 +16,8 @@
  *    through the direct next hops rtm's lookup of the remote addresses
  *    resolves to, and resolves those routes again after every batch of
  *    changes, so that they follow the routes they resolve through,
+ *  - with -I, registers the kernel's connected and static routes with rtm
+ *    (import.c) and keeps them there, and writes none of those back,
  *  - when stopped (SIGINT, SIGTERM), removes every route it installed.
  * It owns the routes of its protocol at its metric in its table, and only
  * those: a prefix where another route (another protocol, or one it did
@@ -24,8 +26,8 @@
  * refuses to start where another instance keeps the same table, protocol,
  * metric and family of the namespace.
  *
- * usage: rtm-fibsync [-4] [-6] [-t TABLE] [-P PROTO] [-m METRIC] [-i INSTANCE]
- *                    [-v]
+ * usage: rtm-fibsync [-4] [-6] [-I] [-t TABLE] [-P PROTO] [-m METRIC]
+ *                    [-i INSTANCE] [-v]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -48,6 +50,8 @@
 #include "rtmv2.h"
 #include "rtm_bulk.h"
 #include "../common/rtnl.h"
+#include "fibsync.h"
+#include "import.h"
 
 #define FIBSYNC_PROTO_ID	PROTO_IP_OTHER
 
@@ -57,13 +61,12 @@ static struct {
 	unsigned int metric;
 	unsigned int instance;
 	bool verbose;
+	bool import;		/* -I: the kernel's routes into rtm too */
 } opt = {
 	.table = RT_TABLE_MAIN,
 	.rtproto = 190,		/* unassigned in rtnetlink.h and rt_protos */
 	.metric = 200,
 };
-
-static void die(const char *fmt, ...);
 
 /*
  * A set of prefixes: the routes of ours the FIB had at start, the routes
@@ -177,6 +180,8 @@ struct family {
 	unsigned long refused;		/* the FIB said no */
 	unsigned long unresolved;	/* remote next hop resolves nowhere */
 	unsigned long narrowed;		/* IPv6 multipath cut to what fits */
+	unsigned long kernels;		/* left out: imported from the FIB */
+	struct import im;		/* with -I */
 };
 
 static struct family families[2] = {
@@ -186,7 +191,7 @@ static struct family families[2] = {
 
 static int wake_fd = -1;
 
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -198,7 +203,7 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -214,9 +219,11 @@ static void say(const char *fmt, ...)
 /* The counters of @f, with -v. */
 static void say_counts(const struct family *f)
 {
-	say("%s: %lu installed, %lu removed, %lu left alone (another's), %lu refused, %lu unresolved, %lu narrowed",
+	say("%s: %lu installed, %lu removed, %lu left alone (another's), %lu refused, %lu unresolved, %lu narrowed, %lu left to the kernel (imported)",
 	    f->name, f->installed, f->removed, f->conflicts, f->refused,
-	    f->unresolved, f->narrowed);
+	    f->unresolved, f->narrowed, f->kernels);
+	if (opt.import)
+		import_say_counts(&f->im);
 }
 
 static unsigned int alen(int af)
@@ -384,10 +391,14 @@ static void family_open(struct family *f)
 		die("%s: rtnetlink: %s", f->name, strerror(-err));
 	f->nl.on_error = fibsync_nl_error;
 	f->nl.arg = f;
+	if (opt.import)
+		import_open(&f->im, f->af, f->name, opt.instance, opt.table);
 }
 
 static void family_close(struct family *f)
 {
+	if (opt.import)
+		import_close(&f->im);
 	RtmDeregisterFromChangeNotification(f->h, f->notify);
 	RtmDeregisterEntity(f->h);
 	rtnl_close(&f->nl);
@@ -645,6 +656,16 @@ static void sync_one(struct family *f, const RTM_NET_ADDRESS *dst,
 	route_key(f, dst, &r);
 	memcpy(key, dst->AddrBits, alen(f->af));
 	r.type = RTN_UNICAST;
+	/*
+	 * The best route is one imported from the FIB: the kernel's own is
+	 * there, a copy of ours would only shadow it (and stay when the
+	 * kernel's goes), so none of ours, and ours out if there was one.
+	 */
+	if (have && opt.import &&
+	    import_owns(&f->im, l->protocol_id, key, dst->NumBits)) {
+		have = false;
+		f->kernels++;
+	}
 	if (!have) {
 		r.type = RTN_UNSPEC;
 	} else if (l->route_flags & (RTM_ROUTE_FLAGS_BLACKHOLE |
@@ -929,10 +950,15 @@ static bool resync(struct family *f, bool only_if_missing)
  * The FIB, watched: links, addresses and routes.  A device or address
  * change may have taken routes of ours with it (IPv4 says nothing of the
  * routes a device takes down) or may let the FIB take a route it refused,
- * so it asks for a full resync; a route of ours deleted by someone else
- * asks for one of its family if the FIB then lacks any route of ours.
+ * so it asks for a full resync (and, with -I, a full import: connected
+ * routes come and go with them, static ones go with their device); a
+ * route of ours deleted by someone else asks for one of its family if the
+ * FIB then lacks any route of ours; a static route of our table added,
+ * changed or deleted asks for the static routes of its family to be
+ * imported again.
  */
 #define RESYNC_ALL	(1U << 2)
+#define IMPORT_ROUTES(i)	(1U << (3 + (i)))	/* i: family */
 
 static int monitor_open(void)
 {
@@ -956,6 +982,28 @@ static int monitor_open(void)
 			die("rtnetlink monitor: group %u: %s", groups[i],
 			    strerror(errno));
 	return fd;
+}
+
+/* A static route of our table, new, changed or gone: import again. */
+static unsigned int monitor_static(struct nlmsghdr *h)
+{
+	struct rtmsg *rtm = NLMSG_DATA(h);
+	struct rtattr *tb[RTA_MAX + 1];
+	uint32_t table;
+	int i;
+
+	if (rtm->rtm_family == AF_INET)
+		i = 0;
+	else if (rtm->rtm_family == AF_INET6)
+		i = 1;
+	else
+		return 0;
+	if (!families[i].im.kind[1].h || !IMPORT_IS_STATIC(rtm->rtm_protocol))
+		return 0;
+	rtnl_attrs(RTM_RTA(rtm), RTM_PAYLOAD(h), tb, RTA_MAX);
+	table = tb[RTA_TABLE] ? *(uint32_t *)RTA_DATA(tb[RTA_TABLE]) :
+				rtm->rtm_table;
+	return table == opt.table ? IMPORT_ROUTES(i) : 0;
 }
 
 /* A route of ours, as we last left it, that the FIB says is gone. */
@@ -1020,8 +1068,11 @@ static unsigned int monitor_read(int fd)
 			case RTM_DELADDR:
 				need |= RESYNC_ALL;
 				break;
+			case RTM_NEWROUTE:
+				need |= monitor_static(h);
+				break;
 			case RTM_DELROUTE:
-				need |= monitor_route(h);
+				need |= monitor_route(h) | monitor_static(h);
 				break;
 			}
 		}
@@ -1097,7 +1148,7 @@ static unsigned int number(const char *s, const char *what)
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: rtm-fibsync [-4] [-6] [-t TABLE] [-P PROTO] [-m METRIC] [-i INSTANCE] [-v]\n"
+		"usage: rtm-fibsync [-4] [-6] [-I] [-t TABLE] [-P PROTO] [-m METRIC] [-i INSTANCE] [-v]\n"
 		"\n"
 		"Keep this namespace's FIB equal to rtm's best unicast routes until\n"
 		"SIGINT or SIGTERM, then remove the routes it installed.\n"
@@ -1112,7 +1163,16 @@ static void usage(FILE *f, int status)
 		"A route with remote next hops goes in through the gateways\n"
 		"that rtm's routes to those next hops use, and follows them.\n"
 		"\n"
+		"With -I it also registers the kernel's routes with rtm and keeps\n"
+		"them there: the prefixes of the addresses of the interfaces that\n"
+		"are up as connected routes (protocol PROTO_IP_LOCAL; not /32,\n"
+		"/128, link-local, loopback or noprefixroute ones), and the\n"
+		"unicast routes of TABLE of protocol boot or static (ip route add)\n"
+		"as static routes (PROTO_IP_NT_STATIC), with their next hops.\n"
+		"Where such a route is rtm's best, it leaves the FIB to the kernel.\n"
+		"\n"
 		"  -4, -6       IPv4 or IPv6 only (default: both)\n"
+		"  -I, --import the kernel's connected and static routes into rtm\n"
 		"  -t TABLE     FIB table (default 254, main)\n"
 		"  -P PROTO     route protocol of its FIB routes (default 190)\n"
 		"  -m METRIC    their metric (default 200)\n"
@@ -1131,10 +1191,11 @@ int main(int argc, char **argv)
 
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "import", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 
-	while ((c = getopt_long(argc, argv, "46t:P:m:i:vh", longopts,
+	while ((c = getopt_long(argc, argv, "46It:P:m:i:vh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case '4':
@@ -1142,6 +1203,9 @@ int main(int argc, char **argv)
 			break;
 		case '6':
 			want[1] = true;
+			break;
+		case 'I':
+			opt.import = true;
 			break;
 		case 't':
 			opt.table = number(optarg, "table");
@@ -1191,10 +1255,17 @@ int main(int argc, char **argv)
 	mon = monitor_open();
 	for (i = 0; i < 2; i++)
 		if (want[i]) {
+			/* Imported first: the export then skips them. */
+			if (opt.import)
+				import_sync(&families[i].im, &families[i].nl,
+					    IMPORT_CONNECTED | IMPORT_STATIC);
 			resync(&families[i], false);
 			drain(&families[i]);
 		}
-	/* Ready: the FIB has every best route rtm has. */
+	/*
+	 * Ready: the FIB has every best route rtm has (but those imported
+	 * from it), and rtm has what was imported.
+	 */
 	printf("rtm-fibsync: in sync\n");
 	fflush(stdout);
 
@@ -1213,6 +1284,13 @@ int main(int argc, char **argv)
 		if (pfd[1].revents)
 			break;
 		need = pfd[2].revents ? monitor_read(mon) : 0;
+		for (i = 0; i < 2; i++)
+			if (want[i] && opt.import &&
+			    need & (RESYNC_ALL | IMPORT_ROUTES(i)))
+				import_sync(&families[i].im, &families[i].nl,
+					    need & RESYNC_ALL ?
+					    IMPORT_CONNECTED | IMPORT_STATIC :
+					    IMPORT_STATIC);
 		for (i = 0; i < 2; i++)
 			if (want[i] && (need & (RESYNC_ALL | 1U << i)))
 				resync(&families[i], !(need & RESYNC_ALL));
