@@ -187,33 +187,6 @@ static int addr_del(int fd, int family, int ifindex, const void *addr,
 	return nl_talk(fd, &r.h);
 }
 
-/* A route by hand: via @gw on @ifindex, onlink. */
-static int route_add(int fd, int family, const void *dst, unsigned int len,
-		     const void *gw, int ifindex, unsigned int proto,
-		     unsigned int table, unsigned int metric)
-{
-	struct nlreq r;
-	size_t alen = family == AF_INET ? 4 : 16;
-
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.rtm));
-	r.h.nlmsg_type = RTM_NEWROUTE;
-	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	r.rtm.rtm_family = family;
-	r.rtm.rtm_dst_len = len;
-	r.rtm.rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
-	r.rtm.rtm_protocol = proto;
-	r.rtm.rtm_scope = RT_SCOPE_UNIVERSE;
-	r.rtm.rtm_type = RTN_UNICAST;
-	r.rtm.rtm_flags = RTNH_F_ONLINK;
-	nl_attr(&r, RTA_DST, dst, alen);
-	nl_attr(&r, RTA_TABLE, &table, sizeof(table));
-	nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
-	nl_attr(&r, RTA_GATEWAY, gw, alen);
-	nl_attr(&r, RTA_OIF, &ifindex, sizeof(ifindex));
-	return nl_talk(fd, &r.h);
-}
-
 /* A route deleted by hand, by its key and protocol. */
 static int route_del(int fd, int family, const void *dst, unsigned int len,
 		     unsigned int proto, unsigned int table,
@@ -316,6 +289,18 @@ static int route_add_nh(int fd, int family, const void *dst,
 	}
 	nl_nest_end(&r, mp);
 	return nl_talk(fd, &r.h);
+}
+
+/* A route by hand: via @gw on @ifindex, onlink. */
+static int route_add(int fd, int family, const void *dst, unsigned int len,
+		     const void *gw, int ifindex, unsigned int proto,
+		     unsigned int table, unsigned int metric)
+{
+	struct fnh nh = { .ifindex = ifindex };
+
+	memcpy(nh.gw, gw, family == AF_INET ? 4 : 16);
+	return route_add_nh(fd, family, dst, len, &nh, 1, proto, table,
+			    metric);
 }
 
 static int fnh_cmp(const void *x, const void *y)
@@ -1200,7 +1185,10 @@ static void other_add(struct __test_metadata *_metadata,
 	struct froute *o;
 
 	ASSERT_GT(4U, self->nothers);
-	memcpy(gw, f ? my6 : my4, fam_bytes(fam));
+	if (f)
+		memcpy(gw, my6, sizeof(my6));
+	else
+		memcpy(gw, my4, sizeof(my4));
 	gw[fam_bytes(fam) - 1] = 99;
 	ASSERT_EQ(0, route_add(self->nl, fam, d.AddrBits, d.NumBits, gw,
 			       self->ifindex, RTPROT_STATIC, RT_TABLE_MAIN,

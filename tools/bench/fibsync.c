@@ -202,6 +202,28 @@ const char *fibsync_path(void)
 	return access(path, X_OK) ? NULL : path;
 }
 
+/*
+ * Load the @n[fi] prefixes at @p[fi] of each family into instance
+ * FIBSYNC_INSTANCE, start the route monitor and rtm-fibsync (*@pid), and
+ * wait until they are all in the FIB: the time that took, or 0.
+ */
+static uint64_t load_and_start(struct bench *b, struct rb_side *s,
+			       struct monitor *m, struct prefix *const *p,
+			       const size_t *n, const char *path, pid_t *pid)
+{
+	uint64_t t0;
+	int fi;
+
+	rb_open(s, b->o.load_batch, FIBSYNC_INSTANCE);
+	for (fi = 0; fi < NFAM; fi++)
+		rb_load(s, &b->t.fam[fi], fi, p[fi], n[fi], 0);
+	if (!monitor_start(m))
+		die("route monitor: %s", strerror(errno));
+	t0 = now_ns();
+	*pid = spawn(path);
+	return wait_count(m, &m->added, n[0] + n[1], t0);
+}
+
 void fibsync_once(struct bench *b, const char *path, struct fibsync_figs *ff)
 {
 	struct rb_side s;
@@ -211,15 +233,7 @@ void fibsync_once(struct bench *b, const char *path, struct fibsync_figs *ff)
 	int fi, status;
 	pid_t pid;
 
-	rb_open(&s, b->o.load_batch, FIBSYNC_INSTANCE);
-	for (fi = 0; fi < NFAM; fi++)
-		rb_load(&s, &b->t.fam[fi], fi, b->churn[fi], b->nchurn[fi], 0);
-	if (!monitor_start(&m))
-		die("route monitor: %s", strerror(errno));
-
-	t0 = now_ns();
-	pid = spawn(path);
-	dt = wait_count(&m, &m.added, n, t0);
+	dt = load_and_start(b, &s, &m, b->churn, b->nchurn, path, &pid);
 	if (dt)
 		sample_add(&ff->initial, (double)n * 1e9 / (double)dt);
 
@@ -269,22 +283,15 @@ void fibsync_once(struct bench *b, const char *path, struct fibsync_figs *ff)
 
 void fibsync_full(struct bench *b, const char *path, struct fibsync_figs *ff)
 {
-	size_t n = b->t.fam[0].n + b->t.fam[1].n;
+	struct prefix *const p[NFAM] = { b->t.fam[0].p, b->t.fam[1].p };
+	const size_t nf[NFAM] = { b->t.fam[0].n, b->t.fam[1].n };
+	size_t n = nf[0] + nf[1];
 	struct rb_side s;
 	struct monitor m;
-	uint64_t t0, dt;
-	int fi;
+	uint64_t dt;
 	pid_t pid;
 
-	rb_open(&s, b->o.load_batch, FIBSYNC_INSTANCE);
-	for (fi = 0; fi < NFAM; fi++)
-		rb_load(&s, &b->t.fam[fi], fi, b->t.fam[fi].p, b->t.fam[fi].n,
-			0);
-	if (!monitor_start(&m))
-		die("route monitor: %s", strerror(errno));
-	t0 = now_ns();
-	pid = spawn(path);
-	dt = wait_count(&m, &m.added, n, t0);
+	dt = load_and_start(b, &s, &m, p, nf, path, &pid);
 	if (dt)
 		sample_add(&ff->full, (double)n * 1e9 / (double)dt);
 	else

@@ -71,15 +71,7 @@ static unsigned int bytes_of(int af)
 
 static struct import_route *set_add(struct import_set *s)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		struct import_route *r = realloc(s->r, cap * sizeof(*r));
-
-		if (!r)
-			die("out of memory");
-		s->r = r;
-		s->cap = cap;
-	}
+	s->r = room_for_one(s->r, s->n, &s->cap, sizeof(*s->r), 64);
 	memset(&s->r[s->n], 0, sizeof(s->r[0]));
 	return &s->r[s->n++];
 }
@@ -179,15 +171,7 @@ static void link_one(const struct nlmsghdr *h, void *arg)
 
 	if (h->nlmsg_type != RTM_NEWLINK)
 		return;
-	if (ls->n == ls->cap) {
-		size_t cap = ls->cap ? 2 * ls->cap : 16;
-		struct link *l = realloc(ls->l, cap * sizeof(*l));
-
-		if (!l)
-			die("out of memory");
-		ls->l = l;
-		ls->cap = cap;
-	}
+	ls->l = room_for_one(ls->l, ls->n, &ls->cap, sizeof(*ls->l), 16);
 	ls->l[ls->n].ifindex = ifi->ifi_index;
 	ls->l[ls->n++].flags = ifi->ifi_flags;
 }
@@ -345,15 +329,7 @@ static RTM_NEXTHOP_HANDLE nh_get(const struct import *im,
 			im->name, k->what, st);
 		return NULL;
 	}
-	if (k->nnhs == k->cnhs) {
-		size_t cap = k->cnhs ? 2 * k->cnhs : 16;
-		struct import_nh_held *n = realloc(k->nhs, cap * sizeof(*n));
-
-		if (!n)
-			die("out of memory");
-		k->nhs = n;
-		k->cnhs = cap;
-	}
+	k->nhs = room_for_one(k->nhs, k->nnhs, &k->cnhs, sizeof(*k->nhs), 16);
 	k->nhs[k->nnhs].nh = *nh;
 	k->nhs[k->nnhs].h = h;
 	k->nhs[k->nnhs++].used = true;

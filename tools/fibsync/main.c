@@ -203,6 +203,21 @@ void die(const char *fmt, ...)
 	exit(1);
 }
 
+void *room_for_one(void *arr, size_t n, size_t *cap, size_t size,
+		   size_t first)
+{
+	size_t grown;
+
+	if (n < *cap)
+		return arr;
+	grown = *cap ? 2 * *cap : first;
+	arr = realloc(arr, grown * size);
+	if (!arr)
+		die("out of memory");
+	*cap = grown;
+	return arr;
+}
+
 void say(const char *fmt, ...)
 {
 	va_list ap;
@@ -302,15 +317,8 @@ static void fib_write(struct family *f, const struct rtnl_route *r, bool del)
 			strerror(-err));
 		return;
 	}
-	if (f->npend == f->cpend) {
-		size_t cap = f->cpend ? 2 * f->cpend : 256;
-		struct pending *n = realloc(f->pend, cap * sizeof(*n));
-
-		if (!n)
-			die("out of memory");
-		f->pend = n;
-		f->cpend = cap;
-	}
+	f->pend = room_for_one(f->pend, f->npend, &f->cpend, sizeof(*f->pend),
+			       256);
 	q = &f->pend[f->npend++];
 	q->seq = rtnl_last_seq(&f->nl);
 	q->op = op;
