@@ -43,6 +43,9 @@
 #define GARBAGE_S	4
 #define METRIC_A	3	/* what BIRD A announces its stub with */
 #define METRIC_B	5
+#define REDIST_PROTO	0xc300	/* the test's entity, redistributed */
+#define OTHER_PROTO	0xc400	/* another, not */
+#define REDIST_METRIC	7
 #define RTPROT_BIRD_FIB	12	/* BIRD's routes in a FIB */
 #define FIBSYNC_PROTO	190	/* rtm-fibsync's */
 #define CONVERGE_MS	60000	/* BIRD, rtm-ripd and rtm-fibsync agreeing */
@@ -161,13 +164,34 @@ static int run_in(int ns, const char *log, char *const argv[])
 /* BIRD                                                                 */
 /* ------------------------------------------------------------------ */
 
+/* How a link authenticates: none, plain or keyed MD5 (key id 7). */
+enum auth { NONE, PLAIN, MD5 };
+
+static const char *const ripd_auth[] = {
+	[NONE] = "",
+	[PLAIN] = " auth plain plainpass",
+	[MD5] = " auth md5 7 md5secret",
+};
+#define GOOD_SECRET(auth)	((auth) == MD5 ? "md5secret" : "plainpass")
+
 static int bird_config(const char *file, const char *router_id,
-		       const char *veth, unsigned int stub_metric)
+		       const char *veth, unsigned int stub_metric,
+		       enum auth auth, const char *secret)
 {
+	char auth_text[256] = "";
 	FILE *f = fopen(file, "w");
 
 	if (!f)
 		return -1;
+	if (auth == PLAIN)
+		snprintf(auth_text, sizeof(auth_text),
+			 "    authentication plaintext; password \"%s\";\n",
+			 secret);
+	else if (auth == MD5)
+		snprintf(auth_text, sizeof(auth_text),
+			 "    authentication cryptographic;\n"
+			 "    password \"%s\" { id 7; algorithm keyed md5; };\n",
+			 secret);
 	fprintf(f,
 		"log stderr all;\n"
 		"router id %s;\n"
@@ -190,9 +214,11 @@ static int bird_config(const char *file, const char *router_id,
 		"    version only;\n"
 		"    update time %d; timeout time %d; garbage time %d;\n"
 		"    split horizon on; poison reverse on;\n"
+		"%s"
 		"  };\n"
 		"}\n",
-		router_id, stub_metric, veth, UPDATE_S, TIMEOUT_S, GARBAGE_S);
+		router_id, stub_metric, veth, UPDATE_S, TIMEOUT_S, GARBAGE_S,
+		auth_text);
 	return fclose(f);
 }
 
@@ -362,26 +388,42 @@ out:
 /* What rtm-ripd sends on a0                                            */
 /* ------------------------------------------------------------------ */
 
+#define WATCH		5
+
+/* What M announced on a0, for the prefixes watched: [0] is A's stub. */
 struct heard {
 	unsigned int updates;	/* responses from M */
-	int metric[2];		/* last metric of stub A, stub B; -1 none */
+	uint32_t watch[WATCH];
+	int metric[WATCH];	/* the last metric announced; -1: none */
 };
 
+static void heard_init(struct heard *h)
+{
+	static const char *const watched[WATCH] = {
+		"10.1.0.0", "10.2.0.0", "10.9.1.0", "10.8.1.0", "10.9.2.0",
+	};
+	unsigned int i;
+
+	memset(h, 0, sizeof(*h));
+	for (i = 0; i < WATCH; i++) {
+		h->watch[i] = ip(watched[i]);
+		h->metric[i] = -1;
+	}
+}
+
 /*
- * Read the RIP responses M sends on a0 for @ms; stop early once @until
- * (if not NULL) says so.  Every metric of A's stub seen is checked
- * against @bad_a (a metric below it is a split-horizon failure).
+ * Read the RIP responses M sends on a0 for @ms, or until @until says so.
+ * Any announcement of A's own stub with a metric below 16 fails the test
+ * (split horizon with poisoned reverse).
  */
 static void listen_a0(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(rip) *self, struct heard *h, long long ms,
 		      bool (*until)(const struct heard *h))
 {
-	const uint32_t stubs[2] = { ip("10.1.0.0"), ip("10.2.0.0") };
 	long long end = now_ms() + ms;
 	uint8_t buf[2048];
 
-	memset(h, 0, sizeof(*h));
-	h->metric[0] = h->metric[1] = -1;
+	heard_init(h);
 	while (now_ms() < end && !(until && until(h))) {
 		struct pollfd pf = { .fd = self->sniff, .events = POLLIN };
 		unsigned int ihl, off, i;
@@ -408,10 +450,10 @@ static void listen_a0(struct __test_metadata *_metadata,
 				continue;
 			memcpy(&addr, buf + off + 4, 4);
 			metric = buf[off + 19];
-			for (i = 0; i < 2; i++)
-				if (addr == stubs[i])
+			for (i = 0; i < WATCH; i++)
+				if (addr == h->watch[i])
 					h->metric[i] = metric;
-			EXPECT_FALSE(addr == stubs[0] && metric < 16)
+			EXPECT_FALSE(addr == h->watch[0] && metric < 16)
 				TH_LOG("M sent A's own stub back to A, metric %u",
 				       metric);
 		}
@@ -451,6 +493,22 @@ static void end_ns(struct __test_metadata *_metadata, FIXTURE_DATA(rip) *self,
 	ASSERT_EQ(0, link_up(nl, stub_if));
 }
 
+static bool file_has(const char *path, const char *text)
+{
+	char buf[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	return strstr(buf, text);
+}
+
 static int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -466,8 +524,6 @@ static int write_file(const char *path, const char *text)
 FIXTURE_SETUP(rip)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	char conf[128];
-	FILE *f;
 	int i;
 
 	memset(self, 0, sizeof(*self));
@@ -535,20 +591,8 @@ FIXTURE_SETUP(rip)
 	ASSERT_EQ(0, link_up(self->nl[NS_B], self->ifindex_b0));
 	ASSERT_EQ(0, setns(self->ns[NS_M], CLONE_NEWNET));
 
-	/* rtm-ripd's configuration: the short timers, both links. */
-	snprintf(conf, sizeof(conf), "%s/ripd.conf", self->dir);
-	f = fopen(conf, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "# rip_test\nupdate %d\ntimeout %d\ngarbage %d\n"
-		"interface m0\ninterface m1\n", UPDATE_S, TIMEOUT_S,
-		GARBAGE_S);
-	ASSERT_EQ(0, fclose(f));
-	snprintf(conf, sizeof(conf), "%s/a.conf", self->dir);
-	ASSERT_EQ(0, bird_config(conf, "10.0.1.1", "a0", METRIC_A));
-	snprintf(conf, sizeof(conf), "%s/b.conf", self->dir);
-	ASSERT_EQ(0, bird_config(conf, "10.0.2.1", "b0", METRIC_B));
-
-	ASSERT_WIN(NO_ERROR, ent_reg(&self->e, 0, AF_INET, 0xc300, 1, NULL));
+	ASSERT_WIN(NO_ERROR, ent_reg(&self->e, 0, AF_INET, REDIST_PROTO, 1,
+				     NULL));
 	self->registered = true;
 }
 
@@ -585,14 +629,38 @@ FIXTURE_TEARDOWN(rip)
 		run_in(self->ns[NS_M], NULL, rm);
 }
 
-static void start_all(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(rip) *self)
+/*
+ * Write the configurations (link A authenticated with @auth_a, link B with
+ * @auth_b) and start everything.
+ */
+static void start_auth(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(rip) *self, enum auth auth_a,
+		       enum auth auth_b)
 {
 	char conf[128];
 	char *ripd[] = { self->ripd_prog, "-v", "-c", conf, NULL };
 	char *fibsync[] = { self->fibsync_prog, "-4", NULL };
+	FILE *f;
 
+	snprintf(conf, sizeof(conf), "%s/a.conf", self->dir);
+	ASSERT_EQ(0, bird_config(conf, "10.0.1.1", "a0", METRIC_A, auth_a,
+				 GOOD_SECRET(auth_a)));
+	snprintf(conf, sizeof(conf), "%s/b.conf", self->dir);
+	ASSERT_EQ(0, bird_config(conf, "10.0.2.1", "b0", METRIC_B, auth_b,
+				 GOOD_SECRET(auth_b)));
+	/*
+	 * rtm-ripd: the short timers, both links, and the routes of protocol
+	 * REDIST_PROTO inside 10.9.0.0/16 announced with REDIST_METRIC.
+	 */
 	snprintf(conf, sizeof(conf), "%s/ripd.conf", self->dir);
+	f = fopen(conf, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "# ripd_test\nupdate %d\ntimeout %d\ngarbage %d\n"
+		"interface m0%s\ninterface m1%s\n"
+		"redistribute proto %#x prefix 10.9.0.0/16 metric %d\n",
+		UPDATE_S, TIMEOUT_S, GARBAGE_S, ripd_auth[auth_a],
+		ripd_auth[auth_b], REDIST_PROTO, REDIST_METRIC);
+	ASSERT_EQ(0, fclose(f));
 	proc_start(&self->fibsync, self->ns[NS_M], self->dir, "fibsync",
 		   fibsync);
 	proc_start(&self->ripd, self->ns[NS_M], self->dir, "ripd", ripd);
@@ -601,6 +669,12 @@ static void start_all(struct __test_metadata *_metadata,
 	ASSERT_LT(0, self->ripd.pid);
 	ASSERT_LT(0, self->bird_a.pid);
 	ASSERT_LT(0, self->bird_b.pid);
+}
+
+static void start_all(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(rip) *self)
+{
+	start_auth(_metadata, self, NONE, NONE);
 }
 
 /* Whether the stub behind @nsi is a RIP route of M with what it should. */
@@ -695,7 +769,8 @@ TEST_F_TIMEOUT(rip, routes_both_ways, 300)
 {
 	char *ping[] = { "ping", "-c", "3", "-W", "3", "-I", "10.1.0.1",
 			 "10.2.0.1", NULL };
-	char log[128];
+	char rtmctl[4096], log[128];
+	char *show[] = { rtmctl, "show", "routes", "10.1.0.0/24", NULL };
 	struct heard h;
 
 	start_all(_metadata, self);
@@ -708,6 +783,15 @@ TEST_F_TIMEOUT(rip, routes_both_ways, 300)
 		TH_LOG("%u updates from M, B's stub last at metric %d",
 		       h.updates, h.metric[1]);
 	EXPECT_EQ(METRIC_B + 1, h.metric[1]);
+
+	/* rtmctl names the owner of the stubs' routes. */
+	snprintf(log, sizeof(log), "%s/rtmctl.log", self->dir);
+	if (find_tool("RTM_RTMCTL", "rtmctl", rtmctl, sizeof(rtmctl))) {
+		EXPECT_EQ(0, run_in(self->ns[NS_M], log, show));
+		EXPECT_TRUE(file_has(log, "10.1.0.0/24") &&
+			    file_has(log, "rip"))
+			show_log(_metadata, log);
+	}
 
 	/* Stub to stub, forwarded by M on rtm-fibsync's routes. */
 	snprintf(log, sizeof(log), "%s/ping.log", self->dir);
@@ -768,6 +852,78 @@ TEST_F_TIMEOUT(rip, sigkill_takes_routes, 300)
 	EXPECT_TRUE(WAIT_FOR(!stub_in_fib_m(self, NS_A) &&
 			     !stub_in_fib_m(self, NS_B), 5000))
 		TH_LOG("M's FIB kept them");
+}
+
+/* Keyed MD5 towards A, a plain password towards B: BIRD must agree. */
+TEST_F_TIMEOUT(rip, authenticated, 300)
+{
+	start_auth(_metadata, self, MD5, PLAIN);
+	converge(_metadata, self);
+}
+
+/* A wrong password: nothing learned over that link. */
+TEST_F_TIMEOUT(rip, wrong_password, 300)
+{
+	char conf[128];
+
+	start_auth(_metadata, self, MD5, PLAIN);
+	converge(_metadata, self);
+	/* A with another key: rtm-ripd drops what A says, A's stub expires. */
+	proc_stop(&self->bird_a, SIGTERM);
+	snprintf(conf, sizeof(conf), "%s/a.conf", self->dir);
+	ASSERT_EQ(0, bird_config(conf, "10.0.1.1", "a0", METRIC_A, MD5,
+				 "md5other"));
+	bird_start(self, &self->bird_a, self->ns[NS_A], "a");
+	EXPECT_TRUE(WAIT_FOR(stub_gone_from_rtm(self, NS_A), EXPIRE_MS))
+		TH_LOG("A's stub stayed with A's key wrong");
+}
+
+/* Another protocol's routes, announced as the redistribute line says. */
+TEST_F_TIMEOUT(rip, redistribution, 300)
+{
+	RTM_NET_ADDRESS in = pfx(AF_INET, 10, 9, 1, 0, 24);
+	RTM_NET_ADDRESS out = pfx(AF_INET, 10, 8, 1, 0, 24);
+	RTM_NET_ADDRESS other = pfx(AF_INET, 10, 9, 2, 0, 24);
+	RTM_NET_ADDRESS gw = pfx(AF_INET, 10, 0, 1, 1, 32);
+	RTM_NEXTHOP_HANDLE nh, onh;
+	struct rt r = { .metric = 1, .nnh = 1 };
+	struct heard h;
+	struct ent o;
+
+	start_all(_metadata, self);
+	converge(_metadata, self);
+
+	ASSERT_WIN(NO_ERROR, ent_reg(&o, 0, AF_INET, OTHER_PROTO, 1, NULL));
+	ASSERT_WIN(NO_ERROR, nh_add(self->e.h, &gw, self->ifindex_m0, &nh));
+	ASSERT_WIN(NO_ERROR, nh_add(o.h, &gw, self->ifindex_m0, &onh));
+	r.nh[0] = nh;
+	ASSERT_WIN(NO_ERROR, rt_add(self->e.h, &in, &r, NULL, NULL, NULL));
+	ASSERT_WIN(NO_ERROR, rt_add(self->e.h, &out, &r, NULL, NULL, NULL));
+	r.nh[0] = onh;
+	ASSERT_WIN(NO_ERROR, rt_add(o.h, &other, &r, NULL, NULL, NULL));
+
+	listen_a0(_metadata, self, &h, 4 * UPDATE_S * 1000 + 2000, NULL);
+	EXPECT_LE(2U, h.updates);
+	EXPECT_EQ(REDIST_METRIC, h.metric[2]);
+	/* Not announced reachable (a withdrawal of a change is harmless). */
+	EXPECT_TRUE(h.metric[3] == -1 || h.metric[3] == 16)
+		TH_LOG("outside the prefix list, yet metric %d", h.metric[3]);
+	EXPECT_TRUE(h.metric[4] == -1 || h.metric[4] == 16)
+		TH_LOG("a protocol not redistributed, yet metric %d",
+		       h.metric[4]);
+	EXPECT_TRUE(WAIT_FOR(fib_find(self->nl[NS_B], ip("10.9.1.0"), 24,
+				      NULL) == 1, CONVERGE_MS))
+		TH_LOG("BIRD B did not learn the redistributed route");
+	EXPECT_EQ(0, fib_find(self->nl[NS_B], ip("10.8.1.0"), 24, NULL));
+	EXPECT_EQ(0, fib_find(self->nl[NS_B], ip("10.9.2.0"), 24, NULL));
+
+	/* Withdrawn with the route. */
+	ASSERT_WIN(NO_ERROR, RtmDeregisterEntity(self->e.h));
+	self->registered = false;
+	EXPECT_TRUE(WAIT_FOR(fib_find(self->nl[NS_B], ip("10.9.1.0"), 24,
+				      NULL) == 0, CONVERGE_MS))
+		TH_LOG("BIRD B kept the redistributed route");
+	RtmDeregisterEntity(o.h);
 }
 
 TEST_HARNESS_MAIN

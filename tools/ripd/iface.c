@@ -97,6 +97,7 @@ void iface_refresh(void)
 		int index = if_nametoindex(ifc->cfg->name);
 		bool was_up = ifc->up;
 		uint32_t old = ifc->addr;
+		unsigned int old_plen = ifc->plen;
 
 		if (index != ifc->ifindex)
 			ifc->joined = false;
@@ -122,6 +123,8 @@ void iface_refresh(void)
 		}
 		if (ifc->ifindex && !ifc->joined)
 			join(ifc);
+		if (old && (ifc->up != was_up || ifc->addr != old))
+			output_changed(old & netmask(old_plen), old_plen, NULL);
 		if (ifc->up != was_up || ifc->addr != old)
 			log_info("%s: %s, %s", ifc->cfg->name,
 				 ifc->up ? "up" : "down",

@@ -36,8 +36,6 @@
 
 #include "ripd.h"
 
-/* Among protocols, as the administrative distance of RIP elsewhere. */
-#define RIP_PREFERENCE		120
 #define MAX_NEIGHBOURS		256
 #define MAX_OWNERS		64
 #define MAX_HELD		4096
@@ -290,7 +288,8 @@ void rtm_learn(struct iface *ifc, uint32_t neighbour, uint32_t addr,
 	memset(&info, 0, sizeof(info));
 	info.Neighbour = nh;
 	info.PrefInfo.Metric = metric;
-	info.PrefInfo.Preference = RIP_PREFERENCE;
+	/* 0: the namespace's preference of RIP (rtmctl preference). */
+	info.PrefInfo.Preference = 0;
 	info.BelongsToViews = RTM_VIEW_MASK_UCAST;
 	info.NextHopsList.NumNextHops = 1;
 	info.NextHopsList.NextHops[0] = nh;
@@ -411,7 +410,8 @@ void rtm_walk(route_fn fn, void *arg)
 		memset(&r, 0, sizeof(r));
 		r.addr = ifaces[i].net;
 		r.len = ifaces[i].plen;
-		r.metric = 1;
+		/* An interface without carrier: its network is unreachable. */
+		r.metric = ifaces[i].up ? 1 : RIP_INFINITY;
 		r.connected = true;
 		fn(&r, arg);
 	}
@@ -475,7 +475,7 @@ void rtm_lookup(uint32_t addr, unsigned int len, struct rip_route *r)
 	r->len = len;
 	r->metric = RIP_INFINITY;
 	if (ifc) {
-		r->metric = 1;
+		r->metric = ifc->up ? 1 : RIP_INFINITY;
 		r->connected = true;
 	} else if (RtmGetExactMatchDestination(rtm.reg, &dest,
 					       RTM_BEST_PROTOCOL,
