@@ -395,6 +395,7 @@ struct heard {
 	unsigned int updates;	/* responses from M */
 	uint32_t watch[WATCH];
 	int metric[WATCH];	/* the last metric announced; -1: none */
+	unsigned int poisoned[WATCH];	/* announcements with metric 16 */
 };
 
 static void heard_init(struct heard *h)
@@ -450,9 +451,12 @@ static void listen_a0(struct __test_metadata *_metadata,
 				continue;
 			memcpy(&addr, buf + off + 4, 4);
 			metric = buf[off + 19];
-			for (i = 0; i < WATCH; i++)
-				if (addr == h->watch[i])
-					h->metric[i] = metric;
+			for (i = 0; i < WATCH; i++) {
+				if (addr != h->watch[i])
+					continue;
+				h->metric[i] = metric;
+				h->poisoned[i] += metric == 16;
+			}
 			EXPECT_FALSE(addr == h->watch[0] && metric < 16)
 				TH_LOG("M sent A's own stub back to A, metric %u",
 				       metric);
@@ -826,6 +830,20 @@ TEST_F_TIMEOUT(rip, link_down_and_up, 300)
 		TH_LOG("BIRD A kept B's stub");
 	/* A's side is untouched. */
 	EXPECT_TRUE(stub_in_rtm(self, NS_A, true, _metadata));
+	/*
+	 * Held down: announced unreachable in the periodic updates until the
+	 * garbage time is over, then not at all.
+	 */
+	listen_a0(_metadata, self, &h, 2 * UPDATE_S * 1000 + 1000, NULL);
+	TH_LOG("in hold-down: %u updates, B's stub %u times unreachable",
+	       h.updates, h.poisoned[1]);
+	EXPECT_LE(1U, h.poisoned[1]) TH_LOG("no hold-down");
+	listen_a0(_metadata, self, &h, GARBAGE_S * 1000 + 2 * UPDATE_S * 1000,
+		  NULL);
+	listen_a0(_metadata, self, &h, 2 * UPDATE_S * 1000 + 1000, NULL);
+	EXPECT_EQ(-1, h.metric[1])
+		TH_LOG("B's stub still announced after the hold-down");
+	EXPECT_LE(2U, h.updates);
 
 	/* Back up: the routes return. */
 	ASSERT_EQ(0, link_set(self->nl[NS_B], self->ifindex_b0, true));
