@@ -48,7 +48,7 @@
 #define REDIST_METRIC	7
 #define RTPROT_BIRD_FIB	12	/* BIRD's routes in a FIB */
 #define FIBSYNC_PROTO	190	/* rtm-fibsync's */
-#define CONVERGE_MS	60000	/* BIRD, rtm-ripd and rtm-fibsync agreeing */
+#define CONVERGE_MS	60000	/* for BIRD, rtm-ripd, rtm-fibsync to agree */
 /* A route gone from the far side: timeout, then an update or two. */
 #define EXPIRE_MS	((TIMEOUT_S + 3 * UPDATE_S) * 1000 + 10000)
 

@@ -29,8 +29,8 @@ struct nlreq {
 	char attrs[1024];
 };
 
-static inline void nl_attr(struct nlreq *r, unsigned short type, const void *data,
-		    size_t len)
+static inline void nl_attr(struct nlreq *r, unsigned short type,
+			   const void *data, size_t len)
 {
 	struct nlmsghdr *h = &r->h;
 	struct rtattr *a = (struct rtattr *)((char *)r +
@@ -78,7 +78,8 @@ static inline int nl_talk(int fd, struct nlmsghdr *h)
 			return -errno;
 		for (; NLMSG_OK(r, (size_t)len); r = NLMSG_NEXT(r, len))
 			if (r->nlmsg_seq == seq && r->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)NLMSG_DATA(r))->error;
+				return ((struct nlmsgerr *)
+					NLMSG_DATA(r))->error;
 	}
 }
 
@@ -152,9 +153,10 @@ static inline int addr_add(int fd, int family, int ifindex, const void *addr,
 }
 
 /* A route by hand: via @gw on @ifindex, onlink. */
-static inline int route_add(int fd, int family, const void *dst, unsigned int len,
-		     const void *gw, int ifindex, unsigned int proto,
-		     unsigned int table, unsigned int metric)
+static inline int route_add(int fd, int family, const void *dst,
+			    unsigned int len, const void *gw, int ifindex,
+			    unsigned int proto, unsigned int table,
+			    unsigned int metric)
 {
 	struct nlreq r;
 	size_t alen = family == AF_INET ? 4 : 16;
@@ -179,9 +181,9 @@ static inline int route_add(int fd, int family, const void *dst, unsigned int le
 }
 
 /* A route deleted by hand, by its key and protocol. */
-static inline int route_del(int fd, int family, const void *dst, unsigned int len,
-		     unsigned int proto, unsigned int table,
-		     unsigned int metric)
+static inline int route_del(int fd, int family, const void *dst,
+			    unsigned int len, unsigned int proto,
+			    unsigned int table, unsigned int metric)
 {
 	struct nlreq r;
 	size_t alen = family == AF_INET ? 4 : 16;

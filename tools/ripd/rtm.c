@@ -296,7 +296,7 @@ void rtm_learn(struct iface *ifc, uint32_t neighbour, uint32_t addr,
 	if (!route || cur != metric || cur_nh != nh)
 		log_info("%s via %s metric %u", prefix_str(addr, len),
 			 ip_str(neighbour), metric);
-	/* Our route there, updated in place (its TTL restarts), or a new one. */
+	/* Our route there updated in place (the TTL restarts), or a new one. */
 	st = RtmAddRouteToDest(rtm.reg, &route, &dest, &info, cfg.timeout_ms,
 			       NULL, 0, NULL, &flags);
 	if (st != NO_ERROR)
@@ -436,7 +436,8 @@ void rtm_walk(route_fn fn, void *arg)
 		for (i = 0; i < num; i++) {
 			di = (PRTM_DEST_INFO)((char *)infos + i *
 				RTM_SIZE_OF_DEST_INFO(infos->NumberOfViews));
-			if (classify(di, ri, &r) && !iface_connected(r.addr, r.len))
+			if (classify(di, ri, &r) &&
+			    !iface_connected(r.addr, r.len))
 				fn(&r, arg);
 		}
 		if (num)
