@@ -25,6 +25,7 @@
 
 #include "kselftest_harness.h"
 #include "enum_util.h"
+#include "rtnl_util.h"
 
 #define INST		0		/* rtm-fibsync's default instance */
 #define PROTO_A		0xc100
@@ -33,181 +34,6 @@
 #define FIB_METRIC	200		/* and metric */
 #define SYNC_MS		30000		/* how long the FIB may take to follow */
 #define MAXNH		8
-
-/* ------------------------------------------------------------------ */
-/* rtnetlink                                                            */
-/* ------------------------------------------------------------------ */
-
-struct nlreq {
-	struct nlmsghdr h;
-	union {
-		struct ifinfomsg ifi;
-		struct ifaddrmsg ifa;
-		struct rtmsg rtm;
-	};
-	char attrs[1024];
-};
-
-static void nl_attr(struct nlreq *r, unsigned short type, const void *data,
-		    size_t len)
-{
-	struct nlmsghdr *h = &r->h;
-	struct rtattr *a = (struct rtattr *)((char *)r +
-					     NLMSG_ALIGN(h->nlmsg_len));
-
-	a->rta_type = type;
-	a->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(a), data, len);
-	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
-}
-
-static struct rtattr *nl_nest(struct nlreq *r, unsigned short type)
-{
-	struct rtattr *a = (struct rtattr *)((char *)r +
-					     NLMSG_ALIGN(r->h.nlmsg_len));
-
-	nl_attr(r, type, NULL, 0);
-	return a;
-}
-
-static void nl_nest_end(struct nlreq *r, struct rtattr *a)
-{
-	a->rta_len = (char *)r + r->h.nlmsg_len - (char *)a;
-}
-
-/* Send a request with NLM_F_ACK and wait for its answer: 0 or -errno. */
-static int nl_talk(int fd, struct nlmsghdr *h)
-{
-	static uint32_t seq = 1000;
-	char buf[8192] __attribute__((aligned(8)));
-	ssize_t len;
-
-	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	h->nlmsg_seq = ++seq;
-	if (send(fd, h, h->nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		struct nlmsghdr *r = (struct nlmsghdr *)buf;
-
-		len = recv(fd, buf, sizeof(buf), 0);
-		if (len < 0 && errno == EINTR)
-			continue;
-		if (len < 0)
-			return -errno;
-		for (; NLMSG_OK(r, (size_t)len); r = NLMSG_NEXT(r, len))
-			if (r->nlmsg_seq == seq && r->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)NLMSG_DATA(r))->error;
-	}
-}
-
-static int nl_open(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -errno;
-	}
-	return fd;
-}
-
-static int link_set(int fd, int ifindex, bool up)
-{
-	struct nlreq r;
-
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifi));
-	r.h.nlmsg_type = RTM_NEWLINK;
-	r.ifi.ifi_family = AF_UNSPEC;
-	r.ifi.ifi_index = ifindex;
-	r.ifi.ifi_flags = up ? IFF_UP : 0;
-	r.ifi.ifi_change = IFF_UP;
-	return nl_talk(fd, &r.h);
-}
-
-static int link_up(int fd, int ifindex)
-{
-	return link_set(fd, ifindex, true);
-}
-
-static int dummy_add(int fd, const char *name)
-{
-	struct rtattr *info;
-	struct nlreq r;
-
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifi));
-	r.h.nlmsg_type = RTM_NEWLINK;
-	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	r.ifi.ifi_family = AF_UNSPEC;
-	nl_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
-	info = nl_nest(&r, IFLA_LINKINFO);
-	nl_attr(&r, IFLA_INFO_KIND, "dummy", 5);
-	nl_nest_end(&r, info);
-	return nl_talk(fd, &r.h);
-}
-
-static int addr_add(int fd, int family, int ifindex, const void *addr,
-		    unsigned int len)
-{
-	struct nlreq r;
-	size_t alen = family == AF_INET ? 4 : 16;
-
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifa));
-	r.h.nlmsg_type = RTM_NEWADDR;
-	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	r.ifa.ifa_family = family;
-	r.ifa.ifa_prefixlen = len;
-	r.ifa.ifa_index = ifindex;
-	r.ifa.ifa_flags = family == AF_INET6 ? IFA_F_NODAD : 0;
-	nl_attr(&r, IFA_LOCAL, addr, alen);
-	nl_attr(&r, IFA_ADDRESS, addr, alen);
-	return nl_talk(fd, &r.h);
-}
-
-static int addr_del(int fd, int family, int ifindex, const void *addr,
-		    unsigned int len)
-{
-	struct nlreq r;
-	size_t alen = family == AF_INET ? 4 : 16;
-
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifa));
-	r.h.nlmsg_type = RTM_DELADDR;
-	r.ifa.ifa_family = family;
-	r.ifa.ifa_prefixlen = len;
-	r.ifa.ifa_index = ifindex;
-	nl_attr(&r, IFA_LOCAL, addr, alen);
-	nl_attr(&r, IFA_ADDRESS, addr, alen);
-	return nl_talk(fd, &r.h);
-}
-
-/* A route deleted by hand, by its key and protocol. */
-static int route_del(int fd, int family, const void *dst, unsigned int len,
-		     unsigned int proto, unsigned int table,
-		     unsigned int metric)
-{
-	struct nlreq r;
-	size_t alen = family == AF_INET ? 4 : 16;
-
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.rtm));
-	r.h.nlmsg_type = RTM_DELROUTE;
-	r.rtm.rtm_family = family;
-	r.rtm.rtm_dst_len = len;
-	r.rtm.rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
-	r.rtm.rtm_protocol = proto;
-	r.rtm.rtm_scope = RT_SCOPE_NOWHERE;
-	nl_attr(&r, RTA_DST, dst, alen);
-	nl_attr(&r, RTA_TABLE, &table, sizeof(table));
-	nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
-	return nl_talk(fd, &r.h);
-}
 
 /* ------------------------------------------------------------------ */
 /* Routes, as the FIB has them and as rtm says they should be           */
@@ -250,19 +76,7 @@ static int route_add_nh(int fd, int family, const void *dst,
 	struct nlreq r;
 	unsigned int i;
 
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.rtm));
-	r.h.nlmsg_type = RTM_NEWROUTE;
-	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	r.rtm.rtm_family = family;
-	r.rtm.rtm_dst_len = len;
-	r.rtm.rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
-	r.rtm.rtm_protocol = proto;
-	r.rtm.rtm_scope = RT_SCOPE_UNIVERSE;
-	r.rtm.rtm_type = RTN_UNICAST;
-	nl_attr(&r, RTA_DST, dst, alen);
-	nl_attr(&r, RTA_TABLE, &table, sizeof(table));
-	nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
+	route_msg(&r, RTM_NEWROUTE, family, dst, len, proto, table, metric);
 	if (nnh == 1) {
 		if (memcmp(nh[0].gw, zero, alen)) {
 			r.rtm.rtm_flags = RTNH_F_ONLINK;
@@ -289,18 +103,6 @@ static int route_add_nh(int fd, int family, const void *dst,
 	}
 	nl_nest_end(&r, mp);
 	return nl_talk(fd, &r.h);
-}
-
-/* A route by hand: via @gw on @ifindex, onlink. */
-static int route_add(int fd, int family, const void *dst, unsigned int len,
-		     const void *gw, int ifindex, unsigned int proto,
-		     unsigned int table, unsigned int metric)
-{
-	struct fnh nh = { .ifindex = ifindex };
-
-	memcpy(nh.gw, gw, family == AF_INET ? 4 : 16);
-	return route_add_nh(fd, family, dst, len, &nh, 1, proto, table,
-			    metric);
 }
 
 static int fnh_cmp(const void *x, const void *y)

@@ -32,3 +32,21 @@ short_hash()
 {
 	cat "$@" | sha256sum | cut -c1-12
 }
+
+# dynamic_ships PROG...: the tools/vm/run -f arguments that ship the
+# dynamically linked host programs PROG with their shared libraries and
+# loader, each at the path the program asks for it by (the guest has no
+# libc of its own); nothing for a PROG that is not there.
+dynamic_ships()
+{
+	local p f
+	for p in "$@"; do
+		[ -x "$p" ] || continue
+		printf '%s:%s\n' "$(readlink -f "$p")" "$p"
+		ldd "$p" 2>/dev/null |
+			sed -n 's/.*[[:space:]]\(\/[^ ]*\) (0x.*/\1/p' |
+			while IFS= read -r f; do
+				printf '%s:%s\n' "$(readlink -f "$f")" "$f"
+			done
+	done | awk '!seen[$0]++ { print "-f"; print }'
+}
