@@ -16,6 +16,10 @@
 #   make module-debug|module-6.1|module-6.12   rtm.ko for a test kernel
 #   make install      library, headers and tools (PREFIX, DESTDIR)
 #   make module-install / dkms-install
+#   make deb          the Debian packages, into build/deb/
+#   make package-check  what the packages hold, a program built against the
+#                     installed rtm.pc, the module built by DKMS
+#   make -C man check   the man pages, through man --warnings
 #
 # KDIR selects the kernel to build the module against (default: the
 # running kernel's headers).
@@ -26,11 +30,14 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 VERSION := 0.1.0
-DKMS_SOURCES := Kbuild dkms.conf module uapi
+# What DKMS builds the module from: sources only, whatever a build of the
+# module left in the tree.
+DKMS_SOURCES := Kbuild dkms.conf $(wildcard module/*.[ch]) \
+		$(wildcard uapi/linux/*.h)
 
 .PHONY: all module lib tools examples selftests check demo vm bench fuzz install \
 	module-install dkms-install clean kernel module-debug module-6.1 \
-	module-6.12
+	module-6.12 deb package-check
 
 all: module lib tools examples
 
@@ -81,8 +88,14 @@ module-install: module
 
 dkms-install:
 	install -d $(DESTDIR)/usr/src/rtm-$(VERSION)
-	cp -r $(DKMS_SOURCES) $(DESTDIR)/usr/src/rtm-$(VERSION)/
+	cp --parents $(DKMS_SOURCES) $(DESTDIR)/usr/src/rtm-$(VERSION)/
 	[ -n "$(DESTDIR)" ] || dkms install rtm/$(VERSION)
+
+deb:
+	tools/vm/deb
+
+package-check: deb
+	tools/vm/package-check
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
