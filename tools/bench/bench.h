@@ -236,6 +236,10 @@ struct churn_figs {
 	struct samples lib_idle, lib_busy, lib_keep;	/* library lookups/s */
 	struct samples krtm_idle, krtm_busy, krtm_keep;	/* in-kernel rtm */
 	struct samples kfib_idle, kfib_busy, kfib_keep;	/* in-kernel FIB */
+	/* two readers, one per CPU: together, idle and during churn */
+	struct samples lib_idle2, lib_busy2, lib_scale;
+	struct samples krtm_idle2, krtm_busy2, krtm_scale;
+	struct samples kfib_idle2, kfib_busy2, kfib_scale;
 };
 
 void churn_prepare(struct bench *b);

@@ -12,6 +12,10 @@
  *  - the FIB churned through netlink (batched RTM_DELROUTE, RTM_NEWROUTE),
  *    the reader timing the FIB's in-kernel lookups the same way.
  * The writers' routes/s (withdrawals plus announcements) are figures too.
+ *
+ * Readers scale: each kind of reader again as two readers, one on each
+ * CPU, with the writer idle and (rtm's and the FIB's in-kernel lookups)
+ * during the churn: their lookups/s together, and over one reader's.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -31,6 +35,7 @@ enum reader_kind { READ_LIB, READ_KRTM, READ_KFIB };
 struct reader {
 	struct bench *b;
 	enum reader_kind kind;
+	int cpu;
 	pthread_t thread;
 	volatile int started, stop;
 	uint64_t lookups, ns;
@@ -43,7 +48,7 @@ static void *reader_main(void *arg)
 	uint64_t t0, t1 = 0;
 	int fi;
 
-	pin_cpu(1);
+	pin_cpu(r->cpu);
 	t0 = now_ns();
 	r->started = 1;
 	while (!r->stop) {
@@ -72,11 +77,12 @@ static void *reader_main(void *arg)
 }
 
 static void reader_start(struct reader *r, struct bench *b,
-			 enum reader_kind kind)
+			 enum reader_kind kind, int cpu)
 {
 	memset(r, 0, sizeof(*r));
 	r->b = b;
 	r->kind = kind;
+	r->cpu = cpu;
 	if (pthread_create(&r->thread, NULL, reader_main, r))
 		die("pthread_create failed");
 	while (!r->started)
@@ -91,15 +97,35 @@ static double reader_stop(struct reader *r)
 	return r->ns ? (double)r->lookups * 1e9 / (double)r->ns : 0;
 }
 
-static double reader_idle(struct bench *b, enum reader_kind kind)
+/* @n readers (on CPUs 1, 0) of @kind; their lookups/s together. */
+static void readers_start(struct reader *r, int n, struct bench *b,
+			  enum reader_kind kind)
 {
-	struct reader r;
+	int i;
+
+	for (i = 0; i < n; i++)
+		reader_start(&r[i], b, kind, i ? 0 : 1);
+}
+
+static double readers_stop(struct reader *r, int n)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += reader_stop(&r[i]);
+	return sum;
+}
+
+static double readers_idle(struct bench *b, enum reader_kind kind, int n)
+{
+	struct reader r[2];
 	uint64_t t0 = now_ns();
 
-	reader_start(&r, b, kind);
+	readers_start(r, n, b, kind);
 	while (now_ns() - t0 < IDLE_NS)
 		usleep(20000);
-	return reader_stop(&r);
+	return readers_stop(r, n);
 }
 
 static void unpin(void)
@@ -184,6 +210,27 @@ void churn_prepare(struct bench *b)
 	}
 }
 
+/* Two readers of @kind against one (@one, lookups/s): idle, then churning. */
+static void readers_scale(struct bench *b, enum reader_kind kind, double one,
+			  struct samples *two_idle, struct samples *scale,
+			  struct samples *two_busy)
+{
+	struct reader r[2];
+	double two;
+
+	two = readers_idle(b, kind, 2);
+	sample_add(two_idle, two);
+	sample_add(scale, one > 0 ? two / one : 0);
+	if (!two_busy)
+		return;
+	readers_start(r, 2, b, kind);
+	if (kind == READ_KFIB)
+		fib_churn(b);
+	else
+		rtm_churn(b);
+	sample_add(two_busy, readers_stop(r, 2));
+}
+
 void churn_once(struct bench *b, struct churn_figs *cf)
 {
 	struct reader r;
@@ -191,29 +238,35 @@ void churn_once(struct bench *b, struct churn_figs *cf)
 
 	pin_cpu(0);
 
-	reader_start(&r, b, READ_LIB);
+	reader_start(&r, b, READ_LIB, 1);
 	rtm_churn(b);
 	busy = reader_stop(&r);
-	idle = reader_idle(b, READ_LIB);
+	idle = readers_idle(b, READ_LIB, 1);
 	sample_add(&cf->lib_busy, busy);
 	sample_add(&cf->lib_idle, idle);
 	sample_add(&cf->lib_keep, idle > 0 ? busy / idle : 0);
+	readers_scale(b, READ_LIB, idle, &cf->lib_idle2, &cf->lib_scale,
+		      &cf->lib_busy2);
 
-	reader_start(&r, b, READ_KRTM);
+	reader_start(&r, b, READ_KRTM, 1);
 	rtm_rate = rtm_churn(b);
 	busy = reader_stop(&r);
-	idle = reader_idle(b, READ_KRTM);
+	idle = readers_idle(b, READ_KRTM, 1);
 	sample_add(&cf->krtm_busy, busy);
 	sample_add(&cf->krtm_idle, idle);
 	sample_add(&cf->krtm_keep, idle > 0 ? busy / idle : 0);
+	readers_scale(b, READ_KRTM, idle, &cf->krtm_idle2, &cf->krtm_scale,
+		      &cf->krtm_busy2);
 
-	reader_start(&r, b, READ_KFIB);
+	reader_start(&r, b, READ_KFIB, 1);
 	fib_rate = fib_churn(b);
 	busy = reader_stop(&r);
-	idle = reader_idle(b, READ_KFIB);
+	idle = readers_idle(b, READ_KFIB, 1);
 	sample_add(&cf->kfib_busy, busy);
 	sample_add(&cf->kfib_idle, idle);
 	sample_add(&cf->kfib_keep, idle > 0 ? busy / idle : 0);
+	readers_scale(b, READ_KFIB, idle, &cf->kfib_idle2, &cf->kfib_scale,
+		      &cf->kfib_busy2);
 
 	sample_add(&cf->rtm_rate, rtm_rate);
 	sample_add(&cf->fib_rate, fib_rate);

@@ -790,6 +790,24 @@ static void print_table(const struct bench *b, struct figs *g)
 		report_row(&(struct row){ "churn: library lookups kept (during / idle)",
 			   "share", &c->lib_keep, NULL, NULL, FMT_RATIO, NULL,
 			   0, false });
+		report_row(&(struct row){ "readers: in-kernel lookups, 2 readers, writer idle",
+			   "lookups/s", &c->krtm_idle2, &c->kfib_idle2, NULL,
+			   FMT_SI, NULL, 0, false });
+		report_row(&(struct row){ "readers: in-kernel lookups, 2 readers / 1, writer idle",
+			   "share", &c->krtm_scale, &c->kfib_scale, NULL,
+			   FMT_RATIO, NULL, 0, false });
+		report_row(&(struct row){ "readers: in-kernel lookups, 2 readers, during churn",
+			   "lookups/s", &c->krtm_busy2, &c->kfib_busy2, NULL,
+			   FMT_SI, NULL, 0, false });
+		report_row(&(struct row){ "readers: library lookups, 2 readers, writer idle",
+			   "lookups/s", &c->lib_idle2, NULL, NULL, FMT_SI,
+			   NULL, 0, false });
+		report_row(&(struct row){ "readers: library lookups, 2 readers / 1, writer idle",
+			   "share", &c->lib_scale, NULL, NULL, FMT_RATIO, NULL,
+			   0, false });
+		report_row(&(struct row){ "readers: library lookups, 2 readers, during churn",
+			   "lookups/s", &c->lib_busy2, NULL, NULL, FMT_SI,
+			   NULL, 0, false });
 	}
 	if (!(skip & PHASE_NOTIFY)) {
 		if (g->notify) {
@@ -886,7 +904,11 @@ static void print_notes(const struct bench *b, const struct figs *g)
 	       "  by a writer on CPU 0 while a reader on CPU 1 looks up the "
 	       "announced traces; rtm's churn\n"
 	       "  repeats for at least 2 s; \"writer idle\" is the reader "
-	       "alone for 2 s.\n", 100 * b->o.churn_share);
+	       "alone for 2 s.\n"
+	       "- readers: the same readers two at a time, one on each CPU "
+	       "(the writer shares CPU 0 during\n"
+	       "  churn); lookups/s of both together, and over one reader's "
+	       "with the writer idle.\n", 100 * b->o.churn_share);
 	printf("- rtm-fibsync: the churn set (%zu routes) in RTM instance 1, "
 	       "mirrored by `rtm-fibsync -i 1 -t 100`\n"
 	       "  into FIB table 100 of an otherwise empty FIB; each figure "
@@ -936,6 +958,9 @@ static void print_summary(const struct figs *g)
 	summary_line("churn_rate_ratio", &g->churn.rate_ratio);
 	summary_line("churn_kept_rtm", &g->churn.krtm_keep);
 	summary_line("churn_kept_fib", &g->churn.kfib_keep);
+	summary_line("reader_scale_kernel", &g->churn.krtm_scale);
+	summary_line("reader_scale_fib", &g->churn.kfib_scale);
+	summary_line("reader_scale_lib", &g->churn.lib_scale);
 	summary_line("notify_drain_per_s", &g->drain);
 	summary_line("fibsync_initial_per_s", &g->fibsync.initial);
 	summary_line("fibsync_withdraw_per_s", &g->fibsync.withdraw);
