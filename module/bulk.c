@@ -247,12 +247,17 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 			err = -EBADF;
 		else if (add && !arg->done && !rtm_bulk_nexthops_live(&b))
 			err = -EINVAL;
+		/* New dests of a chunk go into the trie node by node. */
+		if (add)
+			rtm_lpm_batch_begin(&b.t->dests);
 		while (!err && i < n) {
 			err = add ? rtm_bulk_add_one(&b, &ent[i], &last) :
 				    rtm_bulk_del_one(&b, &ent[i]);
 			if (!err)
 				i++;
 		}
+		if (add)
+			rtm_lpm_batch_end(&b.t->dests);
 		if (last) {
 			rtm_attr_put_locked(b.t, last);
 			last = NULL;

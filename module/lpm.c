@@ -40,7 +40,14 @@
  * published with one rcu_assign_pointer() in its parent's slot (or the root),
  * and the old one goes to kfree_rcu(); a node is never changed once readers
  * can see it, except for child pointers, which are swapped whole.  A reader
- * thus always sees bitmaps and slots that agree.  Nodes emptied by a removal
+ * thus always sees bitmaps and slots that agree.  Within a batch, the copy
+ * of the node last inserted into stays private (lpm->pending) and takes the
+ * batch's further insertions into that node in place, in the slack of its
+ * kmalloc bucket (nodes are allocated at their bucket's full size), until
+ * the batch moves to another node or ends and it is published: a load of
+ * sorted prefixes builds each node about once per batch instead of once per
+ * prefix.  The batch's writer sees the private copy in place of the node it
+ * replaces (lpm_pending_old()); everyone else sees the published trie.  Nodes emptied by a removal
  * are unlinked up the path.  An insertion builds everything it needs before
  * publishing anything, so a failed allocation (with the flags given at init)
  * leaves the trie as it was; a removal must not fail and allocates its
@@ -75,6 +82,7 @@
 #include <linux/overflow.h>
 #include <linux/prefetch.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -235,7 +243,8 @@ static struct rtm_lpm_node *node_copy(struct rtm_lpm *lpm,
 	unsigned int nnew = grow ? n + 1 : n - 1;
 	struct rtm_lpm_node *node;
 
-	node = kmalloc(struct_size(node, slot, nnew), gfp);
+	/* The whole bucket, which a batch's private copy grows into */
+	node = kmalloc(node_size(nnew), gfp);
 	if (!node)
 		return NULL;
 	lpm->bytes += node_size(nnew);
@@ -310,6 +319,97 @@ static struct rtm_lpm_node *node_with_child(struct rtm_lpm *lpm,
 	return node;
 }
 
+/*
+ * The node the caller's batch has a private copy of, or NULL: for the
+ * batch's writer only, who then sees lpm->pending in its place.  Readers
+ * may run while a writer changes the fields: they only compare.
+ */
+static inline const struct rtm_lpm_node *
+lpm_pending_old(const struct rtm_lpm *lpm)
+{
+	if (READ_ONCE(lpm->batch_owner) != current)
+		return NULL;
+	return lpm->pending_old;
+}
+
+/* @node as the caller sees it (@old from lpm_pending_old()). */
+static inline const struct rtm_lpm_node *
+lpm_view(const struct rtm_lpm *lpm, const struct rtm_lpm_node *node,
+	 const struct rtm_lpm_node *old)
+{
+	return old && node == old ? lpm->pending : node;
+}
+
+/* Publish the batch's private copy, if any, in place of the node it copies. */
+static void lpm_publish(struct rtm_lpm *lpm)
+{
+	if (!lpm->pending)
+		return;
+	rcu_assign_pointer(*lpm->pending_link, lpm->pending);
+	node_retire(lpm, lpm->pending_old);
+	lpm->pending = NULL;
+	lpm->pending_old = NULL;
+	lpm->pending_link = NULL;
+}
+
+void rtm_lpm_batch_begin(struct rtm_lpm *lpm)
+{
+	lockdep_assert_held(lpm->lock);
+	WRITE_ONCE(lpm->batch_owner, current);
+}
+EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_batch_begin);
+
+void rtm_lpm_batch_end(struct rtm_lpm *lpm)
+{
+	lockdep_assert_held(lpm->lock);
+	lpm_publish(lpm);
+	WRITE_ONCE(lpm->batch_owner, NULL);
+}
+EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_batch_end);
+
+/*
+ * A batch's insertion of prefix @idx into the node at *@link, @node as the
+ * writer sees it: into the private copy in place while its bucket has room,
+ * else into a new private copy, the former one published first.
+ */
+static int lpm_batch_add(struct rtm_lpm *lpm, struct rtm_lpm_node __rcu **link,
+			 struct rtm_lpm_node *node, unsigned int idx,
+			 void *value)
+{
+	unsigned int n = nslots(node), at;
+	struct rtm_lpm_node *new;
+
+	if (node == lpm->pending && node_size(n + 1) == node_size(n)) {
+		at = pfx_slot(node, idx);
+		memmove(node->slot + at + 1, node->slot + at,
+			(n - at) * sizeof(node->slot[0]));
+		__set_bit(idx % 256, pfx_map(node, idx));
+		node->slot[at].value = value;
+		return 0;
+	}
+	if (node == lpm->pending) {
+		/* Outgrown: a bigger copy; nobody else has seen this one */
+		new = node_with_prefix(lpm, node, idx, value);
+		if (!new)
+			return -ENOMEM;
+		node_discard(lpm, node);
+		lpm->pending = new;
+		return 0;
+	}
+	/*
+	 * Another node: the private copy goes out first, so that a copy of
+	 * its parent (@node may be that) links the copy, not the old node.
+	 */
+	lpm_publish(lpm);
+	new = node_with_prefix(lpm, node, idx, value);
+	if (!new)
+		return -ENOMEM;
+	lpm->pending = new;
+	lpm->pending_old = node;
+	lpm->pending_link = link;
+	return 0;
+}
+
 void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock,
 		  gfp_t gfp)
 {
@@ -320,6 +420,10 @@ void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock,
 	lpm->keylen = keylen;
 	lpm->count = 0;
 	lpm->bytes = 0;
+	lpm->batch_owner = NULL;
+	lpm->pending = NULL;
+	lpm->pending_old = NULL;
+	lpm->pending_link = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_init);
 
@@ -336,6 +440,7 @@ void rtm_lpm_destroy(struct rtm_lpm *lpm)
 	unsigned int a;
 	int d = 0;
 
+	lpm_publish(lpm);
 	stack[0] = rcu_dereference_protected(lpm->root, true);
 	RCU_INIT_POINTER(lpm->root, NULL);
 	if (!stack[0])
@@ -369,9 +474,11 @@ EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_destroy);
 int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value)
 {
 	struct rtm_lpm_node __rcu **link = &lpm->root;
+	const struct rtm_lpm_node *old = lpm_pending_old(lpm);
 	struct rtm_lpm_node *node, *new, *chain;
 	unsigned int depth = pfx_depth(plen);
 	unsigned int idx, d, e;
+	int err;
 
 	lockdep_assert_held(lpm->lock);
 	if (plen > lpm->keylen * 8 || !value)
@@ -380,7 +487,8 @@ int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value)
 
 	/* Follow the existing nodes down to the prefix's depth */
 	for (d = 0;; d++) {
-		node = lpm_deref_locked(lpm, *link);
+		node = (struct rtm_lpm_node *)
+		       lpm_view(lpm, lpm_deref_locked(lpm, *link), old);
 		if (!node || d == depth || !has(node->child, key[d]))
 			break;
 		link = &node->slot[child_slot(node, key[d])].child;
@@ -389,6 +497,12 @@ int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value)
 	if (node && d == depth) {
 		if (has_pfx(node, idx))
 			return -EEXIST;
+		if (lpm->batch_owner == current) {
+			err = lpm_batch_add(lpm, link, node, idx, value);
+			if (err)
+				return err;
+			goto out;
+		}
 		new = node_with_prefix(lpm, node, idx, value);
 		if (!new)
 			return -ENOMEM;
@@ -400,8 +514,10 @@ int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value)
 	/*
 	 * Build the missing nodes bottom-up: the new prefix's node, then one
 	 * node per byte up to the first missing one (depth d if @node is the
-	 * missing root, d + 1 if @node lacks that child).
+	 * missing root, d + 1 if @node lacks that child).  A batch's private
+	 * copy goes out first, so that @node is a published node below.
 	 */
+	lpm_publish(lpm);
 	chain = node_with_prefix(lpm, NULL, idx, value);
 	if (!chain)
 		return -ENOMEM;
@@ -454,6 +570,8 @@ void *rtm_lpm_remove(struct rtm_lpm *lpm, const u8 *key, u8 plen)
 	if (plen > lpm->keylen * 8)
 		return NULL;
 
+	/* The batch's private copy goes out: the path is all published */
+	lpm_publish(lpm);
 	link[0] = &lpm->root;
 	for (d = 0;; d++) {
 		node = lpm_deref_locked(lpm, *link[d]);
@@ -506,17 +624,18 @@ EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_remove);
 /* The value of exactly (@key, @plen), or NULL */
 void *rtm_lpm_exact(const struct rtm_lpm *lpm, const u8 *key, u8 plen)
 {
+	const struct rtm_lpm_node *old = lpm_pending_old(lpm);
 	unsigned int depth = pfx_depth(plen);
 	const struct rtm_lpm_node *node;
 	unsigned int d, idx;
 
 	if (plen > lpm->keylen * 8)
 		return NULL;
-	node = lpm_deref(lpm, lpm->root);
+	node = lpm_view(lpm, lpm_deref(lpm, lpm->root), old);
 	for (d = 0; node && d < depth; d++) {
 		if (!has(node->child, key[d]))
 			return NULL;
-		node = child(lpm, node, key[d]);
+		node = lpm_view(lpm, child(lpm, node, key[d]), old);
 	}
 	if (!node)
 		return NULL;
@@ -533,6 +652,7 @@ EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_exact);
 void *rtm_lpm_longest(const struct rtm_lpm *lpm, const u8 *key, u8 maxlen,
 		      bool (*accept)(void *value, void *arg), void *arg)
 {
+	const struct rtm_lpm_node *old = lpm_pending_old(lpm);
 	const struct rtm_lpm_node *path[RTM_LPM_MAX_DEPTH];
 	const struct rtm_lpm_node *node;
 	unsigned int last, idx, d = 0;
@@ -541,7 +661,7 @@ void *rtm_lpm_longest(const struct rtm_lpm *lpm, const u8 *key, u8 maxlen,
 
 	maxlen = min_t(unsigned int, maxlen, lpm->keylen * 8);
 	last = pfx_depth(maxlen);
-	node = lpm_deref(lpm, lpm->root);
+	node = lpm_view(lpm, lpm_deref(lpm, lpm->root), old);
 	if (!node)
 		return NULL;
 	for (;;) {
@@ -550,7 +670,7 @@ void *rtm_lpm_longest(const struct rtm_lpm *lpm, const u8 *key, u8 maxlen,
 		path[d] = node;
 		if (d == last || !has(node->child, key[d]))
 			break;
-		node = child(lpm, node, key[d]);
+		node = lpm_view(lpm, child(lpm, node, key[d]), old);
 		d++;
 	}
 
@@ -675,7 +795,7 @@ void rtm_lpm_iter_start(struct rtm_lpm_iter *it, const struct rtm_lpm *lpm,
 		inclusive = false;
 	}
 	depth = pfx_depth(plen);
-	node = lpm_deref(lpm, lpm->root);
+	node = lpm_view(lpm, lpm_deref(lpm, lpm->root), lpm_pending_old(lpm));
 	if (!node)
 		return;
 	for (d = 0;; d++) {
@@ -694,7 +814,8 @@ void rtm_lpm_iter_start(struct rtm_lpm_iter *it, const struct rtm_lpm *lpm,
 		it->pos[d] = POS(key[d], POS_CHILD + 1);
 		if (!has(node->child, key[d]))
 			break;
-		node = child(lpm, node, key[d]);
+		node = lpm_view(lpm, child(lpm, node, key[d]),
+				lpm_pending_old(lpm));
 	}
 	node_occupancy(node, it->occ);
 }
@@ -723,7 +844,8 @@ void *rtm_lpm_iter_next(struct rtm_lpm_iter *it)
 		a = POS_OCTET(pos);
 		k = POS_K(pos);
 		if (k == POS_CHILD) {
-			node = child(it->lpm, node, a);
+			node = lpm_view(it->lpm, child(it->lpm, node, a),
+					lpm_pending_old(it->lpm));
 			it->node[d + 1] = node;
 			it->pos[d + 1] = 0;
 			it->depth++;

@@ -29,6 +29,7 @@
 #define RTM_LPM_MAX_DEPTH	RTM_LPM_MAX_KEYLEN
 
 struct rtm_lpm_node;
+struct task_struct;
 
 struct rtm_lpm {
 	struct rtm_lpm_node __rcu *root;
@@ -37,6 +38,16 @@ struct rtm_lpm {
 	u8 keylen;		/* 4 or 16 */
 	unsigned long count;	/* prefixes stored */
 	size_t bytes;		/* memory held by nodes */
+	/*
+	 * A batch (rtm_lpm_batch_begin()): the writer it belongs to, and the
+	 * private copy of the node it last inserted into, which takes the
+	 * batch's further insertions into that node in place and replaces
+	 * @pending_old at @pending_link when the batch moves on or ends.
+	 */
+	struct task_struct *batch_owner;
+	struct rtm_lpm_node *pending;
+	struct rtm_lpm_node *pending_old;
+	struct rtm_lpm_node __rcu **pending_link;
 };
 
 void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock,
@@ -44,6 +55,15 @@ void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock,
 void rtm_lpm_destroy(struct rtm_lpm *lpm);
 
 int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value);
+
+/*
+ * A batch of insertions (and anything else) under one hold of the writers'
+ * lock: insertions into one node build it once instead of once each.
+ * Lock-free readers see them when the batch moves on to another node or
+ * ends; the writer sees them at once.  End it before dropping the lock.
+ */
+void rtm_lpm_batch_begin(struct rtm_lpm *lpm);
+void rtm_lpm_batch_end(struct rtm_lpm *lpm);
 void *rtm_lpm_remove(struct rtm_lpm *lpm, const u8 *key, u8 plen);
 
 void *rtm_lpm_exact(const struct rtm_lpm *lpm, const u8 *key, u8 plen);

@@ -14,8 +14,10 @@
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/ctype.h>
+#include <linux/completion.h>
 #include <linux/inet.h>
 #include <linux/kernel_read_file.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/moduleparam.h>
@@ -516,6 +518,168 @@ static void lpm_random_v6(struct kunit *test)
 	random_test(test, 16, 1000);
 }
 
+/* A lock-free reader's exact lookup, from a thread of its own */
+struct peek {
+	struct rtm_lpm *lpm;
+	const struct pfx *p;
+	void *value;
+	struct completion done;
+};
+
+static int peek_thread(void *arg)
+{
+	struct peek *pk = arg;
+
+	rcu_read_lock();
+	pk->value = rtm_lpm_exact(pk->lpm, pk->p->key, pk->p->plen);
+	rcu_read_unlock();
+	complete(&pk->done);
+	return 0;
+}
+
+static void *peek(struct kunit *test, struct rtm_lpm *lpm, const struct pfx *p)
+{
+	struct peek pk = { .lpm = lpm, .p = p };
+	struct task_struct *k;
+
+	init_completion(&pk.done);
+	k = kthread_run(peek_thread, &pk, "rtm_lpm_peek");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	wait_for_completion(&pk.done);
+	return pk.value;
+}
+
+/* One operation of a batch, the lock held: as random_op(), unlocked. */
+static void batch_op(struct kunit *test, struct rtm_lpm *lpm, struct pfx *p,
+		     bool insert)
+{
+	struct ref *ref = &((struct lpm_test *)test->priv)->ref;
+	int found = ref_find(ref, p->key, p->plen);
+
+	if (insert) {
+		KUNIT_EXPECT_EQ(test, rtm_lpm_insert(lpm, p->key, p->plen,
+						     p->value),
+				found < 0 ? 0 : -EEXIST);
+		if (found < 0)
+			ref_add(test, p);
+		return;
+	}
+	KUNIT_EXPECT_PTR_EQ(test, rtm_lpm_remove(lpm, p->key, p->plen),
+			    found < 0 ? NULL : ref->p[found].value);
+	if (found >= 0)
+		ref_del(ref, found);
+}
+
+/*
+ * Batches (rtm_lpm_batch_begin()): random inserts and removes in batches of
+ * random sizes, the writer seeing each change at once; then batches that
+ * fill one node (every /17../24 of a /16, shuffled), growing its private
+ * copy through its buckets, which a lock-free reader does not see before
+ * the batch ends and sees after.  The trie's memory count must come back
+ * to zero (rtm_lpm_destroy() warns otherwise).
+ */
+static void batch_test(struct kunit *test, unsigned int keylen,
+		       unsigned int size)
+{
+	struct lpm_test *t = test->priv;
+	struct rtm_lpm *lpm = new_lpm(test, keylen);
+	struct ref *ref = &t->ref;
+	const unsigned int nfill = 510;	/* the /17s .. /24s of a /16 */
+	unsigned int i, k, n, round, last;
+	struct pfx p, *fill;
+
+	fill = kunit_kmalloc_array(test, nfill, sizeof(*fill), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fill);
+	ref->max = size * 2 + nfill * 3;
+	ref->p = vmalloc(array_size(ref->max, sizeof(*ref->p)));
+	t->sorted = vmalloc(array_size(ref->max, sizeof(*t->sorted)));
+	KUNIT_ASSERT_NOT_NULL(test, ref->p);
+	KUNIT_ASSERT_NOT_NULL(test, t->sorted);
+
+	for (i = 0; i < 2 * size; i += n) {
+		n = 1 + rnd(t, 64);
+		mutex_lock(&t->lock);
+		rtm_lpm_batch_begin(lpm);
+		for (k = 0; k < n; k++) {
+			bool insert = !ref->n || rnd(t, 100) < 70;
+
+			if (insert || rnd(t, 4) == 0) {
+				random_pfx(t, keylen, &p);
+				p.value = new_value(t);
+			} else {
+				p = ref->p[rnd(t, ref->n)];
+			}
+			batch_op(test, lpm, &p, insert);
+			if (ref->n) {
+				p = ref->p[rnd(t, ref->n)];
+				KUNIT_EXPECT_PTR_EQ(test,
+					rtm_lpm_exact(lpm, p.key, p.plen),
+					p.value);
+			}
+		}
+		rtm_lpm_batch_end(lpm);
+		mutex_unlock(&t->lock);
+	}
+	check_all(test, lpm);
+
+	for (round = 0; round < 3; round++) {
+		u8 b0 = rnd(t, 256), b1 = rnd(t, 256);
+
+		/* In-node index j = (1 << l) | v: length 16 + l, value v */
+		for (i = 0; i < nfill; i++) {
+			unsigned int j = i + 2, l = ilog2(j);
+
+			memset(&fill[i], 0, sizeof(fill[i]));
+			fill[i].key[0] = b0;
+			fill[i].key[1] = b1;
+			fill[i].key[2] = (j - (1U << l)) << (8 - l);
+			fill[i].plen = 16 + l;
+			fill[i].value = new_value(t);
+		}
+		for (i = nfill - 1; i > 0; i--)
+			swap(fill[i], fill[rnd(t, i + 1)]);
+		mutex_lock(&t->lock);
+		rtm_lpm_batch_begin(lpm);
+		last = 0;
+		for (i = 0; i < nfill; i++) {
+			if (ref_find(ref, fill[i].key, fill[i].plen) < 0)
+				last = i;
+			batch_op(test, lpm, &fill[i], true);
+		}
+		KUNIT_EXPECT_PTR_EQ(test, rtm_lpm_exact(lpm, fill[last].key,
+							fill[last].plen),
+				    fill[last].value);
+		/* Not published yet: the last new one went into the copy */
+		KUNIT_EXPECT_NULL(test, peek(test, lpm, &fill[last]));
+		rtm_lpm_batch_end(lpm);
+		mutex_unlock(&t->lock);
+		KUNIT_EXPECT_PTR_EQ(test, peek(test, lpm, &fill[last]),
+				    fill[last].value);
+		check_all(test, lpm);
+	}
+
+	while (ref->n) {
+		p = ref->p[ref->n - 1];
+		KUNIT_EXPECT_PTR_EQ(test, remove_locked(t, lpm, p.key, p.plen),
+				    p.value);
+		ref->n--;
+	}
+	check_all(test, lpm);
+	KUNIT_EXPECT_EQ(test, lpm->count, 0);
+	KUNIT_EXPECT_EQ(test, lpm->bytes, 0);
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(lpm->root));
+}
+
+static void lpm_batch_v4(struct kunit *test)
+{
+	batch_test(test, 4, 1000);
+}
+
+static void lpm_batch_v6(struct kunit *test)
+{
+	batch_test(test, 16, 1000);
+}
+
 /* Fill @p from "a.b.c.d/len" or "x::y/len"; false if malformed */
 static bool parse_pfx(const char *s, int len, struct pfx *p,
 		      unsigned int *keylen)
@@ -956,6 +1120,8 @@ static struct kunit_case lpm_test_cases[] = {
 	KUNIT_CASE(lpm_chain_v6),
 	KUNIT_CASE(lpm_random_v4),
 	KUNIT_CASE(lpm_random_v6),
+	KUNIT_CASE(lpm_batch_v4),
+	KUNIT_CASE(lpm_batch_v6),
 	KUNIT_CASE(lpm_real_table),
 	{}
 };
