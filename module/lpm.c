@@ -231,6 +231,13 @@ static size_t node_size(unsigned int n)
 	return kmalloc_size_roundup(struct_size(node, slot, n));
 }
 
+/* The slots a node allocated for @n has room for: its bucket's */
+static unsigned int node_cap(unsigned int n)
+{
+	return (node_size(n) - offsetof(struct rtm_lpm_node, slot)) /
+	       sizeof(union rtm_lpm_slot);
+}
+
 /*
  * A new node: a copy of @old (if any) with one slot inserted (@grow) or
  * removed at @at.  The caller adjusts the bitmaps and fills the new slot.
@@ -241,13 +248,14 @@ static struct rtm_lpm_node *node_copy(struct rtm_lpm *lpm,
 {
 	unsigned int n = old ? nslots(old) : 0;
 	unsigned int nnew = grow ? n + 1 : n - 1;
+	size_t size = node_size(nnew);
 	struct rtm_lpm_node *node;
 
 	/* The whole bucket, which a batch's private copy grows into */
-	node = kmalloc(node_size(nnew), gfp);
+	node = kmalloc(size, gfp);
 	if (!node)
 		return NULL;
-	lpm->bytes += node_size(nnew);
+	lpm->bytes += size;
 	if (!old) {
 		memset(node, 0, offsetof(struct rtm_lpm_node, rcu));
 		return node;
@@ -379,7 +387,7 @@ static int lpm_batch_add(struct rtm_lpm *lpm, struct rtm_lpm_node __rcu **link,
 	unsigned int n = nslots(node), at;
 	struct rtm_lpm_node *new;
 
-	if (node == lpm->pending && node_size(n + 1) == node_size(n)) {
+	if (node == lpm->pending && n < lpm->pending_cap) {
 		at = pfx_slot(node, idx);
 		memmove(node->slot + at + 1, node->slot + at,
 			(n - at) * sizeof(node->slot[0]));
@@ -394,6 +402,7 @@ static int lpm_batch_add(struct rtm_lpm *lpm, struct rtm_lpm_node __rcu **link,
 			return -ENOMEM;
 		node_discard(lpm, node);
 		lpm->pending = new;
+		lpm->pending_cap = node_cap(n + 1);
 		return 0;
 	}
 	/*
@@ -405,6 +414,7 @@ static int lpm_batch_add(struct rtm_lpm *lpm, struct rtm_lpm_node __rcu **link,
 	if (!new)
 		return -ENOMEM;
 	lpm->pending = new;
+	lpm->pending_cap = node_cap(n + 1);
 	lpm->pending_old = node;
 	lpm->pending_link = link;
 	return 0;
@@ -422,6 +432,7 @@ void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock,
 	lpm->bytes = 0;
 	lpm->batch_owner = NULL;
 	lpm->pending = NULL;
+	lpm->pending_cap = 0;
 	lpm->pending_old = NULL;
 	lpm->pending_link = NULL;
 }

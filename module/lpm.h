@@ -46,6 +46,7 @@ struct rtm_lpm {
 	 */
 	struct task_struct *batch_owner;
 	struct rtm_lpm_node *pending;
+	unsigned int pending_cap;	/* its slots' room */
 	struct rtm_lpm_node *pending_old;
 	struct rtm_lpm_node __rcu **pending_link;
 };
