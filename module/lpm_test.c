@@ -426,6 +426,25 @@ static void check_all(struct kunit *test, struct rtm_lpm *lpm)
 	}
 }
 
+/* Remove every prefix of the reference: the trie is empty and holds nothing */
+static void remove_all(struct kunit *test, struct rtm_lpm *lpm)
+{
+	struct lpm_test *t = test->priv;
+	struct ref *ref = &t->ref;
+	struct pfx p;
+
+	while (ref->n) {
+		p = ref->p[ref->n - 1];
+		KUNIT_EXPECT_PTR_EQ(test, remove_locked(t, lpm, p.key, p.plen),
+				    p.value);
+		ref->n--;
+	}
+	check_all(test, lpm);
+	KUNIT_EXPECT_EQ(test, lpm->count, 0);
+	KUNIT_EXPECT_EQ(test, lpm->bytes, 0);
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(lpm->root));
+}
+
 /*
  * Insert a random prefix (maybe present already), or remove one: present
  * (three times in four) or random (mostly absent).
@@ -496,16 +515,7 @@ static void random_test(struct kunit *test, unsigned int keylen,
 		check_all(test, lpm);
 	}
 
-	while (ref->n) {
-		p = ref->p[ref->n - 1];
-		KUNIT_EXPECT_PTR_EQ(test, remove_locked(t, lpm, p.key, p.plen),
-				    p.value);
-		ref->n--;
-	}
-	check_all(test, lpm);
-	KUNIT_EXPECT_EQ(test, lpm->count, 0);
-	KUNIT_EXPECT_EQ(test, lpm->bytes, 0);
-	KUNIT_EXPECT_NULL(test, rcu_access_pointer(lpm->root));
+	remove_all(test, lpm);
 }
 
 static void lpm_random_v4(struct kunit *test)
@@ -658,16 +668,7 @@ static void batch_test(struct kunit *test, unsigned int keylen,
 		check_all(test, lpm);
 	}
 
-	while (ref->n) {
-		p = ref->p[ref->n - 1];
-		KUNIT_EXPECT_PTR_EQ(test, remove_locked(t, lpm, p.key, p.plen),
-				    p.value);
-		ref->n--;
-	}
-	check_all(test, lpm);
-	KUNIT_EXPECT_EQ(test, lpm->count, 0);
-	KUNIT_EXPECT_EQ(test, lpm->bytes, 0);
-	KUNIT_EXPECT_NULL(test, rcu_access_pointer(lpm->root));
+	remove_all(test, lpm);
 }
 
 static void lpm_batch_v4(struct kunit *test)

@@ -236,51 +236,29 @@ static void parse_route(struct nlmsghdr *h, struct rset *s, unsigned int proto)
 }
 
 /* The FIB's routes of @proto (0: all), both families; 0 or -errno. */
+struct dump_ctx {
+	struct rset *s;
+	unsigned int proto;
+};
+
+static void dump_one(struct nlmsghdr *h, void *arg)
+{
+	struct dump_ctx *c = arg;
+
+	parse_route(h, c->s, c->proto);
+}
+
 static int fib_dump(int fd, unsigned int proto, struct rset *s)
 {
-	static const int fams[] = { AF_INET, AF_INET6 };
-	static char buf[65536] __attribute__((aligned(8)));
-	unsigned int f;
+	struct dump_ctx c = { .s = s, .proto = proto };
+	int err;
 
 	s->n = 0;
-	for (f = 0; f < 2; f++) {
-		struct {
-			struct nlmsghdr h;
-			struct rtmsg rtm;
-		} req = {
-			.h.nlmsg_len = sizeof(req),
-			.h.nlmsg_type = RTM_GETROUTE,
-			.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-			.h.nlmsg_seq = 77 + f,
-			.rtm.rtm_family = fams[f],
-		};
-		bool done = false;
-
-		if (send(fd, &req, sizeof(req), 0) < 0)
-			return -errno;
-		while (!done) {
-			struct nlmsghdr *h = (struct nlmsghdr *)buf;
-			ssize_t len = recv(fd, buf, sizeof(buf), 0);
-
-			if (len < 0 && errno == EINTR)
-				continue;
-			if (len < 0)
-				return -errno;
-			for (; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
-				if (h->nlmsg_seq != req.h.nlmsg_seq)
-					continue;
-				if (h->nlmsg_type == NLMSG_DONE) {
-					done = true;
-					break;
-				}
-				if (h->nlmsg_type == NLMSG_ERROR)
-					return ((struct nlmsgerr *)
-						NLMSG_DATA(h))->error;
-				if (h->nlmsg_type == RTM_NEWROUTE)
-					parse_route(h, s, proto);
-			}
-		}
-	}
+	err = route_dump(fd, AF_INET, dump_one, &c);
+	if (!err)
+		err = route_dump(fd, AF_INET6, dump_one, &c);
+	if (err)
+		return err;
 	rset_norm(s);
 	return 0;
 }

@@ -262,69 +262,48 @@ struct fib_route {
 	unsigned int proto;
 };
 
+struct find_ctx {
+	uint32_t dst;
+	unsigned int len;
+	struct fib_route *out;
+	int found;
+};
+
+static void find_one(struct nlmsghdr *h, void *arg)
+{
+	struct rtmsg *rt = NLMSG_DATA(h);
+	struct fib_route r = { .proto = rt->rtm_protocol };
+	uint32_t d = 0, table = rt->rtm_table;
+	struct find_ctx *c = arg;
+	int alen = RTM_PAYLOAD(h);
+	struct rtattr *a;
+
+	for (a = RTM_RTA(rt); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+		if (a->rta_type == RTA_DST)
+			memcpy(&d, RTA_DATA(a), 4);
+		else if (a->rta_type == RTA_GATEWAY)
+			memcpy(&r.gw, RTA_DATA(a), 4);
+		else if (a->rta_type == RTA_OIF)
+			memcpy(&r.oif, RTA_DATA(a), 4);
+		else if (a->rta_type == RTA_TABLE)
+			memcpy(&table, RTA_DATA(a), 4);
+	}
+	if (table != RT_TABLE_MAIN || rt->rtm_dst_len != c->len ||
+	    d != c->dst || rt->rtm_type != RTN_UNICAST)
+		return;
+	c->found = 1;
+	if (c->out)
+		*c->out = r;
+}
+
 /* The route to @dst/@len in the main table of @fd's namespace: 1, or 0. */
 static int fib_find(int fd, uint32_t dst, unsigned int len,
 		    struct fib_route *out)
 {
-	static char buf[32768] __attribute__((aligned(8)));
-	struct {
-		struct nlmsghdr h;
-		struct rtmsg rtm;
-	} req = {
-		.h.nlmsg_len = sizeof(req),
-		.h.nlmsg_type = RTM_GETROUTE,
-		.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		.h.nlmsg_seq = 4242,
-		.rtm.rtm_family = AF_INET,
-	};
-	int found = 0;
+	struct find_ctx c = { .dst = dst, .len = len, .out = out };
+	int err = route_dump(fd, AF_INET, find_one, &c);
 
-	if (send(fd, &req, sizeof(req), 0) < 0)
-		return -errno;
-	for (;;) {
-		struct nlmsghdr *h = (struct nlmsghdr *)buf;
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		for (; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			struct rtmsg *rt = NLMSG_DATA(h);
-			struct rtattr *a;
-			int alen;
-			uint32_t d = 0, table = rt->rtm_table;
-			struct fib_route r = { .proto = rt->rtm_protocol };
-
-			if (h->nlmsg_seq != req.h.nlmsg_seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return found;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)
-					NLMSG_DATA(h))->error;
-			if (h->nlmsg_type != RTM_NEWROUTE)
-				continue;
-			alen = RTM_PAYLOAD(h);
-			for (a = RTM_RTA(rt); RTA_OK(a, alen);
-			     a = RTA_NEXT(a, alen)) {
-				if (a->rta_type == RTA_DST)
-					memcpy(&d, RTA_DATA(a), 4);
-				else if (a->rta_type == RTA_GATEWAY)
-					memcpy(&r.gw, RTA_DATA(a), 4);
-				else if (a->rta_type == RTA_OIF)
-					memcpy(&r.oif, RTA_DATA(a), 4);
-				else if (a->rta_type == RTA_TABLE)
-					memcpy(&table, RTA_DATA(a), 4);
-			}
-			if (table != RT_TABLE_MAIN || rt->rtm_dst_len != len ||
-			    d != dst || rt->rtm_type != RTN_UNICAST)
-				continue;
-			found = 1;
-			if (out)
-				*out = r;
-		}
-	}
+	return err ? err : c.found;
 }
 
 /* ------------------------------------------------------------------ */

@@ -116,19 +116,77 @@ static inline int link_up(int fd, int ifindex)
 	return link_set(fd, ifindex, true);
 }
 
+/*
+ * Dump the routes of @family: each RTM_NEWROUTE message goes to @fn with
+ * @arg.  0, or -errno (the kernel's error included).
+ */
+static inline int route_dump(int fd, int family,
+			     void (*fn)(struct nlmsghdr *h, void *arg),
+			     void *arg)
+{
+	static char buf[65536] __attribute__((aligned(8)));
+	static unsigned int seq = 7000;
+	struct {
+		struct nlmsghdr h;
+		struct rtmsg rtm;
+	} req = {
+		.h.nlmsg_len = sizeof(req),
+		.h.nlmsg_type = RTM_GETROUTE,
+		.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.h.nlmsg_seq = ++seq,
+		.rtm.rtm_family = family,
+	};
+
+	if (send(fd, &req, sizeof(req), 0) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0)
+			return -errno;
+		for (; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_seq != req.h.nlmsg_seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)
+					NLMSG_DATA(h))->error;
+			if (h->nlmsg_type == RTM_NEWROUTE)
+				fn(h, arg);
+		}
+	}
+}
+
+/*
+ * Start the creation of a device @name of kind @kind: the IFLA_LINKINFO
+ * nest it returns is open, for the kind's data; the caller closes it.
+ */
+static inline struct rtattr *link_msg(struct nlreq *r, const char *name,
+				      const char *kind)
+{
+	struct rtattr *info;
+
+	memset(r, 0, sizeof(*r));
+	r->h.nlmsg_len = NLMSG_LENGTH(sizeof(r->ifi));
+	r->h.nlmsg_type = RTM_NEWLINK;
+	r->h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	r->ifi.ifi_family = AF_UNSPEC;
+	nl_attr(r, IFLA_IFNAME, name, strlen(name) + 1);
+	info = nl_nest(r, IFLA_LINKINFO);
+	nl_attr(r, IFLA_INFO_KIND, kind, strlen(kind));
+	return info;
+}
+
 static inline int dummy_add(int fd, const char *name)
 {
 	struct rtattr *info;
 	struct nlreq r;
 
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifi));
-	r.h.nlmsg_type = RTM_NEWLINK;
-	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	r.ifi.ifi_family = AF_UNSPEC;
-	nl_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
-	info = nl_nest(&r, IFLA_LINKINFO);
-	nl_attr(&r, IFLA_INFO_KIND, "dummy", 5);
+	info = link_msg(&r, name, "dummy");
 	nl_nest_end(&r, info);
 	return nl_talk(fd, &r.h);
 }
@@ -235,14 +293,7 @@ static inline int veth_add(int fd, const char *name, const char *peer,
 	struct ifinfomsg *pifi;
 	struct nlreq r;
 
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifi));
-	r.h.nlmsg_type = RTM_NEWLINK;
-	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	r.ifi.ifi_family = AF_UNSPEC;
-	nl_attr(&r, IFLA_IFNAME, name, strlen(name) + 1);
-	info = nl_nest(&r, IFLA_LINKINFO);
-	nl_attr(&r, IFLA_INFO_KIND, "veth", 4);
+	info = link_msg(&r, name, "veth");
 	data = nl_nest(&r, IFLA_INFO_DATA);
 	pinfo = nl_nest(&r, VETH_INFO_PEER);
 	/* The peer's ifinfomsg, then its attributes. */
