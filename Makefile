@@ -18,7 +18,9 @@
 #   make module-install / dkms-install
 #   make deb          the Debian packages, into build/deb/
 #   make package-check  what the packages hold, a program built against the
-#                     installed rtm.pc, the module built by DKMS
+#                     installed rtm.pc, the module built by DKMS; then the
+#                     packages installed in a clean Debian 12 root, used
+#                     there and in the VM, and purged
 #   make -C man check   the man pages, through man --warnings
 #
 # KDIR selects the kernel to build the module against (default: the

@@ -33,20 +33,28 @@ short_hash()
 	cat "$@" | sha256sum | cut -c1-12
 }
 
-# dynamic_ships PROG...: the tools/vm/run -f arguments that ship the
-# dynamically linked host programs PROG with their shared libraries and
+# dynamic_ships [--root DIR] PROG...: the tools/vm/run -f arguments that
+# ship the dynamically linked programs PROG with their shared libraries and
 # loader, each at the path the program asks for it by (the guest has no
-# libc of its own); nothing for a PROG that is not there.
+# libc of its own); nothing for a PROG that is not there.  With --root, PROG
+# and its libraries are those of the Debian root DIR (paths inside it,
+# resolved there: ldd and readlink run in DIR through chroot).
 dynamic_ships()
 {
-	local p f
+	local p f r=
+	if [ "${1:-}" = --root ]; then
+		r=$2
+		shift 2
+	fi
 	for p in "$@"; do
-		[ -x "$p" ] || continue
-		printf '%s:%s\n' "$(readlink -f "$p")" "$p"
-		ldd "$p" 2>/dev/null |
-			sed -n 's/.*[[:space:]]\(\/[^ ]*\) (0x.*/\1/p' |
-			while IFS= read -r f; do
-				printf '%s:%s\n' "$(readlink -f "$f")" "$f"
-			done
+		[ -x "$r$p" ] || continue
+		{
+			echo "$p"
+			${r:+chroot "$r"} ldd "$p" 2>/dev/null |
+				sed -n 's/.*[[:space:]]\(\/[^ ]*\) (0x.*/\1/p'
+		} | while IFS= read -r f; do
+			printf '%s%s:%s\n' "$r" \
+				"$(${r:+chroot "$r"} readlink -f "$f")" "$f"
+		done
 	done | awk '!seen[$0]++ { print "-f"; print }'
 }
