@@ -15,6 +15,12 @@
 #include "rtm.h"
 
 #define RTM_BULK_CHUNK	256
+/*
+ * Lookups go in smaller chunks: their two buffers then come from the slab's
+ * per-CPU caches, not the page allocator, and lookups on several CPUs do not
+ * meet there.
+ */
+#define RTM_LOOKUP_CHUNK	64
 
 struct rtm_bulk {
 	struct rtm_reg *reg;
@@ -402,14 +408,14 @@ int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
 	if (!self)
 		return -EBADF;
 
-	addr = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*addr), RTM_GFP);
-	res = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*res), RTM_GFP);
+	addr = kmalloc_array(RTM_LOOKUP_CHUNK, sizeof(*addr), RTM_GFP);
+	res = kmalloc_array(RTM_LOOKUP_CHUNK, sizeof(*res), RTM_GFP);
 	if (!addr || !res) {
 		err = -ENOMEM;
 		goto out;
 	}
 	for (done = 0; done < arg->count; done += n) {
-		n = min_t(u32, arg->count - done, RTM_BULK_CHUNK);
+		n = min_t(u32, arg->count - done, RTM_LOOKUP_CHUNK);
 		if (copy_from_user(addr, uaddr + done, n * sizeof(*addr))) {
 			err = -EFAULT;
 			break;
@@ -426,8 +432,8 @@ int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
 		cond_resched();
 	}
 out:
-	kvfree(addr);
-	kvfree(res);
+	kfree(addr);
+	kfree(res);
 	rtm_obj_put(&self->obj);
 	return err;
 }
