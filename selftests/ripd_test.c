@@ -748,8 +748,13 @@ FIXTURE_SETUP(rip)
 		self->ns[i] = net_ns();
 		ASSERT_LE(0, self->ns[i]) TH_LOG("unshare: %s",
 						 strerror(errno));
-		/* Only the link-local addresses set here. */
+		/*
+		 * Only the link-local addresses set here, and they stay
+		 * when a link is set down.
+		 */
 		ASSERT_EQ(0, write_file("/proc/sys/net/ipv6/conf/default/addr_gen_mode",
+					"1"));
+		ASSERT_EQ(0, write_file("/proc/sys/net/ipv6/conf/default/keep_addr_on_down",
 					"1"));
 		self->nl[i] = nl_open();
 		ASSERT_LE(0, self->nl[i]);
@@ -1050,8 +1055,13 @@ TEST_F_TIMEOUT(rip, routes_both_ways, 300)
 		show_log(_metadata, log);
 }
 
+/*
+ * B goes away: with @quiet BIRD B stops (SIGSTOP) and its stub must expire
+ * in M by the RIP timeout; otherwise b0 is set down, which m1 sees as a
+ * lost carrier and must act on at once.  Then back: SIGCONT or b0 up.
+ */
 static void link_down_and_up(struct __test_metadata *_metadata,
-			     FIXTURE_DATA(rip) *self, int how)
+			     FIXTURE_DATA(rip) *self, int how, bool quiet)
 {
 	struct heard h;
 	long long t0;
@@ -1060,7 +1070,12 @@ static void link_down_and_up(struct __test_metadata *_metadata,
 	converge(_metadata, self);
 
 	/* B's side goes quiet: its stub expires in M and is held down. */
-	ASSERT_EQ(0, link_set(self->nl[NS_B], self->ifindex_b0, false));
+	if (quiet) {
+		ASSERT_EQ(0, kill(self->bird_b.pid, SIGSTOP));
+	} else {
+		ASSERT_EQ(0, link_set(self->nl[NS_B], self->ifindex_b0,
+				      false));
+	}
 	t0 = now_ms();
 	listen_a0(_metadata, self, &h, EXPIRE_MS, heard_b_poisoned);
 	EXPECT_TRUE(heard_b_poisoned(&h))
@@ -1070,6 +1085,11 @@ static void link_down_and_up(struct __test_metadata *_metadata,
 		TH_LOG("B's stub still in rtm");
 	TH_LOG("B's stub unreachable after %lld ms", now_ms() - t0);
 	EXPECT_LE(now_ms() - t0, (long long)EXPIRE_MS);
+	/* Quiet: the route lived out its timeout since B's last update. */
+	if (quiet) {
+		EXPECT_LE((long long)(TIMEOUT_S - 2 * UPDATE_S) * 1000,
+			  now_ms() - t0);
+	}
 	EXPECT_TRUE(WAIT_FOR(!stub_in_fib_m(self, NS_B),
 			     GARBAGE_S * 1000 + 10000))
 		TH_LOG("B's stub still in M's FIB");
@@ -1094,7 +1114,12 @@ static void link_down_and_up(struct __test_metadata *_metadata,
 	EXPECT_LE(2U, h.updates);
 
 	/* Back up: the routes return. */
-	ASSERT_EQ(0, link_set(self->nl[NS_B], self->ifindex_b0, true));
+	if (quiet) {
+		ASSERT_EQ(0, kill(self->bird_b.pid, SIGCONT));
+	} else {
+		ASSERT_EQ(0, link_set(self->nl[NS_B], self->ifindex_b0,
+				      true));
+	}
 	EXPECT_TRUE(WAIT_FOR(stub_in_rtm(self, NS_B, false, _metadata),
 			     CONVERGE_MS))
 		stub_in_rtm(self, NS_B, true, _metadata);
@@ -1105,7 +1130,12 @@ static void link_down_and_up(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(rip, link_down_and_up, 300)
 {
-	link_down_and_up(_metadata, self, 0);
+	link_down_and_up(_metadata, self, 0, false);
+}
+
+TEST_F_TIMEOUT(rip, neighbour_quiet, 300)
+{
+	link_down_and_up(_metadata, self, 0, true);
 }
 
 static bool heard_b_and_link_poisoned(const struct heard *h)
@@ -1178,7 +1208,12 @@ TEST_F_TIMEOUT(rip, ng_routes_both_ways, 300)
 
 TEST_F_TIMEOUT(rip, ng_link_down_and_up, 300)
 {
-	link_down_and_up(_metadata, self, START_NG);
+	link_down_and_up(_metadata, self, START_NG, false);
+}
+
+TEST_F_TIMEOUT(rip, ng_neighbour_quiet, 300)
+{
+	link_down_and_up(_metadata, self, START_NG, true);
 }
 
 TEST_F_TIMEOUT(rip, ng_iface_down, 300)
