@@ -64,6 +64,7 @@
 #define CONVERGE_MS	60000	/* for BIRD, rtm-ripd, rtm-fibsync to agree */
 /* A route gone from the far side: timeout, then an update or two. */
 #define EXPIRE_MS	((TIMEOUT_S + 3 * UPDATE_S) * 1000 + 10000)
+#define IPV6_DEFAULT	"/proc/sys/net/ipv6/conf/default/"
 /* An interface down is news at once: a triggered update, well within. */
 #define IFDOWN_MS	(TIMEOUT_S * 1000 - 1000)
 
@@ -752,9 +753,8 @@ FIXTURE_SETUP(rip)
 		 * Only the link-local addresses set here, and they stay
 		 * when a link is set down.
 		 */
-		ASSERT_EQ(0, write_file("/proc/sys/net/ipv6/conf/default/addr_gen_mode",
-					"1"));
-		ASSERT_EQ(0, write_file("/proc/sys/net/ipv6/conf/default/keep_addr_on_down",
+		ASSERT_EQ(0, write_file(IPV6_DEFAULT "addr_gen_mode", "1"));
+		ASSERT_EQ(0, write_file(IPV6_DEFAULT "keep_addr_on_down",
 					"1"));
 		self->nl[i] = nl_open();
 		ASSERT_LE(0, self->nl[i]);

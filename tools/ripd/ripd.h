@@ -36,7 +36,7 @@
 #define RIP_PORT		520
 #define RIPNG_PORT		521
 #define RIP_INFINITY		16
-#define RIP_MAX_ENTRIES		25	/* RIPv2; RIPng: as the MTU allows */
+#define RIP_MAX_ENTRIES		25	/* RIPv2 */
 #define RIPNG_MAX_ENTRIES	72	/* 4 + 72 * 20 bytes: within 1280 */
 #define RIP_MAX_PACKET		1500
 #define RIP_CMD_REQUEST		1
