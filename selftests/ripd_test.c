@@ -672,6 +672,18 @@ static int veth_addrs(int nl, int ifindex, const char *v4, const char *ll,
 	       addr6(nl, ifindex, net6, 64);
 }
 
+/*
+ * A link set down loses its link-local address (keep_addr_on_down keeps
+ * the others) and, with addr_gen_mode none, gets none back when up: set it
+ * again, as the kernel would have made one.
+ */
+static int link_local_again(int nl, int ifindex, const char *ll)
+{
+	int err = addr6(nl, ifindex, ll, 64);
+
+	return err == -EEXIST ? 0 : err;
+}
+
 /* In ns @ns: lo up, a dummy "stub" with @stub/24 and @stub6/64 up. */
 static void end_ns(struct __test_metadata *_metadata, FIXTURE_DATA(rip) *self,
 		   int ns, const char *stub, const char *stub6)
@@ -1119,6 +1131,8 @@ static void link_down_and_up(struct __test_metadata *_metadata,
 	} else {
 		ASSERT_EQ(0, link_set(self->nl[NS_B], self->ifindex_b0,
 				      true));
+		ASSERT_EQ(0, link_local_again(self->nl[NS_B],
+					      self->ifindex_b0, "fe80::b"));
 	}
 	EXPECT_TRUE(WAIT_FOR(stub_in_rtm(self, NS_B, false, _metadata),
 			     CONVERGE_MS))
@@ -1126,6 +1140,8 @@ static void link_down_and_up(struct __test_metadata *_metadata,
 	EXPECT_TRUE(WAIT_FOR(stub_in_fib_m(self, NS_B), CONVERGE_MS));
 	EXPECT_TRUE(WAIT_FOR(other_stub_in_fib(self, NS_A), CONVERGE_MS))
 		TH_LOG("BIRD A did not learn B's stub again");
+	EXPECT_TRUE(WAIT_FOR(other_stub_in_fib(self, NS_B), CONVERGE_MS))
+		TH_LOG("BIRD B did not learn A's stub again");
 }
 
 TEST_F_TIMEOUT(rip, link_down_and_up, 300)
@@ -1178,11 +1194,15 @@ static void iface_down(struct __test_metadata *_metadata,
 	EXPECT_TRUE(stub_in_rtm(self, NS_A, true, _metadata));
 
 	ASSERT_EQ(0, link_set(self->nl[NS_M], self->ifindex_m1, true));
+	ASSERT_EQ(0, link_local_again(self->nl[NS_M], self->ifindex_m1,
+				      "fe80::2"));
 	EXPECT_TRUE(WAIT_FOR(stub_in_rtm(self, NS_B, false, _metadata),
 			     CONVERGE_MS))
 		stub_in_rtm(self, NS_B, true, _metadata);
 	EXPECT_TRUE(WAIT_FOR(other_stub_in_fib(self, NS_A), CONVERGE_MS))
 		TH_LOG("BIRD A did not learn B's stub again");
+	EXPECT_TRUE(WAIT_FOR(other_stub_in_fib(self, NS_B), CONVERGE_MS))
+		TH_LOG("BIRD B did not learn A's stub again");
 }
 
 TEST_F_TIMEOUT(rip, iface_down, 300)
@@ -1219,6 +1239,82 @@ TEST_F_TIMEOUT(rip, ng_neighbour_quiet, 300)
 TEST_F_TIMEOUT(rip, ng_iface_down, 300)
 {
 	iface_down(_metadata, self, START_NG);
+}
+
+/*
+ * A RIPng response as if from A (fe80::a, port 521) to M's fe80::1 with
+ * hop limit @hops: a next-hop entry for @nexthop, then @prefix/64 at
+ * metric 1.  Sent in A over a raw socket, as BIRD A holds port 521.
+ */
+static int ripng_inject(FIXTURE_DATA(rip) *self, int hops,
+			const char *nexthop, const char *prefix)
+{
+	struct sockaddr_in6 from = {
+		.sin6_family = AF_INET6,
+		.sin6_scope_id = self->ifindex_a0,
+	};
+	struct sockaddr_in6 to = {
+		.sin6_family = AF_INET6,
+		.sin6_scope_id = self->ifindex_a0,
+	};
+	uint8_t pkt[8 + 4 + 2 * 20] = { 0 };
+	struct a16 nh = a16(AF_INET6, nexthop), pf = a16(AF_INET6, prefix);
+	int fd, csum = 6, err = -1;
+
+	from.sin6_addr = *(struct in6_addr *)a16(AF_INET6, "fe80::a").b;
+	to.sin6_addr = *(struct in6_addr *)a16(AF_INET6, "fe80::1").b;
+	if (setns(self->ns[NS_A], CLONE_NEWNET))
+		return -1;
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
+	/* UDP header: 521 to 521, the length, the checksum the kernel's. */
+	pkt[0] = pkt[2] = 521 >> 8;
+	pkt[1] = pkt[3] = 521 & 0xff;
+	pkt[5] = sizeof(pkt);
+	pkt[8] = 2;		/* response */
+	pkt[9] = 1;		/* version 1 */
+	memcpy(pkt + 12, nh.b, 16);
+	pkt[12 + 19] = 0xff;	/* next-hop entry */
+	memcpy(pkt + 32, pf.b, 16);
+	pkt[32 + 18] = 64;
+	pkt[32 + 19] = 1;
+	if (fd >= 0 &&
+	    !setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &csum,
+			sizeof(csum)) &&
+	    !setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops,
+			sizeof(hops)) &&
+	    !bind(fd, (struct sockaddr *)&from, sizeof(from)) &&
+	    sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to,
+		   sizeof(to)) == sizeof(pkt))
+		err = 0;
+	if (fd >= 0)
+		close(fd);
+	if (setns(self->ns[NS_M], CLONE_NEWNET))
+		return -1;
+	return err;
+}
+
+/*
+ * RIPng input: a next-hop entry names the next hop of the entries after
+ * it; a response with a hop limit below 255 is not taken.
+ */
+TEST_F_TIMEOUT(rip, ng_nexthop_entry, 300)
+{
+	struct rtm_route r;
+
+	start_how(_metadata, self, NONE, NONE, START_NG);
+	converge(_metadata, self);
+
+	ASSERT_EQ(0, ripng_inject(self, 64, "fe80::c", "fd0a::"));
+	ASSERT_EQ(0, ripng_inject(self, 255, "fe80::c", "fd09::"));
+	ASSERT_TRUE(WAIT_FOR(rtm_best(self, "fd09::", 64, &r) == NO_ERROR,
+			     5000)) TH_LOG("fd09::/64 not learned");
+	EXPECT_EQ((ULONG)PROTO_IP_RIP, r.proto);
+	EXPECT_EQ(2U, r.metric);
+	EXPECT_TRUE(a16_is(AF_INET6, r.nexthop, "fe80::c"))
+		TH_LOG("next hop not the one the next-hop entry named");
+	EXPECT_EQ(self->ifindex_m0, (int)r.ifindex);
+	EXPECT_NE((DWORD)NO_ERROR, rtm_best(self, "fd0a::", 64, &r))
+		TH_LOG("taken with hop limit 64");
 }
 
 /* The pid of the process whose command line has @word, or 0. */
