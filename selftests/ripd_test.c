@@ -14,18 +14,21 @@
  * kernel protocol puts it into its namespace's FIB, read here over
  * rtnetlink) and a ping from stub to stub must go through; what rtm-ripd
  * sends on a0 (captured there) must carry A's own stub only with metric 16
- * (split horizon with poisoned reverse).  With b0 down, B's stub must
- * expire in M within the timers, be announced to A with metric 16 while
- * held down, and leave M's FIB and A's; with b0 up again it must come
- * back.  SIGKILL of rtm-ripd must take its routes out of rtm at once, and
- * out of M's FIB.
+ * (split horizon with poisoned reverse).  With BIRD B stopped (SIGSTOP),
+ * B's stub must expire in M by the RIP timeout, be announced to A with
+ * metric 16 while held down, and leave M's FIB and A's; with BIRD B going
+ * on it must come back.  The same with b0 down, which m1 sees as a lost
+ * carrier: B's stub must go at once.  SIGKILL of rtm-ripd must take its
+ * routes out of rtm at once, and out of M's FIB.
  *
  * The same for RIPng (the ng_ tests): BIRD's "rip ng" on the veths, whose
  * link-local addresses are set (fe80::a on a0, fe80::1 on m0, fe80::2 on
  * m1, fe80::b on b0; no others), stubs fd01::1/64 and fd02::1/64 and
  * fd00:1::/64, fd00:2::/64 on the links: the stubs must be RIP routes of
  * M's IPv6 table through BIRD's link-local address on the veth, and what
- * M sends on a0 must come from fe80::1 with hop limit 255.
+ * M sends on a0 must come from fe80::1 with hop limit 255.  A response
+ * made up in A (a raw socket) must have its next-hop entry honoured, and
+ * one with hop limit 64 be refused.
  *
  * With m1 (M's side of link B) set down, B's stub and link B's network
  * must be announced unreachable to A well before the RIP timeout.  Started
