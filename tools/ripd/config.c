@@ -11,6 +11,9 @@
  *
  *   interface NAME [OPTION...]
  *       RIP runs on NAME.  Options:
+ *         ripng on|off       RIPng (RFC 2080) here too (default off; -6
+ *                            turns it on everywhere)
+ *         rip on|off         RIPv2 here (default on)
  *         no-send            receive only
  *         no-receive         send only
  *         no-split-horizon   announce routes back where they came from
@@ -20,13 +23,15 @@
  *         auth plain SECRET  simple password (RFC 2453 5.2)
  *         auth md5 KEYID SECRET
  *                            keyed MD5 with sequence numbers (RFC 4822)
- *       Secrets are at most 16 characters.
+ *       Secrets are at most 16 characters; authentication is RIPv2's
+ *       alone (RIPng has none).
  *
- *   redistribute [proto ID[,ID...]] [prefix A.B.C.D/LEN[,...]] [metric N]
+ *   redistribute [proto ID[,ID...]] [prefix PREFIX[,...]] [metric N]
  *       Also announce the best routes of other protocols: those of one of
  *       the protocol ids (decimal or 0x hex, the EntityProtocolId of the
  *       owner; any when left out) inside one of the prefixes (any when
- *       left out), with metric N (default 1).  The first matching line
+ *       left out; A.B.C.D/LEN or an IPv6 prefix such as 2001:db8::/32), with
+ *       metric N (default 1).  The first matching line
  *       applies.  Without such a line only RIP's own routes and the
  *       networks of the RIP interfaces are announced.
  *
@@ -82,6 +87,7 @@ struct iface_config *config_add_iface(const char *name)
 	ic = &cfg.iface[cfg.niface++];
 	memset(ic, 0, sizeof(*ic));
 	strcpy(ic->name, name);
+	ic->on[FAM_RIP] = true;
 	ic->send = true;
 	ic->receive = true;
 	ic->split_horizon = true;
@@ -126,20 +132,31 @@ static void secret(struct iface_config *ic, const char *s)
 	memcpy(ic->key, s, strlen(s));
 }
 
-static void parse_prefix(const char *s, uint32_t *addr, uint8_t *len)
+static void parse_prefix(const char *s, int *af, struct addr *a,
+			 uint8_t *len)
 {
-	char buf[INET_ADDRSTRLEN + 4];
+	char buf[INET6_ADDRSTRLEN + 4];
 	const char *slash = strchr(s, '/');
-	struct in_addr in;
 
-	if (!slash || (size_t)(slash - s) >= INET_ADDRSTRLEN)
-		bad("not a prefix A.B.C.D/LEN: %s", s);
+	if (!slash || (size_t)(slash - s) >= INET6_ADDRSTRLEN)
+		bad("not a prefix ADDRESS/LEN: %s", s);
 	memcpy(buf, s, slash - s);
 	buf[slash - s] = 0;
-	if (inet_pton(AF_INET, buf, &in) != 1)
+	memset(a, 0, sizeof(*a));
+	*af = strchr(buf, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(*af, buf, a->b) != 1)
 		bad("not an address: %s", buf);
-	*len = number(slash + 1, 32);
-	*addr = *len ? in.s_addr & htonl(~0U << (32 - *len)) : 0;
+	*len = number(slash + 1, *af == AF_INET ? 32 : 128);
+	*a = addr_masked(a, *len);
+}
+
+static bool on_off(const char *s)
+{
+	if (s && !strcmp(s, "on"))
+		return true;
+	if (s && !strcmp(s, "off"))
+		return false;
+	bad("on or off expected");
 }
 
 /* WORDS: the rest of the line after "interface". */
@@ -151,7 +168,11 @@ static void parse_interface(char **w)
 		bad("interface: the name is missing");
 	ic = config_add_iface(w[0]);
 	for (w++; *w; w++) {
-		if (!strcmp(*w, "no-send")) {
+		if (!strcmp(*w, "ripng")) {
+			ic->on[FAM_RIPNG] = on_off(*++w);
+		} else if (!strcmp(*w, "rip")) {
+			ic->on[FAM_RIP] = on_off(*++w);
+		} else if (!strcmp(*w, "no-send")) {
 			ic->send = false;
 		} else if (!strcmp(*w, "no-receive")) {
 			ic->receive = false;
@@ -211,7 +232,8 @@ static void parse_redistribute(char **w)
 			} else {
 				if (r->nprefixes == MAX_REDIST_ITEMS)
 					bad("too many prefixes");
-				parse_prefix(item, &r->prefix[r->nprefixes],
+				parse_prefix(item, &r->prefix_af[r->nprefixes],
+					     &r->prefix[r->nprefixes],
 					     &r->prefix_len[r->nprefixes]);
 				r->nprefixes++;
 			}
@@ -266,16 +288,8 @@ void config_load(const char *file)
 	fclose(f);
 }
 
-static bool inside(uint32_t addr, unsigned int len, uint32_t net,
-		   unsigned int nlen)
-{
-	uint32_t mask = nlen ? htonl(~0U << (32 - nlen)) : 0;
-
-	return len >= nlen && (addr & mask) == net;
-}
-
-const struct redist *config_redist(uint32_t proto, uint32_t addr,
-				   unsigned int len)
+const struct redist *config_redist(uint32_t proto, int af,
+				   const struct addr *a, unsigned int len)
 {
 	const struct redist *r;
 	unsigned int i, j;
@@ -288,9 +302,12 @@ const struct redist *config_redist(uint32_t proto, uint32_t addr,
 			ok = r->protos[j] == proto;
 		if (!ok)
 			continue;
+		/* A list of prefixes of the other family only: none here. */
 		ok = !r->nprefixes;
 		for (j = 0; j < r->nprefixes && !ok; j++)
-			ok = inside(addr, len, r->prefix[j], r->prefix_len[j]);
+			ok = r->prefix_af[j] == af &&
+			     len >= r->prefix_len[j] &&
+			     addr_in(a, &r->prefix[j], r->prefix_len[j]);
 		if (ok)
 			return r;
 	}

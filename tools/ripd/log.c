@@ -75,25 +75,26 @@ void die(const char *fmt, ...)
 /* Four rotating buffers: a message may name a few addresses. */
 static char *next_buf(void)
 {
-	static char bufs[4][INET_ADDRSTRLEN + 4];
+	static char bufs[4][INET6_ADDRSTRLEN + 4];
 	static unsigned int i;
 
 	return bufs[i++ % 4];
 }
 
-const char *ip_str(uint32_t addr)
+const char *ip_str(const struct family *f, const struct addr *a)
 {
 	char *b = next_buf();
 
-	inet_ntop(AF_INET, &addr, b, INET_ADDRSTRLEN);
+	inet_ntop(f->af, a->b, b, INET6_ADDRSTRLEN);
 	return b;
 }
 
-const char *prefix_str(uint32_t addr, unsigned int len)
+const char *prefix_str(const struct family *f, const struct addr *a,
+		       unsigned int len)
 {
 	char *b = next_buf();
 
-	inet_ntop(AF_INET, &addr, b, INET_ADDRSTRLEN);
-	snprintf(b + strlen(b), 4, "/%u", len);
+	inet_ntop(f->af, a->b, b, INET6_ADDRSTRLEN);
+	snprintf(b + strlen(b), 5, "/%u", len);
 	return b;
 }

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rtm-ripd: a RIP version 2 router (RFC 2453) with rtm as its routing
- * table, written against the RTMv2 API alone.
+ * rtm-ripd: a RIP version 2 (RFC 2453) and RIPng (RFC 2080) router with
+ * rtm as its routing table, written against the RTMv2 API alone.
  *
- * usage: rtm-ripd [-c FILE] [-i INSTANCE] [-d] [-s] [-v] [INTERFACE...]
+ * usage: rtm-ripd [-c FILE] [-i INSTANCE] [-6] [-d] [-s] [-v] [INTERFACE...]
  *
  *   -c FILE      the configuration file (config.c describes it)
  *   -i INSTANCE  the rtm instance (default 0)
+ *   -6           RIPng as well on every interface
  *   -d           run as a daemon in the background
  *   -s           log to syslog, not stderr
  *   -v           also log every message sent, received or dropped
@@ -30,7 +31,7 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rtm-ripd [-c FILE] [-i INSTANCE] [-d] [-s] [-v] [INTERFACE...]\n");
+		"usage: rtm-ripd [-c FILE] [-i INSTANCE] [-6] [-d] [-s] [-v] [INTERFACE...]\n");
 	exit(2);
 }
 
@@ -55,18 +56,23 @@ static int block_signals(void)
 int main(int argc, char **argv)
 {
 	const char *file = NULL;
-	struct pollfd pf[3];
-	int opt, sig_fd;
+	struct pollfd pf[2 + 2 * NFAM];
+	struct family *f, *pf_fam[2 + 2 * NFAM];
+	int opt, sig_fd, link_fd;
+	unsigned int npf, i;
 	long long t;
 
 	config_defaults();
-	while ((opt = getopt(argc, argv, "c:i:dsvh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:i:6dsvh")) != -1) {
 		switch (opt) {
 		case 'c':
 			file = optarg;
 			break;
 		case 'i':
 			cfg.instance = strtoul(optarg, NULL, 0);
+			break;
+		case '6':
+			cfg.ripng_all = true;
 			break;
 		case 'd':
 			cfg.daemonize = true;
@@ -87,36 +93,56 @@ int main(int argc, char **argv)
 	for (; optind < argc; optind++)
 		config_add_iface(argv[optind]);
 
+	family_init();
 	sig_fd = block_signals();
+	link_fd = link_watch_open();
 	iface_init();
+	/* Before the library's threads start: they would not survive it. */
 	if (cfg.daemonize && daemon(0, 0))
 		die("daemon: %s", strerror(errno));
-	rtm_start();
+	for_each_family(f)
+		rtm_start(f);
 	output_init();
-	log_info("running on %u interfaces, instance %u, timers %u/%u/%u ms",
-		 nifaces, cfg.instance, cfg.update_ms, cfg.timeout_ms,
-		 cfg.garbage_ms);
+	for_each_family(f)
+		log_info("%s running, instance %u, timers %u/%u/%u ms",
+			 f->name, cfg.instance, cfg.update_ms, cfg.timeout_ms,
+			 cfg.garbage_ms);
 
-	pf[0] = (struct pollfd){ .fd = rip_sock, .events = POLLIN };
-	pf[1] = (struct pollfd){ .fd = rtm.event_fd, .events = POLLIN };
-	pf[2] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+	/* The signals, the link changes, then each family's two fds. */
+	pf[0] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+	pf[1] = (struct pollfd){ .fd = link_fd, .events = POLLIN };
+	npf = 2;
+	for_each_family(f) {
+		pf_fam[npf] = f;
+		pf[npf++] = (struct pollfd){ .fd = f->sock, .events = POLLIN };
+		pf_fam[npf] = f;
+		pf[npf++] = (struct pollfd){ .fd = f->rtm.event_fd,
+					     .events = POLLIN };
+	}
 	for (;;) {
 		output_run();
 		t = output_timeout();
-		if (poll(pf, 3, t > 60000 ? 60000 : (int)t) < 0) {
+		if (poll(pf, npf, t > 60000 ? 60000 : (int)t) < 0) {
 			if (errno == EINTR)
 				continue;
 			die("poll: %s", strerror(errno));
 		}
-		if (pf[2].revents)
+		if (pf[0].revents)
 			break;
 		if (pf[1].revents)
-			rtm_changes(output_changed, NULL);
-		if (pf[0].revents)
-			iface_receive();
+			link_watch_read(link_fd);
+		for (i = 2; i < npf; i++) {
+			if (!pf[i].revents)
+				continue;
+			if (pf[i].fd == pf_fam[i]->sock)
+				iface_receive(pf_fam[i]);
+			else
+				rtm_changes(pf_fam[i], output_changed);
+		}
 	}
 	log_info("stopping");
 	output_withdraw_all();
-	rtm_stop();
+	for_each_family(f)
+		rtm_stop(f);
 	return 0;
 }

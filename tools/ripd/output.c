@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Updates (RFC 2453 3.8, 3.10).
+ * Updates (RFC 2453 3.8, 3.10; RFC 2080 2.5).
  *
  * A periodic update every `update` seconds (give or take a tenth, so that
- * routers do not fall into step) sends every route the policy announces
- * (rtm_walk()) on every RIP interface to 224.0.0.9.  A best-route change
+ * routers do not fall into step) sends, for each family, every route the
+ * policy announces (rtm_walk()) on every interface the family runs on to
+ * its group (224.0.0.9, ff02::9).  Each family has its own queue of
+ * changes and its own triggered updates.  A best-route change
  * queues its prefix; the queued prefixes go out in a triggered update
  * after a random 1 to 5 seconds (scaled by update/30 when the update time
  * is shortened), and again no sooner than that after the last one; a
@@ -24,14 +26,20 @@
 
 #define MAX_PENDING	4096
 
-static long long next_update, next_triggered, quiet_until;
+static long long next_update;
 
-static struct pending {
-	uint32_t addr;
+struct pending {
+	struct addr addr;
 	uint8_t len;
-} pending[MAX_PENDING];
-static unsigned int npending;
-static bool pending_overflow;
+};
+
+/* The triggered updates of one family. */
+static struct out_state {
+	long long next_triggered, quiet_until;
+	struct pending pending[MAX_PENDING];
+	unsigned int npending;
+	bool overflow;
+} outs[NFAM];
 
 /* The routes of one update, gathered before they are sent. */
 struct batch {
@@ -71,8 +79,11 @@ static void gather(const struct rip_route *r, void *arg)
 	b->r[b->n++] = *r;
 }
 
-static unsigned int max_entries(const struct iface *ifc)
+static unsigned int max_entries(const struct family *f,
+				const struct iface *ifc)
 {
+	if (f->af == AF_INET6)
+		return RIPNG_MAX_ENTRIES;
 	switch (ifc->cfg->auth) {
 	case AUTH_PLAIN:
 		return RIP_MAX_ENTRIES - 1;
@@ -84,11 +95,12 @@ static unsigned int max_entries(const struct iface *ifc)
 }
 
 /* Send @b on @ifc to @dst:@port as responses; @poison: all metric 16. */
-static void send_batch(struct iface *ifc, const struct batch *b, uint32_t dst,
+static void send_batch(struct family *f, struct iface *ifc,
+		       const struct batch *b, const struct addr *dst,
 		       uint16_t port, bool poison)
 {
 	struct rip_msg m = { .command = RIP_CMD_RESPONSE };
-	unsigned int max = max_entries(ifc);
+	unsigned int max = max_entries(f, ifc);
 	size_t i;
 
 	for (i = 0; i < b->n; i++) {
@@ -97,138 +109,165 @@ static void send_batch(struct iface *ifc, const struct batch *b, uint32_t dst,
 
 		memset(e, 0, sizeof(*e));
 		e->addr = r->addr;
-		e->mask = r->len ? htonl(~0U << (32 - r->len)) : 0;
+		e->len = r->len;
 		e->metric = r->metric;
 		if (poison || (ifc->cfg->split_horizon && r->ifindex &&
 			       r->ifindex == ifc->ifindex))
 			e->metric = RIP_INFINITY;
 		if (m.n == max) {
-			iface_send(ifc, &m, dst, port);
+			iface_send(f, ifc, &m, dst, port);
 			m.n = 0;
 		}
 	}
 	if (m.n)
-		iface_send(ifc, &m, dst, port);
+		iface_send(f, ifc, &m, dst, port);
 }
 
-static void send_all(const struct batch *b, bool poison)
+static void send_all(struct family *f, const struct batch *b, bool poison)
 {
 	unsigned int i;
 
 	for (i = 0; i < nifaces; i++)
-		send_batch(&ifaces[i], b, htonl(RIP_GROUP), htons(RIP_PORT),
-			   poison);
+		send_batch(f, &ifaces[i], b, &f->group, f->port, poison);
 }
 
 void output_init(void)
 {
-	struct rip_msg req = { .command = RIP_CMD_REQUEST, .n = 1 };
+	struct rip_msg req = {
+		.command = RIP_CMD_REQUEST,
+		.n = 1,
+		.whole_table = true,
+	};
+	struct family *f;
 	unsigned int i;
 
 	srandom(time(NULL) ^ getpid());
 	/* Ask the neighbours for their tables, then announce ours. */
 	req.e[0].metric = RIP_INFINITY;
-	for (i = 0; i < nifaces; i++)
-		iface_send(&ifaces[i], &req, htonl(RIP_GROUP), htons(RIP_PORT));
+	for_each_family(f)
+		for (i = 0; i < nifaces; i++)
+			iface_send(f, &ifaces[i], &req, &f->group, f->port);
 	next_update = now_ms();
 }
 
 long long output_timeout(void)
 {
 	long long t = next_update, now = now_ms();
+	struct family *f;
 
-	if (next_triggered && next_triggered < t)
-		t = next_triggered;
+	for_each_family(f)
+		if (outs[f->idx].next_triggered &&
+		    outs[f->idx].next_triggered < t)
+			t = outs[f->idx].next_triggered;
 	return t > now ? t - now : 0;
 }
 
 static void periodic(void)
 {
-	struct batch b = { 0 };
+	struct family *f;
 
 	iface_refresh();
-	rtm_walk(gather, &b);
-	send_all(&b, false);
-	free(b.r);
-	log_debug("periodic update: %zu routes", b.n);
-	npending = 0;
-	pending_overflow = false;
-	next_triggered = 0;
+	for_each_family(f) {
+		struct out_state *o = &outs[f->idx];
+		struct batch b = { 0 };
+
+		rtm_walk(f, gather, &b);
+		send_all(f, &b, false);
+		free(b.r);
+		log_debug("%s periodic update: %zu routes", f->name, b.n);
+		o->npending = 0;
+		o->overflow = false;
+		o->next_triggered = 0;
+	}
 	next_update = now_ms() + between(cfg.update_ms * 9 / 10,
 					 cfg.update_ms * 11 / 10);
 }
 
-static void triggered(void)
+static void triggered(struct family *f)
 {
+	struct out_state *o = &outs[f->idx];
 	struct batch b = { 0 };
 	struct rip_route r;
 	unsigned int i;
 
-	if (pending_overflow) {
+	if (o->overflow) {
 		/* Too much changed to list: the whole table. */
-		rtm_walk(gather, &b);
+		rtm_walk(f, gather, &b);
 	} else {
-		for (i = 0; i < npending; i++) {
-			rtm_lookup(pending[i].addr, pending[i].len, &r);
+		for (i = 0; i < o->npending; i++) {
+			rtm_lookup(f, &o->pending[i].addr, o->pending[i].len,
+				   &r);
 			gather(&r, &b);
 		}
 	}
-	send_all(&b, false);
-	log_debug("triggered update: %zu routes", b.n);
+	send_all(f, &b, false);
+	log_debug("%s triggered update: %zu routes", f->name, b.n);
 	free(b.r);
-	npending = 0;
-	pending_overflow = false;
-	next_triggered = 0;
-	quiet_until = now_ms() + triggered_delay();
+	o->npending = 0;
+	o->overflow = false;
+	o->next_triggered = 0;
+	o->quiet_until = now_ms() + triggered_delay();
 }
 
 void output_run(void)
 {
 	long long now = now_ms();
+	struct family *f;
 
-	if (now >= next_update)
+	if (now >= next_update) {
 		periodic();
-	else if (next_triggered && now >= next_triggered)
-		triggered();
+		return;
+	}
+	for_each_family(f)
+		if (outs[f->idx].next_triggered &&
+		    now >= outs[f->idx].next_triggered)
+			triggered(f);
 }
 
-void output_changed(uint32_t addr, unsigned int len, void *arg)
+void output_changed(struct family *f, const struct addr *a,
+		    unsigned int len)
 {
+	struct out_state *o = &outs[f->idx];
 	unsigned int i;
 	long long at;
 
-	(void)arg;
-	for (i = 0; i < npending; i++)
-		if (pending[i].addr == addr && pending[i].len == len)
+	for (i = 0; i < o->npending; i++)
+		if (addr_eq(&o->pending[i].addr, a) &&
+		    o->pending[i].len == len)
 			break;
-	if (i == npending) {
-		if (npending < MAX_PENDING) {
-			pending[npending].addr = addr;
-			pending[npending++].len = len;
+	if (i == o->npending) {
+		if (o->npending < MAX_PENDING) {
+			o->pending[o->npending].addr = *a;
+			o->pending[o->npending++].len = len;
 		} else {
-			pending_overflow = true;
+			o->overflow = true;
 		}
 	}
-	if (!next_triggered) {
+	if (!o->next_triggered) {
 		at = now_ms() + triggered_delay();
-		next_triggered = at > quiet_until ? at : quiet_until;
+		o->next_triggered = at > o->quiet_until ? at : o->quiet_until;
 	}
 }
 
-void output_table(struct iface *ifc, uint32_t dst, uint16_t port)
+void output_table(struct family *f, struct iface *ifc,
+		  const struct addr *dst, uint16_t port)
 {
 	struct batch b = { 0 };
 
-	rtm_walk(gather, &b);
-	send_batch(ifc, &b, dst, port, false);
+	rtm_walk(f, gather, &b);
+	send_batch(f, ifc, &b, dst, port, false);
 	free(b.r);
 }
 
 void output_withdraw_all(void)
 {
-	struct batch b = { 0 };
+	struct family *f;
 
-	rtm_walk(gather, &b);
-	send_all(&b, true);
-	free(b.r);
+	for_each_family(f) {
+		struct batch b = { 0 };
+
+		rtm_walk(f, gather, &b);
+		send_all(f, &b, true);
+		free(b.r);
+	}
 }

@@ -14,7 +14,6 @@
  * A message of an interface with authentication must carry it with the
  * same secret; one of an interface without it must carry none.
  */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "ripd.h"
@@ -23,6 +22,7 @@
 #define ENTRY_LEN	20
 #define TRAILER_LEN	20
 #define MD5_AUTH_LEN	20
+#define V2_MAX_PACKET	512
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -48,13 +48,23 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
 
+/* The length of a contiguous mask, or -1. */
+static int mask_len(uint32_t mask)
+{
+	int len = __builtin_popcount(mask);
+
+	if (len && mask != ~0U << (32 - len))
+		return -1;
+	return len;
+}
+
 size_t packet_encode(const struct rip_msg *m, const struct iface_config *ic,
 		     uint32_t seq, uint8_t *buf)
 {
 	uint8_t *p = buf, *auth = NULL;
 	unsigned int i;
 
-	memset(buf, 0, RIP_MAX_PACKET);
+	memset(buf, 0, V2_MAX_PACKET);
 	p[0] = m->command;
 	p[1] = RIP_VERSION;
 	p += HDR_LEN;
@@ -75,13 +85,11 @@ size_t packet_encode(const struct rip_msg *m, const struct iface_config *ic,
 	for (i = 0; i < m->n; i++, p += ENTRY_LEN) {
 		const struct rip_entry *e = &m->e[i];
 
-		put16(p, m->command == RIP_CMD_REQUEST && !e->addr &&
-			 e->metric == RIP_INFINITY && m->n == 1 ?
-			 0 : RIP_AFI_INET);
+		put16(p, m->whole_table ? 0 : RIP_AFI_INET);
 		put16(p + 2, e->tag);
-		memcpy(p + 4, &e->addr, 4);
-		memcpy(p + 8, &e->mask, 4);
-		memcpy(p + 12, &e->nexthop, 4);
+		memcpy(p + 4, e->addr.b, 4);
+		put32(p + 8, e->len > 0 ? ~0U << (32 - e->len) : 0);
+		memcpy(p + 12, e->nexthop.b, 4);
 		put32(p + 16, e->metric);
 	}
 	if (ic->auth == AUTH_MD5) {
@@ -100,7 +108,7 @@ static size_t check_auth(const uint8_t *buf, size_t len, const uint8_t *a,
 			 const struct iface_config *ic, struct rip_msg *m,
 			 const char **why)
 {
-	uint8_t copy[RIP_MAX_PACKET + TRAILER_LEN], digest[16];
+	uint8_t copy[V2_MAX_PACKET + TRAILER_LEN], digest[16];
 	size_t end;
 
 	switch (get16(a + 2)) {
@@ -158,7 +166,7 @@ int packet_decode(const uint8_t *buf, size_t len,
 	size_t end = len;
 
 	memset(m, 0, sizeof(*m));
-	if (len < HDR_LEN || len > RIP_MAX_PACKET + TRAILER_LEN) {
+	if (len < HDR_LEN || len > V2_MAX_PACKET + TRAILER_LEN) {
 		*why = "bad length";
 		return -1;
 	}
@@ -197,12 +205,17 @@ int packet_decode(const uint8_t *buf, size_t len,
 			continue;
 		e = &m->e[m->n++];
 		e->tag = get16(p + 2);
-		memcpy(&e->addr, p + 4, 4);
-		memcpy(&e->mask, p + 8, 4);
-		memcpy(&e->nexthop, p + 12, 4);
+		memcpy(e->addr.b, p + 4, 4);
+		e->len = mask_len(get32(p + 8));
+		memcpy(e->nexthop.b, p + 12, 4);
 		e->metric = get32(p + 16);
-		if (afi == 0)
-			e->addr = e->mask = 0;
+		if (afi == 0) {
+			memset(&e->addr, 0, sizeof(e->addr));
+			e->len = 0;
+		}
 	}
+	m->whole_table = m->command == RIP_CMD_REQUEST && m->n == 1 &&
+			 !m->e[0].len && addr_zero(&m->e[0].addr) &&
+			 m->e[0].metric == RIP_INFINITY;
 	return 0;
 }

@@ -3,7 +3,9 @@
  * The RTMv2 side of rtm-ripd: rtm is its routing table.
  *
  * rtm-ripd registers as PROTO_IP_RIP in the IPv4 table of its rtm
- * instance and keeps no table of its own:
+ * instance for RIPv2, and again as PROTO_IP_RIP in the IPv6 table for
+ * RIPng (rtm keys entities per table), and keeps no table of its own.
+ * For each family:
  *  - a route heard from a neighbour is a route of its own in rtm, through
  *    a next hop of its own (the neighbour's address on the interface it
  *    was heard on; the next hop is also the route's Neighbour), with the
@@ -40,84 +42,109 @@
 #define MAX_OWNERS		64
 #define MAX_HELD		4096
 
-struct rtm_side rtm = { .event_fd = -1 };
-
 static pthread_mutex_t rtm_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The next hops of ours: one per neighbour and interface. */
-static struct neighbour {
-	uint32_t addr;
+struct neighbour {
+	struct addr addr;
 	int ifindex;
 	RTM_NEXTHOP_HANDLE nh;
-} neighbours[MAX_NEIGHBOURS];
-static unsigned int nneighbours;
+};
 
 /* The protocol ids of the owners seen in the table. */
-static struct owner {
+struct owner {
 	RTM_ENTITY_HANDLE h;
 	ULONG proto;
-} owners[MAX_OWNERS];
-static unsigned int nowners;
+};
 
 /* Dests seen going into hold-down: announced unreachable while held. */
-static struct held {
-	uint32_t addr;
+struct held {
+	struct addr addr;
 	uint8_t len;
-} held[MAX_HELD];
-static unsigned int nheld;
+};
 
-static size_t dest_info_size(void)
+/* What one family's registration keeps. */
+static struct fam_state {
+	struct neighbour neighbours[MAX_NEIGHBOURS];
+	unsigned int nneighbours;
+	struct owner owners[MAX_OWNERS];
+	unsigned int nowners;
+	struct held held[MAX_HELD];
+	unsigned int nheld;
+} states[NFAM];
+
+static size_t dest_info_size(const struct family *f)
 {
-	return RTM_SIZE_OF_DEST_INFO(rtm.profile.NumberOfViews);
+	return RTM_SIZE_OF_DEST_INFO(f->rtm.profile.NumberOfViews);
 }
 
-static RTM_NET_ADDRESS net_addr(uint32_t addr, unsigned int len)
+static size_t route_info_size(const struct family *f)
+{
+	return RTM_SIZE_OF_ROUTE_INFO(f->rtm.profile.MaxNextHopsInRoute);
+}
+
+static RTM_NET_ADDRESS net_addr(const struct family *f, const struct addr *a,
+				unsigned int len)
 {
 	RTM_NET_ADDRESS n;
 
 	memset(&n, 0, sizeof(n));
-	RTM_IPV4_SET_ADDR_AND_LEN(&n, addr, len);
+	n.AddressFamily = f->af;
+	n.NumBits = len;
+	memcpy(n.AddrBits, a->b, f->bits / 8);
 	return n;
 }
 
-static void addr_of(const RTM_NET_ADDRESS *n, uint32_t *addr,
+static void addr_of(const RTM_NET_ADDRESS *n, struct addr *a,
 		    unsigned int *len)
 {
-	memcpy(addr, n->AddrBits, 4);
+	memset(a, 0, sizeof(*a));
+	memcpy(a->b, n->AddrBits, n->AddressFamily == AF_INET6 ? 16 : 4);
 	*len = n->NumBits;
+}
+
+static struct family *family_of(RTM_ENTITY_HANDLE reg)
+{
+	struct family *f;
+
+	for_each_family(f)
+		if (f->rtm.reg == reg)
+			return f;
+	return NULL;
 }
 
 /*
  * The route is gone (@why): its dest into hold-down for the garbage time,
  * then the route out.  Consumes the reference on @route.
  */
-static void hold_and_delete(RTM_ROUTE_HANDLE route, const char *why)
+static void hold_and_delete(struct family *f, RTM_ROUTE_HANDLE route,
+			    const char *why)
 {
 	RTM_ROUTE_CHANGE_FLAGS flags = 0;
 	PRTM_ROUTE_INFO ri;
 	RTM_NET_ADDRESS dest;
-	uint32_t addr;
+	struct addr a;
 	unsigned int len;
 	DWORD st;
 
-	ri = malloc(RTM_SIZE_OF_ROUTE_INFO(rtm.profile.MaxNextHopsInRoute));
+	ri = malloc(route_info_size(f));
 	if (!ri)
 		die("out of memory");
-	st = RtmGetRouteInfo(rtm.reg, route, ri, &dest);
+	st = RtmGetRouteInfo(f->rtm.reg, route, ri, &dest);
 	if (st == NO_ERROR) {
-		addr_of(&dest, &addr, &len);
-		log_info("%s %s: held down", prefix_str(addr, len), why);
-		st = RtmHoldDestination(rtm.reg, ri->DestHandle,
+		addr_of(&dest, &a, &len);
+		log_info("%s %s: held down", prefix_str(f, &a, len), why);
+		st = RtmHoldDestination(f->rtm.reg, ri->DestHandle,
 					RTM_VIEW_MASK_UCAST, cfg.garbage_ms);
 		if (st != NO_ERROR)
 			log_err("RtmHoldDestination: error %u", st);
-		RtmReleaseRouteInfo(rtm.reg, ri);
+		RtmReleaseRouteInfo(f->rtm.reg, ri);
 	}
 	free(ri);
-	st = RtmDeleteRouteToDest(rtm.reg, route, &flags);
+	st = RtmDeleteRouteToDest(f->rtm.reg, route, &flags);
 	if (st != NO_ERROR) {
 		log_err("RtmDeleteRouteToDest: error %u", st);
-		RtmReleaseRoutes(rtm.reg, 1, &route);
+		RtmReleaseRoutes(f->rtm.reg, 1, &route);
 	}
 }
 
@@ -125,147 +152,166 @@ static DWORD WINAPI event_callback(RTM_ENTITY_HANDLE reg, RTM_EVENT_TYPE type,
 				   PVOID context1, PVOID context2)
 {
 	RTM_ROUTE_HANDLE route = context1;
+	struct family *f;
 	uint64_t one = 1;
 
-	UNREFERENCED_PARAMETER(reg);
-
+	pthread_mutex_lock(&rtm_lock);
+	f = family_of(reg);
+	if (!f) {
+		/* An event before RtmRegisterEntity returned the handle. */
+		pthread_mutex_unlock(&rtm_lock);
+		return NO_ERROR;
+	}
 	switch (type) {
 	case RTM_CHANGE_NOTIFICATION:
-		if (write(rtm.event_fd, &one, sizeof(one)) < 0)
+		if (write(f->rtm.event_fd, &one, sizeof(one)) < 0)
 			log_err("eventfd: %s", strerror(errno));
-		return NO_ERROR;
+		break;
 	case RTM_ROUTE_EXPIRED:
 		/* Context2 is RTM's own copy of the route: read only. */
 		UNREFERENCED_PARAMETER(context2);
-		pthread_mutex_lock(&rtm_lock);
-		hold_and_delete(route, "expired");
-		pthread_mutex_unlock(&rtm_lock);
-		return NO_ERROR;
+		hold_and_delete(f, route, "expired");
+		break;
 	default:
-		return NO_ERROR;
+		break;
 	}
+	pthread_mutex_unlock(&rtm_lock);
+	return NO_ERROR;
 }
 
-void rtm_start(void)
+void rtm_start(struct family *f)
 {
 	RTM_ENTITY_INFO info = {
 		.RtmInstanceId = cfg.instance,
-		.AddressFamily = AF_INET,
+		.AddressFamily = f->af,
 	};
+	RTM_ENTITY_HANDLE reg;
 	DWORD st;
 
-	rtm.event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (rtm.event_fd < 0)
+	f->rtm.event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (f->rtm.event_fd < 0)
 		die("eventfd: %s", strerror(errno));
 	info.EntityId.EntityProtocolId = PROTO_IP_RIP;
 	info.EntityId.EntityInstanceId = 0;
 	st = RtmRegisterEntity(&info, NULL, event_callback, FALSE,
-			       &rtm.profile, &rtm.reg);
+			       &f->rtm.profile, &reg);
 	if (st != NO_ERROR)
-		die("RtmRegisterEntity (instance %u, IPv4): error %u",
-		    cfg.instance, st);
-	st = RtmRegisterForChangeNotification(rtm.reg, RTM_VIEW_MASK_UCAST,
+		die("RtmRegisterEntity (instance %u, %s): error %u",
+		    cfg.instance, f->af == AF_INET ? "IPv4" : "IPv6", st);
+	pthread_mutex_lock(&rtm_lock);
+	f->rtm.reg = reg;
+	pthread_mutex_unlock(&rtm_lock);
+	st = RtmRegisterForChangeNotification(reg, RTM_VIEW_MASK_UCAST,
 					      RTM_CHANGE_TYPE_BEST, NULL,
-					      &rtm.notify);
+					      &f->rtm.notify);
 	if (st != NO_ERROR)
 		die("RtmRegisterForChangeNotification: error %u", st);
 }
 
-void rtm_stop(void)
+void rtm_stop(struct family *f)
 {
 	DWORD st;
 
-	if (!rtm.reg)
+	if (!f->rtm.reg)
 		return;
-	RtmDeregisterFromChangeNotification(rtm.reg, rtm.notify);
+	RtmDeregisterFromChangeNotification(f->rtm.reg, f->rtm.notify);
 	/* Deregistration takes our routes and next hops out of rtm. */
-	st = RtmDeregisterEntity(rtm.reg);
+	st = RtmDeregisterEntity(f->rtm.reg);
 	if (st != NO_ERROR)
 		log_err("RtmDeregisterEntity: error %u", st);
-	rtm.reg = NULL;
+	pthread_mutex_lock(&rtm_lock);
+	f->rtm.reg = NULL;
+	pthread_mutex_unlock(&rtm_lock);
 }
 
-/* The next hop of @addr on @ifindex, added to rtm the first time. */
-static RTM_NEXTHOP_HANDLE nexthop(uint32_t addr, int ifindex)
+/* The next hop of @a on @ifindex, added to rtm the first time. */
+static RTM_NEXTHOP_HANDLE nexthop(struct family *f, const struct addr *a,
+				  int ifindex)
 {
+	struct fam_state *s = &states[f->idx];
 	RTM_NEXTHOP_CHANGE_FLAGS flags = 0;
 	RTM_NEXTHOP_INFO info;
 	struct neighbour *n;
 	unsigned int i;
 	DWORD st;
 
-	for (i = 0; i < nneighbours; i++)
-		if (neighbours[i].addr == addr &&
-		    neighbours[i].ifindex == ifindex)
-			return neighbours[i].nh;
-	if (nneighbours == MAX_NEIGHBOURS) {
-		log_err("too many neighbours; %s ignored", ip_str(addr));
+	for (i = 0; i < s->nneighbours; i++)
+		if (addr_eq(&s->neighbours[i].addr, a) &&
+		    s->neighbours[i].ifindex == ifindex)
+			return s->neighbours[i].nh;
+	if (s->nneighbours == MAX_NEIGHBOURS) {
+		log_err("too many neighbours; %s ignored", ip_str(f, a));
 		return NULL;
 	}
 	memset(&info, 0, sizeof(info));
-	info.NextHopAddress = net_addr(addr, 32);
+	info.NextHopAddress = net_addr(f, a, f->bits);
 	info.InterfaceIndex = ifindex;
-	n = &neighbours[nneighbours];
-	st = RtmAddNextHop(rtm.reg, &info, &n->nh, &flags);
+	n = &s->neighbours[s->nneighbours];
+	st = RtmAddNextHop(f->rtm.reg, &info, &n->nh, &flags);
 	if (st != NO_ERROR) {
-		log_err("RtmAddNextHop %s: error %u", ip_str(addr), st);
+		log_err("RtmAddNextHop %s: error %u", ip_str(f, a), st);
 		return NULL;
 	}
-	n->addr = addr;
+	n->addr = *a;
 	n->ifindex = ifindex;
-	nneighbours++;
-	log_info("neighbour %s on interface %d", ip_str(addr), ifindex);
+	s->nneighbours++;
+	log_info("%s neighbour %s on interface %d", f->name, ip_str(f, a),
+		 ifindex);
 	return n->nh;
 }
 
-static const struct neighbour *neighbour_of(RTM_NEXTHOP_HANDLE nh)
+static const struct neighbour *neighbour_of(struct family *f,
+					    RTM_NEXTHOP_HANDLE nh)
 {
+	struct fam_state *s = &states[f->idx];
 	unsigned int i;
 
-	for (i = 0; i < nneighbours; i++)
-		if (neighbours[i].nh == nh)
-			return &neighbours[i];
+	for (i = 0; i < s->nneighbours; i++)
+		if (s->neighbours[i].nh == nh)
+			return &s->neighbours[i];
 	return NULL;
 }
 
 /* Our best route to @dest, referenced, with its metric and neighbour. */
-static RTM_ROUTE_HANDLE own_route(const RTM_NET_ADDRESS *dest,
+static RTM_ROUTE_HANDLE own_route(struct family *f,
+				  const RTM_NET_ADDRESS *dest,
 				  unsigned int *metric,
 				  RTM_NEXTHOP_HANDLE *neighbour)
 {
+	RTM_ENTITY_HANDLE reg = f->rtm.reg;
 	RTM_ROUTE_HANDLE route = NULL;
-	PRTM_DEST_INFO di = malloc(dest_info_size());
-	PRTM_ROUTE_INFO ri;
+	PRTM_DEST_INFO di = malloc(dest_info_size(f));
+	PRTM_ROUTE_INFO ri = malloc(route_info_size(f));
 
-	ri = malloc(RTM_SIZE_OF_ROUTE_INFO(rtm.profile.MaxNextHopsInRoute));
 	if (!di || !ri)
 		die("out of memory");
-	if (RtmGetExactMatchDestination(rtm.reg, (PRTM_NET_ADDRESS)dest,
+	if (RtmGetExactMatchDestination(reg, (PRTM_NET_ADDRESS)dest,
 					RTM_THIS_PROTOCOL, RTM_VIEW_MASK_UCAST,
 					di) == NO_ERROR) {
 		if (di->ViewInfo[0].Route &&
-		    RtmGetRouteInfo(rtm.reg, di->ViewInfo[0].Route, ri,
+		    RtmGetRouteInfo(reg, di->ViewInfo[0].Route, ri,
 				    NULL) == NO_ERROR) {
-			if (RtmReferenceHandles(rtm.reg, 1,
+			if (RtmReferenceHandles(reg, 1,
 						&di->ViewInfo[0].Route) ==
 			    NO_ERROR) {
 				route = di->ViewInfo[0].Route;
 				*metric = ri->PrefInfo.Metric;
 				*neighbour = ri->Neighbour;
 			}
-			RtmReleaseRouteInfo(rtm.reg, ri);
+			RtmReleaseRouteInfo(reg, ri);
 		}
-		RtmReleaseDestInfo(rtm.reg, di);
+		RtmReleaseDestInfo(reg, di);
 	}
 	free(ri);
 	free(di);
 	return route;
 }
 
-void rtm_learn(struct iface *ifc, uint32_t neighbour, uint32_t addr,
+void rtm_learn(struct family *f, struct iface *ifc,
+	       const struct addr *neighbour, const struct addr *a,
 	       unsigned int len, unsigned int metric)
 {
-	RTM_NET_ADDRESS dest = net_addr(addr, len);
+	RTM_NET_ADDRESS dest = net_addr(f, a, len);
 	RTM_ROUTE_CHANGE_FLAGS flags = 0;
 	RTM_NEXTHOP_HANDLE nh, cur_nh = NULL;
 	RTM_ROUTE_HANDLE route;
@@ -274,13 +320,13 @@ void rtm_learn(struct iface *ifc, uint32_t neighbour, uint32_t addr,
 	DWORD st;
 
 	pthread_mutex_lock(&rtm_lock);
-	nh = nexthop(neighbour, ifc->ifindex);
+	nh = nexthop(f, neighbour, ifc->ifindex);
 	if (!nh)
 		goto out;
-	route = own_route(&dest, &cur, &cur_nh);
+	route = own_route(f, &dest, &cur, &cur_nh);
 	if (route && cur_nh == nh && metric >= RIP_INFINITY) {
 		/* Withdrawn by the neighbour we use: into hold-down. */
-		hold_and_delete(route, "withdrawn");
+		hold_and_delete(f, route, "withdrawn");
 		goto out;
 	}
 	if (metric >= RIP_INFINITY || (route && cur_nh != nh && metric >= cur))
@@ -294,39 +340,88 @@ void rtm_learn(struct iface *ifc, uint32_t neighbour, uint32_t addr,
 	info.NextHopsList.NumNextHops = 1;
 	info.NextHopsList.NextHops[0] = nh;
 	if (!route || cur != metric || cur_nh != nh)
-		log_info("%s via %s metric %u", prefix_str(addr, len),
-			 ip_str(neighbour), metric);
+		log_info("%s via %s metric %u", prefix_str(f, a, len),
+			 ip_str(f, neighbour), metric);
 	/* Our route there updated in place (the TTL restarts), or a new one. */
-	st = RtmAddRouteToDest(rtm.reg, &route, &dest, &info, cfg.timeout_ms,
-			       NULL, 0, NULL, &flags);
+	st = RtmAddRouteToDest(f->rtm.reg, &route, &dest, &info,
+			       cfg.timeout_ms, NULL, 0, NULL, &flags);
 	if (st != NO_ERROR)
 		log_err("RtmAddRouteToDest %s: error %u",
-			prefix_str(addr, len), st);
+			prefix_str(f, a, len), st);
 out_release:
 	if (route)
-		RtmReleaseRoutes(rtm.reg, 1, &route);
+		RtmReleaseRoutes(f->rtm.reg, 1, &route);
 out:
 	pthread_mutex_unlock(&rtm_lock);
 }
 
-/* The protocol id of @owner, from a cache of the entities seen. */
-static ULONG owner_proto(RTM_ENTITY_HANDLE owner)
+void rtm_iface_down(struct family *f, int ifindex)
 {
+	RTM_ENTITY_HANDLE reg = f->rtm.reg;
+	PRTM_ROUTE_HANDLE routes;
+	PRTM_ROUTE_INFO ri;
+	RTM_ENUM_HANDLE en;
+	unsigned int i, num;
+	DWORD st;
+
+	if (!reg)
+		return;
+	routes = calloc(f->rtm.profile.MaxHandlesInEnum, sizeof(*routes));
+	ri = malloc(route_info_size(f));
+	if (!routes || !ri)
+		die("out of memory");
+	pthread_mutex_lock(&rtm_lock);
+	st = RtmCreateRouteEnum(reg, NULL, RTM_VIEW_MASK_ANY,
+				RTM_ENUM_OWN_ROUTES, NULL, RTM_MATCH_NONE,
+				NULL, 0, &en);
+	if (st != NO_ERROR) {
+		log_err("RtmCreateRouteEnum: error %u", st);
+		goto out;
+	}
+	do {
+		num = f->rtm.profile.MaxHandlesInEnum;
+		st = RtmGetEnumRoutes(reg, en, &num, routes);
+		for (i = 0; i < num; i++) {
+			const struct neighbour *n = NULL;
+
+			if (RtmGetRouteInfo(reg, routes[i], ri, NULL) ==
+			    NO_ERROR) {
+				n = neighbour_of(f, ri->Neighbour);
+				RtmReleaseRouteInfo(reg, ri);
+			}
+			if (n && n->ifindex == ifindex)
+				hold_and_delete(f, routes[i],
+						"interface down");
+			else
+				RtmReleaseRoutes(reg, 1, &routes[i]);
+		}
+	} while (st == NO_ERROR && num);
+	RtmDeleteEnumHandle(reg, en);
+out:
+	pthread_mutex_unlock(&rtm_lock);
+	free(ri);
+	free(routes);
+}
+
+/* The protocol id of @owner, from a cache of the entities seen. */
+static ULONG owner_proto(struct family *f, RTM_ENTITY_HANDLE owner)
+{
+	struct fam_state *s = &states[f->idx];
 	RTM_ENTITY_INFO info;
 	unsigned int i;
 
-	if (owner == rtm.reg)
+	if (owner == f->rtm.reg)
 		return PROTO_IP_RIP;
-	for (i = 0; i < nowners; i++)
-		if (owners[i].h == owner)
-			return owners[i].proto;
-	if (RtmGetEntityInfo(rtm.reg, owner, &info) != NO_ERROR)
+	for (i = 0; i < s->nowners; i++)
+		if (s->owners[i].h == owner)
+			return s->owners[i].proto;
+	if (RtmGetEntityInfo(f->rtm.reg, owner, &info) != NO_ERROR)
 		return 0;
-	RtmReleaseEntityInfo(rtm.reg, &info);
-	if (nowners == MAX_OWNERS)
-		nowners = 0;
-	owners[nowners].h = owner;
-	owners[nowners++].proto = info.EntityId.EntityProtocolId;
+	RtmReleaseEntityInfo(f->rtm.reg, &info);
+	if (s->nowners == MAX_OWNERS)
+		s->nowners = 0;
+	s->owners[s->nowners].h = owner;
+	s->owners[s->nowners++].proto = info.EntityId.EntityProtocolId;
 	return info.EntityId.EntityProtocolId;
 }
 
@@ -334,8 +429,8 @@ static ULONG owner_proto(RTM_ENTITY_HANDLE owner)
  * What the policy announces for the best route of @di: false if nothing
  * (no route, or a route of another protocol no redistribute line takes).
  */
-static bool classify(const RTM_DEST_INFO *di, PRTM_ROUTE_INFO ri,
-		     struct rip_route *r)
+static bool classify(struct family *f, const RTM_DEST_INFO *di,
+		     PRTM_ROUTE_INFO ri, struct rip_route *r)
 {
 	const struct neighbour *n;
 	const struct redist *rd;
@@ -345,58 +440,61 @@ static bool classify(const RTM_DEST_INFO *di, PRTM_ROUTE_INFO ri,
 	addr_of(&di->DestAddress, &r->addr, &r->len);
 	if (!di->NumberOfViews || !di->ViewInfo[0].Route)
 		return false;
-	proto = owner_proto(di->ViewInfo[0].Owner);
-	if (proto != PROTO_IP_RIP) {
-		rd = config_redist(proto, r->addr, r->len);
+	proto = owner_proto(f, di->ViewInfo[0].Owner);
+	if (di->ViewInfo[0].Owner != f->rtm.reg) {
+		rd = config_redist(proto, f->af, &r->addr, r->len);
 		if (!rd)
 			return false;
 		r->metric = rd->metric;
 		return true;
 	}
-	if (RtmGetRouteInfo(rtm.reg, di->ViewInfo[0].Route, ri, NULL) !=
+	if (RtmGetRouteInfo(f->rtm.reg, di->ViewInfo[0].Route, ri, NULL) !=
 	    NO_ERROR)
 		return false;
 	r->metric = ri->PrefInfo.Metric;
 	if (r->metric > RIP_INFINITY)
 		r->metric = RIP_INFINITY;
-	n = neighbour_of(ri->Neighbour);
+	n = neighbour_of(f, ri->Neighbour);
 	r->ifindex = n ? n->ifindex : 0;
-	RtmReleaseRouteInfo(rtm.reg, ri);
+	RtmReleaseRouteInfo(f->rtm.reg, ri);
 	return true;
 }
 
-static void held_add(uint32_t addr, unsigned int len)
+static void held_add(struct family *f, const struct addr *a, unsigned int len)
 {
+	struct fam_state *s = &states[f->idx];
 	unsigned int i;
 
-	for (i = 0; i < nheld; i++)
-		if (held[i].addr == addr && held[i].len == len)
+	for (i = 0; i < s->nheld; i++)
+		if (addr_eq(&s->held[i].addr, a) && s->held[i].len == len)
 			return;
-	if (nheld < MAX_HELD) {
-		held[nheld].addr = addr;
-		held[nheld++].len = len;
+	if (s->nheld < MAX_HELD) {
+		s->held[s->nheld].addr = *a;
+		s->held[s->nheld++].len = len;
 	}
 }
 
 /* Whether the dest is only in hold-down (visible in no view). */
-static bool is_held(uint32_t addr, unsigned int len, PRTM_DEST_INFO di)
+static bool is_held(struct family *f, const struct addr *a, unsigned int len,
+		    PRTM_DEST_INFO di)
 {
-	RTM_NET_ADDRESS dest = net_addr(addr, len);
+	RTM_NET_ADDRESS dest = net_addr(f, a, len);
 
-	if (RtmGetExactMatchDestination(rtm.reg, &dest, RTM_BEST_PROTOCOL,
+	if (RtmGetExactMatchDestination(f->rtm.reg, &dest, RTM_BEST_PROTOCOL,
 					RTM_VIEW_MASK_UCAST, di) == NO_ERROR) {
-		RtmReleaseDestInfo(rtm.reg, di);
+		RtmReleaseDestInfo(f->rtm.reg, di);
 		return false;
 	}
-	if (RtmGetExactMatchDestination(rtm.reg, &dest, RTM_BEST_PROTOCOL,
+	if (RtmGetExactMatchDestination(f->rtm.reg, &dest, RTM_BEST_PROTOCOL,
 					RTM_VIEW_MASK_ANY, di) != NO_ERROR)
 		return false;
-	RtmReleaseDestInfo(rtm.reg, di);
+	RtmReleaseDestInfo(f->rtm.reg, di);
 	return true;
 }
 
-void rtm_walk(route_fn fn, void *arg)
+void rtm_walk(struct family *f, route_fn fn, void *arg)
 {
+	struct fam_state *s = &states[f->idx];
 	PRTM_DEST_INFO infos, di;
 	PRTM_ROUTE_INFO ri;
 	RTM_ENUM_HANDLE en;
@@ -405,21 +503,23 @@ void rtm_walk(route_fn fn, void *arg)
 	DWORD st;
 
 	for (i = 0; i < nifaces; i++) {
-		if (!ifaces[i].addr)
+		struct iface_af *ia = &ifaces[i].af[f->idx];
+
+		if (!iface_runs(f, &ifaces[i]) || !ia->has_net)
 			continue;
 		memset(&r, 0, sizeof(r));
-		r.addr = ifaces[i].net;
-		r.len = ifaces[i].plen;
+		r.addr = ia->net;
+		r.len = ia->plen;
 		/* An interface without carrier: its network is unreachable. */
 		r.metric = ifaces[i].up ? 1 : RIP_INFINITY;
 		r.connected = true;
 		fn(&r, arg);
 	}
-	infos = malloc(dest_info_size() * rtm.profile.MaxHandlesInEnum);
-	ri = malloc(RTM_SIZE_OF_ROUTE_INFO(rtm.profile.MaxNextHopsInRoute));
+	infos = malloc(dest_info_size(f) * f->rtm.profile.MaxHandlesInEnum);
+	ri = malloc(route_info_size(f));
 	if (!infos || !ri)
 		die("out of memory");
-	st = RtmCreateDestEnum(rtm.reg, RTM_VIEW_MASK_UCAST,
+	st = RtmCreateDestEnum(f->rtm.reg, RTM_VIEW_MASK_UCAST,
 			       RTM_ENUM_START | RTM_ENUM_ALL_DESTS, NULL,
 			       RTM_BEST_PROTOCOL, &en);
 	if (st != NO_ERROR) {
@@ -427,8 +527,8 @@ void rtm_walk(route_fn fn, void *arg)
 		goto held;
 	}
 	do {
-		num = rtm.profile.MaxHandlesInEnum;
-		st = RtmGetEnumDests(rtm.reg, en, &num, infos);
+		num = f->rtm.profile.MaxHandlesInEnum;
+		st = RtmGetEnumDests(f->rtm.reg, en, &num, infos);
 		if (st != NO_ERROR && st != ERROR_NO_MORE_ITEMS) {
 			log_err("RtmGetEnumDests: error %u", st);
 			break;
@@ -436,79 +536,81 @@ void rtm_walk(route_fn fn, void *arg)
 		for (i = 0; i < num; i++) {
 			di = (PRTM_DEST_INFO)((char *)infos + i *
 				RTM_SIZE_OF_DEST_INFO(infos->NumberOfViews));
-			if (classify(di, ri, &r) &&
-			    !iface_connected(r.addr, r.len))
+			if (classify(f, di, ri, &r) &&
+			    !iface_connected(f, &r.addr, r.len))
 				fn(&r, arg);
 		}
 		if (num)
-			RtmReleaseDests(rtm.reg, num, infos);
+			RtmReleaseDests(f->rtm.reg, num, infos);
 	} while (st == NO_ERROR && num);
-	RtmDeleteEnumHandle(rtm.reg, en);
+	RtmDeleteEnumHandle(f->rtm.reg, en);
 held:
 	/* The dests in hold-down: unreachable until the hold ends. */
-	for (i = kept = 0; i < nheld; i++) {
-		if (!is_held(held[i].addr, held[i].len, infos))
+	for (i = kept = 0; i < s->nheld; i++) {
+		if (!is_held(f, &s->held[i].addr, s->held[i].len, infos))
 			continue;
-		held[kept++] = held[i];
+		s->held[kept++] = s->held[i];
 		memset(&r, 0, sizeof(r));
-		r.addr = held[i].addr;
-		r.len = held[i].len;
+		r.addr = s->held[i].addr;
+		r.len = s->held[i].len;
 		r.metric = RIP_INFINITY;
 		fn(&r, arg);
 	}
-	nheld = kept;
+	s->nheld = kept;
 	free(ri);
 	free(infos);
 }
 
-void rtm_lookup(uint32_t addr, unsigned int len, struct rip_route *r)
+void rtm_lookup(struct family *f, const struct addr *a, unsigned int len,
+		struct rip_route *r)
 {
-	RTM_NET_ADDRESS dest = net_addr(addr, len);
-	PRTM_DEST_INFO di = malloc(dest_info_size());
-	PRTM_ROUTE_INFO ri;
-	struct iface *ifc = iface_connected(addr, len);
+	RTM_NET_ADDRESS dest = net_addr(f, a, len);
+	PRTM_DEST_INFO di = malloc(dest_info_size(f));
+	PRTM_ROUTE_INFO ri = malloc(route_info_size(f));
+	struct iface *ifc = iface_connected(f, a, len);
 
-	ri = malloc(RTM_SIZE_OF_ROUTE_INFO(rtm.profile.MaxNextHopsInRoute));
 	if (!di || !ri)
 		die("out of memory");
 	memset(r, 0, sizeof(*r));
-	r->addr = addr;
+	r->addr = *a;
 	r->len = len;
 	r->metric = RIP_INFINITY;
 	if (ifc) {
 		r->metric = ifc->up ? 1 : RIP_INFINITY;
 		r->connected = true;
-	} else if (RtmGetExactMatchDestination(rtm.reg, &dest,
+	} else if (RtmGetExactMatchDestination(f->rtm.reg, &dest,
 					       RTM_BEST_PROTOCOL,
 					       RTM_VIEW_MASK_UCAST, di) ==
 		   NO_ERROR) {
-		if (!classify(di, ri, r)) {
+		if (!classify(f, di, ri, r)) {
 			r->metric = RIP_INFINITY;
 			r->ifindex = 0;
 		}
-		RtmReleaseDestInfo(rtm.reg, di);
+		RtmReleaseDestInfo(f->rtm.reg, di);
 	}
 	free(ri);
 	free(di);
 }
 
-unsigned int rtm_changes(prefix_fn fn, void *arg)
+unsigned int rtm_changes(struct family *f, prefix_fn fn)
 {
 	PRTM_DEST_INFO infos, di;
 	unsigned int i, num, total = 0;
 	uint64_t count;
-	uint32_t addr;
+	struct addr a;
 	unsigned int len;
 	DWORD st;
 
-	if (read(rtm.event_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+	if (read(f->rtm.event_fd, &count, sizeof(count)) < 0 &&
+	    errno != EAGAIN)
 		log_err("eventfd: %s", strerror(errno));
-	infos = malloc(dest_info_size() * rtm.profile.MaxHandlesInEnum);
+	infos = malloc(dest_info_size(f) * f->rtm.profile.MaxHandlesInEnum);
 	if (!infos)
 		die("out of memory");
 	do {
-		num = rtm.profile.MaxHandlesInEnum;
-		st = RtmGetChangedDests(rtm.reg, rtm.notify, &num, infos);
+		num = f->rtm.profile.MaxHandlesInEnum;
+		st = RtmGetChangedDests(f->rtm.reg, f->rtm.notify, &num,
+					infos);
 		if (st != NO_ERROR && st != ERROR_NO_MORE_ITEMS) {
 			log_err("RtmGetChangedDests: error %u", st);
 			break;
@@ -516,14 +618,15 @@ unsigned int rtm_changes(prefix_fn fn, void *arg)
 		for (i = 0; i < num; i++) {
 			di = (PRTM_DEST_INFO)((char *)infos + i *
 				RTM_SIZE_OF_DEST_INFO(infos->NumberOfViews));
-			addr_of(&di->DestAddress, &addr, &len);
+			addr_of(&di->DestAddress, &a, &len);
 			if (di->NumberOfViews && !di->ViewInfo[0].Route &&
 			    di->ViewInfo[0].HoldRoute)
-				held_add(addr, len);
-			fn(addr, len, arg);
+				held_add(f, &a, len);
+			fn(f, &a, len);
 		}
 		if (num)
-			RtmReleaseChangedDests(rtm.reg, rtm.notify, num, infos);
+			RtmReleaseChangedDests(f->rtm.reg, f->rtm.notify, num,
+					       infos);
 		total += num;
 	} while (st == NO_ERROR && num);
 	free(infos);
