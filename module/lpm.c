@@ -47,11 +47,11 @@
  * the batch moves to another node or ends and it is published: a load of
  * sorted prefixes builds each node about once per batch instead of once per
  * prefix.  The batch's writer sees the private copy in place of the node it
- * replaces (lpm_pending_old()); everyone else sees the published trie.  Nodes emptied by a removal
- * are unlinked up the path.  An insertion builds everything it needs before
- * publishing anything, so a failed allocation (with the flags given at init)
- * leaves the trie as it was; a removal must not fail and allocates its
- * (smaller) node with __GFP_NOFAIL.
+ * replaces (lpm_pending_old()); everyone else sees the published trie.
+ * Nodes emptied by a removal are unlinked up the path. An insertion builds
+ * everything it needs before publishing anything, so a failed allocation
+ * (with the flags given at init) leaves the trie as it was; a removal must
+ * not fail and allocates its (smaller) node with __GFP_NOFAIL.
  *
  * Why not the alternatives: a path-compressed binary trie (WireGuard's
  * allowedips) visits about twenty nodes per IPv4 lookup; fib_trie's
