@@ -29,6 +29,7 @@ struct rtm_bulk {
 	struct rtm_nexthop **nh;	/* the batch's next hops, held */
 	u32 nnh;
 	u32 pref0;			/* the preference entries with 0 get */
+	struct rtm_chunk *chunk;	/* adds: what a chunk's routes share */
 };
 
 static void rtm_bulk_put_nexthops(struct rtm_bulk *b)
@@ -147,6 +148,7 @@ static int rtm_bulk_add_one(struct rtm_bulk *b, const struct rtm_route_entry *e,
 		.ttl = U32_MAX,
 		.dest = e->dest,
 		.esi = e->entity_specific_info,
+		.chunk = b->chunk,
 	};
 	int err;
 
@@ -229,6 +231,11 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 	if (!ent)
 		goto out;
 	if (add) {
+		b.chunk = kvmalloc(sizeof(*b.chunk), RTM_GFP);
+		if (!b.chunk)
+			goto out_free;
+		rtm_dest_stock_init(&b.chunk->dests, b.t);
+		rtm_route_stock_init(&b.chunk->routes);
 		err = rtm_bulk_get_nexthops(&b, arg->nexthops,
 					    arg->nexthop_count);
 		if (err)
@@ -253,17 +260,30 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 			err = -EBADF;
 		else if (add && !arg->done && !rtm_bulk_nexthops_live(&b))
 			err = -EINVAL;
-		/* New dests of a chunk go into the trie node by node. */
-		if (add)
+		/*
+		 * New dests of a chunk go into the trie node by node; its
+		 * routes and dests are stamped with one time.
+		 */
+		if (add) {
 			rtm_lpm_batch_begin(&b.t->dests);
+			b.chunk->now = rtm_filetime_now();
+		}
 		while (!err && i < n) {
-			err = add ? rtm_bulk_add_one(&b, &ent[i], &last) :
-				    rtm_bulk_del_one(&b, &ent[i]);
+			if (add) {
+				b.chunk->left = n - i;
+				err = rtm_bulk_add_one(&b, &ent[i], &last);
+			} else {
+				err = rtm_bulk_del_one(&b, &ent[i]);
+			}
 			if (!err)
 				i++;
 		}
-		if (add)
+		if (add) {
 			rtm_lpm_batch_end(&b.t->dests);
+			/* What the chunk did not use goes back. */
+			rtm_stock_drain(&b.chunk->dests);
+			rtm_stock_drain(&b.chunk->routes);
+		}
 		if (last) {
 			rtm_attr_put_locked(b.t, last);
 			last = NULL;
@@ -280,6 +300,7 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 	if (add)
 		rtm_bulk_put_nexthops(&b);
 out_free:
+	kvfree(b.chunk);
 	kvfree(ent);
 out:
 	rtm_obj_put(&b.self->obj);

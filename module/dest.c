@@ -41,9 +41,14 @@ u64 rtm_filetime_now(void)
 	return div_u64(ktime_get_real_ns(), 100) + 116444736000000000ULL;
 }
 
+void rtm_dest_touch_at(struct rtm_dest *d, u64 now)
+{
+	WRITE_ONCE(d->changed, now);
+}
+
 void rtm_dest_touch(struct rtm_dest *d)
 {
-	WRITE_ONCE(d->changed, rtm_filetime_now());
+	rtm_dest_touch_at(d, rtm_filetime_now());
 }
 
 /**
@@ -128,17 +133,27 @@ void rtm_dest_put(struct rtm_dest *d)
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_dest_put);
 
+/* A stock of the table's dests, for a chunk of a bulk add. */
+void rtm_dest_stock_init(struct rtm_stock *s, const struct rtm_table *t)
+{
+	rtm_stock_init(s, rtm_dest_cache(t));
+}
+
 /**
  * rtm_dest_find_or_create - the dest of a prefix, made if need be
  * @t: the table; its lock is held
  * @a: the prefix
+ * @c: the chunk of a bulk add the dest is for, which gives it its memory
+ *	and time, or NULL
  *
  * Return: the dest with a reference taken, or an ERR_PTR.
  */
 struct rtm_dest *rtm_dest_find_or_create(struct rtm_table *t,
-					 const struct rtm_net_address *a)
+					 const struct rtm_net_address *a,
+					 struct rtm_chunk *c)
 {
 	u8 key[RTM_LPM_MAX_KEYLEN];
+	struct rtm_lpm_spot spot;
 	struct rtm_dest *d;
 	int err;
 
@@ -147,27 +162,32 @@ struct rtm_dest *rtm_dest_find_or_create(struct rtm_table *t,
 	if (err)
 		return ERR_PTR(err);
 
-	d = rtm_lpm_exact(&t->dests, key, a->num_bits);
+	/* One descent: where the dest is, or where it goes. */
+	d = rtm_lpm_find(&t->dests, key, a->num_bits, &spot);
 	if (d) {
 		/* Under the lock a dest in the trie has references. */
 		rtm_dest_get(d);
 		return d;
 	}
 
-	d = kmem_cache_alloc(rtm_dest_cache(t), RTM_GFP);
+	d = c ? rtm_stock_alloc(&c->dests, c->left) :
+		kmem_cache_alloc(rtm_dest_cache(t), RTM_GFP);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
 	rtm_obj_init(&d->obj, RTM_OBJ_DEST);
 	d->obj.state = a->num_bits;
 	d->table = t;
 	RCU_INIT_POINTER(d->routes, NULL);
-	d->changed = rtm_filetime_now();
+	d->changed = c ? c->now : rtm_filetime_now();
 	d->pending = 0;
 	memcpy(d->addr, key, t->addr_len);
 
-	err = rtm_lpm_insert(&t->dests, d->addr, a->num_bits, d);
+	err = rtm_lpm_insert_at(&t->dests, &spot, d);
 	if (err) {
-		kmem_cache_free(rtm_dest_cache(t), d);
+		if (c)
+			rtm_stock_free(&c->dests, d);
+		else
+			kmem_cache_free(rtm_dest_cache(t), d);
 		return ERR_PTR(err);
 	}
 	t->ndests++;

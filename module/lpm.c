@@ -477,24 +477,33 @@ out:
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_destroy);
 
-/*
- * Add (@key, @plen) -> @value.  Returns -EEXIST if the prefix is there,
- * -ENOMEM, or -EINVAL for a length beyond the key or a NULL value; on error
- * the trie is unchanged.
+/**
+ * rtm_lpm_find - the value of exactly (@key, @plen), and where it would go
+ * @lpm: the trie; the writers' lock is held
+ * @key: the prefix, masked to @plen; it must stay as it is while @spot is
+ *	in use
+ * @plen: its length
+ * @spot: filled in, for rtm_lpm_insert_at() as long as the trie does not
+ *	change
+ *
+ * One descent serves both a look-up and the insertion that may follow it.
+ * Return: the value, or NULL.
  */
-int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value)
+void *rtm_lpm_find(struct rtm_lpm *lpm, const u8 *key, u8 plen,
+		   struct rtm_lpm_spot *spot)
 {
 	struct rtm_lpm_node __rcu **link = &lpm->root;
 	const struct rtm_lpm_node *old = lpm_pending_old(lpm);
-	struct rtm_lpm_node *node, *new, *chain;
 	unsigned int depth = pfx_depth(plen);
-	unsigned int idx, d, e;
-	int err;
+	struct rtm_lpm_node *node;
+	unsigned int d, idx;
 
 	lockdep_assert_held(lpm->lock);
-	if (plen > lpm->keylen * 8 || !value)
-		return -EINVAL;
-	idx = pfx_index(key[depth], plen - depth * 8);
+	spot->key = key;
+	spot->plen = plen;
+	spot->link = NULL;
+	if (plen > lpm->keylen * 8)
+		return NULL;
 
 	/* Follow the existing nodes down to the prefix's depth */
 	for (d = 0;; d++) {
@@ -504,6 +513,40 @@ int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value)
 			break;
 		link = &node->slot[child_slot(node, key[d])].child;
 	}
+	spot->link = link;
+	spot->node = node;
+	spot->depth = d;
+	if (!node || d != depth)
+		return NULL;
+	idx = pfx_index(key[depth], plen - depth * 8);
+	return has_pfx(node, idx) ? node->slot[pfx_slot(node, idx)].value :
+				    NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_find);
+
+/**
+ * rtm_lpm_insert_at - add a prefix where rtm_lpm_find() looked for it
+ * @lpm: the trie, unchanged since; the writers' lock is held
+ * @spot: as rtm_lpm_find() filled it in
+ * @value: the prefix's value
+ *
+ * Return: 0, -EEXIST if the prefix is there, -ENOMEM, or -EINVAL for a
+ * length beyond the key or a NULL value; on error the trie is unchanged.
+ */
+int rtm_lpm_insert_at(struct rtm_lpm *lpm, const struct rtm_lpm_spot *spot,
+		      void *value)
+{
+	struct rtm_lpm_node __rcu **link = spot->link;
+	struct rtm_lpm_node *node = spot->node, *new, *chain;
+	unsigned int depth = pfx_depth(spot->plen);
+	unsigned int d = spot->depth, idx, e;
+	const u8 *key = spot->key;
+	int err;
+
+	lockdep_assert_held(lpm->lock);
+	if (!link || !value)
+		return -EINVAL;
+	idx = pfx_index(key[depth], spot->plen - depth * 8);
 
 	if (node && d == depth) {
 		if (has_pfx(node, idx))
@@ -561,6 +604,23 @@ err:
 		chain = new;
 	}
 	return -ENOMEM;
+}
+EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_insert_at);
+
+/*
+ * Add (@key, @plen) -> @value.  Returns -EEXIST if the prefix is there,
+ * -ENOMEM, or -EINVAL for a length beyond the key or a NULL value; on error
+ * the trie is unchanged.
+ */
+int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value)
+{
+	struct rtm_lpm_spot spot;
+
+	if (!value)
+		return -EINVAL;
+	if (rtm_lpm_find(lpm, key, plen, &spot))
+		return -EEXIST;
+	return rtm_lpm_insert_at(lpm, &spot, value);
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_insert);
 

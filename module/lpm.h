@@ -58,6 +58,23 @@ void rtm_lpm_destroy(struct rtm_lpm *lpm);
 int rtm_lpm_insert(struct rtm_lpm *lpm, const u8 *key, u8 plen, void *value);
 
 /*
+ * Where a prefix is or would go, as rtm_lpm_find() saw it: a look-up that
+ * may be followed by an insertion (rtm_lpm_insert_at()) descends once.
+ */
+struct rtm_lpm_spot {
+	const u8 *key;
+	u8 plen;
+	u8 depth;			/* of @node */
+	struct rtm_lpm_node __rcu **link;	/* to @node, NULL: no spot */
+	struct rtm_lpm_node *node;	/* the deepest one on the path, or NULL */
+};
+
+void *rtm_lpm_find(struct rtm_lpm *lpm, const u8 *key, u8 plen,
+		   struct rtm_lpm_spot *spot);
+int rtm_lpm_insert_at(struct rtm_lpm *lpm, const struct rtm_lpm_spot *spot,
+		      void *value);
+
+/*
  * A batch of insertions (and anything else) under one hold of the writers'
  * lock: insertions into one node build it once instead of once each.
  * Lock-free readers see them when the batch moves on to another node or

@@ -81,14 +81,29 @@ struct rtm_route *rtm_route_best(struct rtm_dest *d, u32 views, u32 proto)
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_route_best);
 
+/*
+ * The best route of each view, as rtm_route_best() chooses it, in one walk
+ * of the routes; the table lock is held.
+ */
 void rtm_best_save(struct rtm_dest *d, struct rtm_best *b)
 {
+	struct rtm_table *t = d->table;
+	struct rtm_route *r;
+	struct rtm_attr *a;
 	int v;
 
-	for (v = 0; v < RTM_NUM_VIEWS; v++) {
-		b->route[v] = rtm_route_best(d, BIT(v), 0);
-		b->attr[v] = b->route[v] ?
-			rtm_deref_locked(b->route[v]->attr, d->table) : NULL;
+	memset(b, 0, sizeof(*b));
+	for (r = rtm_deref_locked(d->routes, t); r;
+	     r = rtm_deref_locked(r->next, t)) {
+		a = rtm_deref_locked(r->attr, t);
+		for (v = 0; v < RTM_NUM_VIEWS; v++) {
+			if (!(a->views & BIT(v)))
+				continue;
+			if (!b->attr[v] || rtm_attr_better(a, b->attr[v])) {
+				b->route[v] = r;
+				b->attr[v] = a;
+			}
+		}
 	}
 }
 
@@ -277,11 +292,13 @@ static void rtm_route_unlink(struct rtm_dest *d, struct rtm_route *r)
 }
 
 static struct rtm_route *rtm_route_create(struct rtm_entity *self,
-					  struct rtm_dest *d)
+					  struct rtm_dest *d,
+					  struct rtm_chunk *c)
 {
 	struct rtm_route *r;
 
-	r = kmem_cache_alloc(rtm_route_cache, RTM_GFP);
+	r = c ? rtm_stock_alloc(&c->routes, c->left) :
+		kmem_cache_alloc(rtm_route_cache, RTM_GFP);
 	if (!r)
 		return NULL;
 	rtm_obj_init(&r->obj, RTM_OBJ_ROUTE);
@@ -350,7 +367,7 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		d = r->dest;
 		rtm_dest_get(d);
 	} else {
-		d = rtm_dest_find_or_create(t, &req->dest);
+		d = rtm_dest_find_or_create(t, &req->dest, req->chunk);
 		if (IS_ERR(d))
 			return PTR_ERR(d);
 		r = rtm_route_match(d, self, req);
@@ -362,7 +379,7 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		    rtm_dest_nroutes(d) >= rtm_max_routes_per_dest)
 			goto out;
 		err = -ENOMEM;
-		fresh = rtm_route_create(self, d);
+		fresh = rtm_route_create(self, d, req->chunk);
 		if (!fresh)
 			goto out;
 		r = fresh;
@@ -424,7 +441,8 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	rtm_route_ttl_set(r, req->ttl);
 	if (req->list)
 		rtm_list_move(req->list, r);
-	rtm_dest_touch(d);
+	rtm_dest_touch_at(d, req->chunk ? req->chunk->now :
+				       rtm_filetime_now());
 	best = rtm_notify_change(d, &before, touched);
 
 	req->change_flags = (fresh ? RTM_ROUTE_CHANGE_NEW : 0) |
@@ -455,7 +473,10 @@ out:
 	if (fresh) {
 		if (fresh->obj.id)
 			rtm_obj_cancel(t->rn, &fresh->obj);
-		kmem_cache_free(rtm_route_cache, fresh);
+		if (req->chunk)
+			rtm_stock_free(&req->chunk->routes, fresh);
+		else
+			kmem_cache_free(rtm_route_cache, fresh);
 	}
 	rtm_dest_put_locked(d);
 	return err;
@@ -1094,6 +1115,12 @@ out:
 size_t rtm_route_size(void)
 {
 	return kmem_cache_size(rtm_route_cache);
+}
+
+/* A stock of routes, for a chunk of a bulk add. */
+void rtm_route_stock_init(struct rtm_stock *s)
+{
+	rtm_stock_init(s, rtm_route_cache);
 }
 
 int rtm_routes_init(void)

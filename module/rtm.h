@@ -317,6 +317,34 @@ int rtm_handles_release_ioctl(struct rtm_reg *reg, void *data);
 
 /* Deferred frees after an RCU grace period, for objects without an rcu_head (gc.c). */
 void rtm_gc_free(struct kmem_cache *cache, void *obj);
+
+/*
+ * Slab objects allocated together for a chunk of bulk changes and handed
+ * out one at a time (stock.c).
+ */
+#define RTM_STOCK_SIZE	256
+
+struct rtm_stock {
+	struct kmem_cache *cache;
+	unsigned int n;			/* objects in @obj */
+	void *obj[RTM_STOCK_SIZE];
+};
+
+void rtm_stock_init(struct rtm_stock *s, struct kmem_cache *cache);
+void *rtm_stock_alloc(struct rtm_stock *s, unsigned int want);
+void rtm_stock_free(struct rtm_stock *s, void *obj);
+void rtm_stock_drain(struct rtm_stock *s);
+
+/*
+ * What the routes one chunk of a bulk add applies share (bulk.c): the time
+ * they are made at, and stocks of dests and routes for them.
+ */
+struct rtm_chunk {
+	u64 now;			/* a FILETIME, read once per chunk */
+	unsigned int left;		/* entries not applied yet */
+	struct rtm_stock dests;
+	struct rtm_stock routes;
+};
 void rtm_gc_flush(void);
 void rtm_gc_exit(void);
 
@@ -431,7 +459,9 @@ struct rtm_dest_ext {
 struct rtm_dest *rtm_dest_lookup(struct rtm_reg *reg, struct rtm_entity *self,
 				 u64 handle);
 struct rtm_dest *rtm_dest_find_or_create(struct rtm_table *t,
-					 const struct rtm_net_address *a);
+					 const struct rtm_net_address *a,
+					 struct rtm_chunk *c);
+void rtm_dest_stock_init(struct rtm_stock *s, const struct rtm_table *t);
 bool rtm_dest_accept(void *value, void *arg);
 bool rtm_dest_covers(const struct rtm_table *t, const u8 *key, u8 plen,
 		     const u8 *pkey, u8 pplen);
@@ -444,6 +474,7 @@ bool rtm_dest_get_unless_zero(struct rtm_dest *d);
 int rtm_dest_key(const struct rtm_table *t, const struct rtm_net_address *a,
 		 u8 *key);
 void rtm_dest_touch(struct rtm_dest *d);
+void rtm_dest_touch_at(struct rtm_dest *d, u64 now);
 void rtm_dest_hold_route(struct rtm_dest *d, struct rtm_route *r, u32 views);
 struct rtm_dest_ext *rtm_dest_ext(struct rtm_dest *d);
 struct rtm_dest_ext *rtm_dest_ext_get(struct rtm_dest *d);
@@ -543,6 +574,7 @@ struct rtm_route_req {
 	bool want_route;
 	struct rtm_reg *hold;		/* hand it to this registration, or NULL */
 	u64 handle;			/* out: the handle it got */
+	struct rtm_chunk *chunk;	/* the bulk add's chunk, or NULL */
 };
 
 struct rtm_route *rtm_route_lookup(struct rtm_reg *reg, struct rtm_entity *self,
@@ -557,6 +589,7 @@ void rtm_route_put(struct rtm_route *r);
 void rtm_route_put_locked(struct rtm_route *r);
 void rtm_routes_flush(struct rtm_entity *e);
 size_t rtm_route_size(void);
+void rtm_route_stock_init(struct rtm_stock *s);
 int rtm_routes_init(void);
 void rtm_routes_exit(void);
 /* A route info as a client gives it, with its next hop handles. */
