@@ -30,6 +30,9 @@ struct rtm_bulk {
 	u32 nnh;
 	u32 pref0;			/* the preference entries with 0 get */
 	struct rtm_chunk *chunk;	/* adds: what a chunk's routes share */
+	/* adds: the attributes last used in the chunk (held), and by whom */
+	struct rtm_attr *attr;
+	const struct rtm_route_entry *attr_ent;
 };
 
 static void rtm_bulk_put_nexthops(struct rtm_bulk *b)
@@ -137,8 +140,17 @@ static bool rtm_attr_same(const struct rtm_attr *a, const struct rtm_attr *b)
 	       !memcmp(a->nh, b->nh, a->nnh * sizeof(a->nh[0]));
 }
 
-static int rtm_bulk_add_one(struct rtm_bulk *b, const struct rtm_route_entry *e,
-			    struct rtm_attr **last)
+/* Whether two entries give their routes the same attributes. */
+static bool rtm_bulk_same_attr(const struct rtm_route_entry *x,
+			       const struct rtm_route_entry *y)
+{
+	return x->flags == y->flags && x->nexthop_count == y->nexthop_count &&
+	       x->nexthop_first == y->nexthop_first &&
+	       x->metric == y->metric && x->preference == y->preference &&
+	       x->views == y->views && x->neighbour == y->neighbour;
+}
+
+static int rtm_bulk_add_one(struct rtm_bulk *b, const struct rtm_route_entry *e)
 {
 	struct {
 		struct rtm_attr a;
@@ -152,20 +164,28 @@ static int rtm_bulk_add_one(struct rtm_bulk *b, const struct rtm_route_entry *e,
 	};
 	int err;
 
+	/*
+	 * Loads mostly repeat one set of attributes: an entry that asks for
+	 * the previous one's needs no template, and one whose template is the
+	 * last one's no hash.
+	 */
+	if (b->attr && rtm_bulk_same_attr(e, b->attr_ent))
+		goto apply;
 	err = rtm_bulk_tmpl(b, e, &tmpl.a);
 	if (err)
 		return err;
-	/* Loads mostly repeat one set of attributes: skip the hash then. */
-	if (!*last || !rtm_attr_same(*last, &tmpl.a)) {
+	if (!b->attr || !rtm_attr_same(b->attr, &tmpl.a)) {
 		struct rtm_attr *a = rtm_attr_get(b->t, &tmpl.a);
 
 		if (IS_ERR(a))
 			return PTR_ERR(a);
-		if (*last)
-			rtm_attr_put_locked(b->t, *last);
-		*last = a;
+		if (b->attr)
+			rtm_attr_put_locked(b->t, b->attr);
+		b->attr = a;
 	}
-	req.attr = *last;
+	b->attr_ent = e;
+apply:
+	req.attr = b->attr;
 	return rtm_route_apply(b->self, &req);
 }
 
@@ -206,7 +226,6 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 			   bool add)
 {
 	struct rtm_route_entry __user *uent = u64_to_user_ptr(arg->entries);
-	struct rtm_attr *last = NULL;
 	struct rtm_route_entry *ent;
 	struct rtm_bulk b = { .reg = reg };
 	u32 i, n;
@@ -271,7 +290,7 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 		while (!err && i < n) {
 			if (add) {
 				b.chunk->left = n - i;
-				err = rtm_bulk_add_one(&b, &ent[i], &last);
+				err = rtm_bulk_add_one(&b, &ent[i]);
 			} else {
 				err = rtm_bulk_del_one(&b, &ent[i]);
 			}
@@ -284,9 +303,9 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 			rtm_stock_drain(&b.chunk->dests);
 			rtm_stock_drain(&b.chunk->routes);
 		}
-		if (last) {
-			rtm_attr_put_locked(b.t, last);
-			last = NULL;
+		if (b.attr) {
+			rtm_attr_put_locked(b.t, b.attr);
+			b.attr = NULL;
 		}
 		mutex_unlock(&b.t->lock);
 		arg->done += i;

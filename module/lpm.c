@@ -377,25 +377,28 @@ EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_batch_end);
 
 /*
  * A batch's insertion of prefix @idx into the node at *@link, @node as the
- * writer sees it: into the private copy in place while its bucket has room,
- * else into a new private copy, the former one published first.
+ * writer sees it, at depth @depth on the path of @key: into the private
+ * copy in place while its bucket has room, else into a new private copy,
+ * the former one published first.
  */
 static int lpm_batch_add(struct rtm_lpm *lpm, struct rtm_lpm_node __rcu **link,
-			 struct rtm_lpm_node *node, unsigned int idx,
-			 void *value)
+			 struct rtm_lpm_node *node, const u8 *key,
+			 unsigned int depth, unsigned int idx, void *value)
 {
-	unsigned int n = nslots(node), at;
+	unsigned int n, at;
 	struct rtm_lpm_node *new;
 
-	if (node == lpm->pending && n < lpm->pending_cap) {
-		at = pfx_slot(node, idx);
-		memmove(node->slot + at + 1, node->slot + at,
-			(n - at) * sizeof(node->slot[0]));
-		__set_bit(idx % 256, pfx_map(node, idx));
-		node->slot[at].value = value;
-		return 0;
-	}
 	if (node == lpm->pending) {
+		n = lpm->pending_n;
+		if (n < lpm->pending_cap) {
+			at = pfx_slot(node, idx);
+			memmove(node->slot + at + 1, node->slot + at,
+				(n - at) * sizeof(node->slot[0]));
+			__set_bit(idx % 256, pfx_map(node, idx));
+			node->slot[at].value = value;
+			lpm->pending_n = n + 1;
+			return 0;
+		}
 		/* Outgrown: a bigger copy; nobody else has seen this one */
 		new = node_with_prefix(lpm, node, idx, value);
 		if (!new)
@@ -403,6 +406,7 @@ static int lpm_batch_add(struct rtm_lpm *lpm, struct rtm_lpm_node __rcu **link,
 		node_discard(lpm, node);
 		lpm->pending = new;
 		lpm->pending_cap = node_cap(n + 1);
+		lpm->pending_n = n + 1;
 		return 0;
 	}
 	/*
@@ -410,14 +414,36 @@ static int lpm_batch_add(struct rtm_lpm *lpm, struct rtm_lpm_node __rcu **link,
 	 * its parent (@node may be that) links the copy, not the old node.
 	 */
 	lpm_publish(lpm);
+	n = nslots(node);
 	new = node_with_prefix(lpm, node, idx, value);
 	if (!new)
 		return -ENOMEM;
 	lpm->pending = new;
 	lpm->pending_cap = node_cap(n + 1);
+	lpm->pending_n = n + 1;
 	lpm->pending_old = node;
 	lpm->pending_link = link;
+	lpm->pending_depth = depth;
+	memcpy(lpm->pending_key, key, depth);
 	return 0;
+}
+
+/*
+ * Whether the batch's private copy is the node at depth @depth on the path
+ * of @key: sorted insertions go on into it without a descent.
+ */
+static bool lpm_pending_at(const struct rtm_lpm *lpm, const u8 *key,
+			   unsigned int depth)
+{
+	unsigned int i;
+
+	if (!lpm->pending || lpm->pending_depth != depth ||
+	    lpm->batch_owner != current)
+		return false;
+	for (i = 0; i < depth; i++)
+		if (key[i] != lpm->pending_key[i])
+			return false;
+	return true;
 }
 
 void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock,
@@ -433,6 +459,8 @@ void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock,
 	lpm->batch_owner = NULL;
 	lpm->pending = NULL;
 	lpm->pending_cap = 0;
+	lpm->pending_n = 0;
+	lpm->pending_depth = 0;
 	lpm->pending_old = NULL;
 	lpm->pending_link = NULL;
 }
@@ -505,6 +533,12 @@ void *rtm_lpm_find(struct rtm_lpm *lpm, const u8 *key, u8 plen,
 	if (plen > lpm->keylen * 8)
 		return NULL;
 
+	if (lpm_pending_at(lpm, key, depth)) {
+		link = lpm->pending_link;
+		node = lpm->pending;
+		d = depth;
+		goto found;
+	}
 	/* Follow the existing nodes down to the prefix's depth */
 	for (d = 0;; d++) {
 		node = (struct rtm_lpm_node *)
@@ -513,6 +547,7 @@ void *rtm_lpm_find(struct rtm_lpm *lpm, const u8 *key, u8 plen,
 			break;
 		link = &node->slot[child_slot(node, key[d])].child;
 	}
+found:
 	spot->link = link;
 	spot->node = node;
 	spot->depth = d;
@@ -552,7 +587,8 @@ int rtm_lpm_insert_at(struct rtm_lpm *lpm, const struct rtm_lpm_spot *spot,
 		if (has_pfx(node, idx))
 			return -EEXIST;
 		if (lpm->batch_owner == current) {
-			err = lpm_batch_add(lpm, link, node, idx, value);
+			err = lpm_batch_add(lpm, link, node, key, depth, idx,
+					    value);
 			if (err)
 				return err;
 			goto out;

@@ -47,8 +47,12 @@ struct rtm_lpm {
 	struct task_struct *batch_owner;
 	struct rtm_lpm_node *pending;
 	unsigned int pending_cap;	/* its slots' room */
+	unsigned int pending_n;		/* its slots in use */
 	struct rtm_lpm_node *pending_old;
 	struct rtm_lpm_node __rcu **pending_link;
+	/* the key bytes on its path, which the next insertions likely share */
+	u8 pending_depth;
+	u8 pending_key[RTM_LPM_MAX_KEYLEN];
 };
 
 void rtm_lpm_init(struct rtm_lpm *lpm, unsigned int keylen, struct mutex *lock,

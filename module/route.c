@@ -343,8 +343,8 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	struct rtm_attr *old = NULL;
 	struct rtm_best before;
 	struct rtm_dest *d;
-	u32 touched, best;
-	bool need_ext;
+	u32 touched, best = 0;
+	bool need_ext, quiet;
 	int err;
 
 	lockdep_assert_held(&t->lock);
@@ -412,8 +412,14 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 			goto out_ext;
 	}
 
-	/* Nothing fails from here on. */
-	rtm_best_save(d, &before);
+	/*
+	 * Nothing fails from here on.  What the change did to the best
+	 * routes goes to subscribers and, but for a bulk add's, to the
+	 * caller: with neither, it need not be worked out.
+	 */
+	quiet = req->chunk && !t->subs_used;
+	if (!quiet)
+		rtm_best_save(d, &before);
 	refcount_inc(&req->attr->ref);
 	touched = req->attr->views;
 	rtm_route_ext_install(r, prep);
@@ -443,7 +449,8 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		rtm_list_move(req->list, r);
 	rtm_dest_touch_at(d, req->chunk ? req->chunk->now :
 				       rtm_filetime_now());
-	best = rtm_notify_change(d, &before, touched);
+	if (!quiet)
+		best = rtm_notify_change(d, &before, touched);
 
 	req->change_flags = (fresh ? RTM_ROUTE_CHANGE_NEW : 0) |
 			    (best ? RTM_ROUTE_CHANGE_BEST : 0);

@@ -574,7 +574,12 @@ struct rtm_route_req {
 	bool want_route;
 	struct rtm_reg *hold;		/* hand it to this registration, or NULL */
 	u64 handle;			/* out: the handle it got */
-	struct rtm_chunk *chunk;	/* the bulk add's chunk, or NULL */
+	/*
+	 * The bulk add's chunk, or NULL; with no subscriber, its adds leave
+	 * RTM_ROUTE_CHANGE_BEST out of @change_flags, which bulk adds do not
+	 * report.
+	 */
+	struct rtm_chunk *chunk;
 };
 
 struct rtm_route *rtm_route_lookup(struct rtm_reg *reg, struct rtm_entity *self,
