@@ -41,11 +41,6 @@ u64 rtm_filetime_now(void)
 	return div_u64(ktime_get_real_ns(), 100) + 116444736000000000ULL;
 }
 
-void rtm_dest_touch_at(struct rtm_dest *d, u64 now)
-{
-	WRITE_ONCE(d->changed, now);
-}
-
 void rtm_dest_touch(struct rtm_dest *d)
 {
 	rtm_dest_touch_at(d, rtm_filetime_now());

@@ -392,8 +392,9 @@ static int lpm_batch_add(struct rtm_lpm *lpm, struct rtm_lpm_node __rcu **link,
 		n = lpm->pending_n;
 		if (n < lpm->pending_cap) {
 			at = pfx_slot(node, idx);
-			memmove(node->slot + at + 1, node->slot + at,
-				(n - at) * sizeof(node->slot[0]));
+			if (at < n)
+				memmove(node->slot + at + 1, node->slot + at,
+					(n - at) * sizeof(node->slot[0]));
 			__set_bit(idx % 256, pfx_map(node, idx));
 			node->slot[at].value = value;
 			lpm->pending_n = n + 1;

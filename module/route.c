@@ -424,7 +424,6 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 	touched = req->attr->views;
 	rtm_route_ext_install(r, prep);
 	if (fresh) {
-		rtm_dest_get(d);
 		rtm_obj_get(&self->obj);
 		RCU_INIT_POINTER(fresh->attr, req->attr);
 		fresh->esi = req->esi;
@@ -444,7 +443,9 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		rcu_assign_pointer(r->attr, req->attr);
 		WRITE_ONCE(r->esi, req->esi);
 	}
-	rtm_route_ttl_set(r, req->ttl);
+	/* A new route without an extension has no time to live to set. */
+	if (need_ext || !fresh)
+		rtm_route_ttl_set(r, req->ttl);
 	if (req->list)
 		rtm_list_move(req->list, r);
 	rtm_dest_touch_at(d, req->chunk ? req->chunk->now :
@@ -462,11 +463,12 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		req->handle = rtm_hold_commit(req->hold, &r->obj);
 		mutex_unlock(&req->hold->hold_lock);
 	}
-	fresh = NULL;
 	if (old)
 		rtm_attr_put_locked(t, old);
-	err = 0;
-	goto out;
+	/* A new route keeps the reference on @d taken above. */
+	if (!fresh)
+		rtm_dest_put_locked(d);
+	return 0;
 
 out_ext:
 	rtm_route_ext_abort(t, prep);

@@ -331,7 +331,22 @@ struct rtm_stock {
 };
 
 void rtm_stock_init(struct rtm_stock *s, struct kmem_cache *cache);
-void *rtm_stock_alloc(struct rtm_stock *s, unsigned int want);
+bool rtm_stock_refill(struct rtm_stock *s, unsigned int want);
+
+/**
+ * rtm_stock_alloc - an object of the stock, uninitialised
+ * @s: the stock
+ * @want: how many objects the rest of the chunk may take, this one
+ *	included: what a refill asks for (at most RTM_STOCK_SIZE)
+ *
+ * Return: the object, or NULL when none could be allocated.
+ */
+static inline void *rtm_stock_alloc(struct rtm_stock *s, unsigned int want)
+{
+	if (!s->n && !rtm_stock_refill(s, want))
+		return NULL;
+	return s->obj[--s->n];
+}
 void rtm_stock_free(struct rtm_stock *s, void *obj);
 void rtm_stock_drain(struct rtm_stock *s);
 
@@ -474,7 +489,12 @@ bool rtm_dest_get_unless_zero(struct rtm_dest *d);
 int rtm_dest_key(const struct rtm_table *t, const struct rtm_net_address *a,
 		 u8 *key);
 void rtm_dest_touch(struct rtm_dest *d);
-void rtm_dest_touch_at(struct rtm_dest *d, u64 now);
+
+/* The dest changed at @now, a FILETIME. */
+static inline void rtm_dest_touch_at(struct rtm_dest *d, u64 now)
+{
+	WRITE_ONCE(d->changed, now);
+}
 void rtm_dest_hold_route(struct rtm_dest *d, struct rtm_route *r, u32 views);
 struct rtm_dest_ext *rtm_dest_ext(struct rtm_dest *d);
 struct rtm_dest_ext *rtm_dest_ext_get(struct rtm_dest *d);

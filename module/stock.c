@@ -32,30 +32,27 @@ void rtm_stock_init(struct rtm_stock *s, struct kmem_cache *cache)
 }
 
 /**
- * rtm_stock_alloc - an object of the stock, uninitialised
+ * rtm_stock_refill - fill an empty stock (rtm_stock_alloc())
  * @s: the stock
- * @want: how many objects the rest of the chunk may take, this one
- *	included: what a refill asks for (at most RTM_STOCK_SIZE)
+ * @want: how many objects the rest of the chunk may take, at most
+ *	RTM_STOCK_SIZE
  *
- * Return: the object, or NULL when none could be allocated.
+ * Return: whether the stock has an object now.
  */
-void *rtm_stock_alloc(struct rtm_stock *s, unsigned int want)
+bool rtm_stock_refill(struct rtm_stock *s, unsigned int want)
 {
 	void *obj;
 
+	want = clamp(want, 1U, (unsigned int)RTM_STOCK_SIZE);
+	if (want > 1)
+		s->n = kmem_cache_alloc_bulk(s->cache, RTM_GFP, want, s->obj);
 	if (!s->n) {
-		want = clamp(want, 1U, (unsigned int)RTM_STOCK_SIZE);
-		if (want > 1)
-			s->n = kmem_cache_alloc_bulk(s->cache, RTM_GFP, want,
-						     s->obj);
-		if (!s->n) {
-			obj = kmem_cache_alloc(s->cache, RTM_GFP);
-			if (!obj)
-				return NULL;
-			s->obj[s->n++] = obj;
-		}
+		obj = kmem_cache_alloc(s->cache, RTM_GFP);
+		if (!obj)
+			return false;
+		s->obj[s->n++] = obj;
 	}
-	return s->obj[--s->n];
+	return true;
 }
 
 /**
