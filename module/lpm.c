@@ -710,7 +710,8 @@ EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_longest);
  * child).  The prefixes whose left-aligned value is a are those of lengths
  * 8 - ctz(a) .. 8.
  */
-static unsigned int octet_mask(const struct rtm_lpm_node *node, unsigned int a)
+static __always_inline unsigned int
+octet_mask(const struct rtm_lpm_node *node, unsigned int a)
 {
 	unsigned int l = a ? 8 - __ffs(a) : 0, m = 0;
 
@@ -793,9 +794,9 @@ static void iter_enter(struct rtm_lpm_iter *it, const struct rtm_lpm_node *node)
 }
 
 /* The slot of bit @nr (set) of bitmap @m of the node the walk is in */
-static inline unsigned int iter_slot(const struct rtm_lpm_iter *it,
-				     const unsigned long *map, unsigned int m,
-				     unsigned int nr)
+static __always_inline unsigned int iter_slot(const struct rtm_lpm_iter *it,
+					      const unsigned long *map,
+					      unsigned int m, unsigned int nr)
 {
 	unsigned int i = nr / BITS_PER_LONG;
 
