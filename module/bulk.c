@@ -482,7 +482,8 @@ out:
  * One chunk of a dump, under RCU: up to @n entries after the cursor in
  * @key/@plen (from the start if !@after), looking at no more than
  * RTM_WALK_BUDGET dests; the cursor moves to the last one looked at.
- * Return: the entries written; *@end is set when the walk ended.
+ * Return: the entries written; *@end is set when the walk ended (the cursor
+ * is then left as it was).
  */
 static u32 rtm_dump_chunk(struct rtm_table *t, u32 view, u8 *key, u8 *plen,
 			  bool after, struct rtm_dump_entry *ent, u32 n,
@@ -496,23 +497,28 @@ static u32 rtm_dump_chunk(struct rtm_table *t, u32 view, u8 *key, u8 *plen,
 	u32 got = 0;
 
 	rtm_lpm_iter_start(&it, &t->dests, key, *plen, !after);
-	while (got < n && visited++ < RTM_WALK_BUDGET) {
+	while (got < n && visited < RTM_WALK_BUDGET) {
 		d = rtm_lpm_iter_next(&it);
 		if (!d) {
 			*end = true;
-			break;
+			return got;
 		}
-		memcpy(key, it.key, t->addr_len);
-		*plen = it.plen;
+		visited++;
 		r = rtm_route_best_attr(d, view, 0, &attr);
 		if (!r)
 			continue;
+		/* The walk's key is the dest's address, zero-padded */
 		memset(&ent[got], 0, sizeof(ent[got]));
 		ent[got].dest.family = t->family;
-		ent[got].dest.num_bits = rtm_dest_plen(d);
-		memcpy(ent[got].dest.addr, d->addr, t->addr_len);
+		BUILD_BUG_ON(sizeof(ent[got].dest.addr) != sizeof(it.key));
+		memcpy(ent[got].dest.addr, it.key, sizeof(it.key));
 		rtm_lookup_fill(&ent[got].best, d, r, attr);
+		ent[got].dest.num_bits = ent[got].best.num_bits;
 		got++;
+	}
+	if (visited) {
+		memcpy(key, it.key, t->addr_len);
+		*plen = it.plen;
 	}
 	return got;
 }

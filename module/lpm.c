@@ -64,11 +64,16 @@
  * nodes on sparse IPv6 paths; it is left out for simplicity, as IPv4, which
  * dominates, hardly gains from it.
  *
- * The ordered walk keeps one (node, position) pair per depth: a position is
- * (byte value a, k), k = 0..8 naming the in-node prefix of length k whose
+ * The ordered walk keeps the stack of nodes it is in: a position in a node
+ * is (byte value a, k), k = 0..8 naming the in-node prefix of length k whose
  * left-aligned value is a, and k = 9 the child at a.  Ordering positions by
  * (a, k) is exactly the order of the keys they stand for, so a walk is a
- * sequence of bitmap searches, and a seek follows the key down once.
+ * sequence of bitmap searches, and a seek follows the key down once.  In
+ * the node it is in, the walk keeps the byte values that have positions and
+ * the positions left at the current one as bitmaps, and the slot counts
+ * before each word of the node's bitmaps, so that a step is a bit search
+ * and a popcount; the key it returns changes in its last byte only, unless
+ * the walk changed nodes.
  */
 
 #include <kunit/visibility.h>
@@ -91,12 +96,8 @@
 #define MAP_BITS	256
 #define MAP_LONGS	BITS_TO_LONGS(MAP_BITS)
 
-/* Iterator positions: (a, k) with k 0..8 a prefix, 9 the child, 10 past it */
-#define POS(a, k)	((a) << 4 | (k))
-#define POS_OCTET(pos)	((pos) >> 4)
-#define POS_K(pos)	((pos) & 15)
+/* The walk's positions at a byte value a: k 0..8 a prefix, 9 the child */
 #define POS_CHILD	9
-#define POS_END		POS(256, 0)
 
 union rtm_lpm_slot {
 	void *value;
@@ -802,23 +803,23 @@ void *rtm_lpm_longest(const struct rtm_lpm *lpm, const u8 *key, u8 maxlen,
 EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_longest);
 
 /*
- * The first position of @node at or after (@a, @k), or POS_END if there is
- * none at byte value a.  The prefixes whose left-aligned value is a are those
- * of lengths 8 - ctz(a) .. 8.
+ * The positions of @node at byte value @a, as a mask of k (bit 9: the
+ * child).  The prefixes whose left-aligned value is a are those of lengths
+ * 8 - ctz(a) .. 8.
  */
-static unsigned int octet_first(const struct rtm_lpm_node *node,
-				unsigned int a, unsigned int k)
+static __always_inline unsigned int
+octet_mask(const struct rtm_lpm_node *node, unsigned int a)
 {
-	unsigned int l = a ? 8 - __ffs(a) : 0;
+	unsigned int l = a ? 8 - __ffs(a) : 0, m = 0;
 
-	for (l = max(l, k); l < 8; l++)
+	for (; l < 8; l++)
 		if (has(node->pfx, pfx_index(a, l)))
-			return POS(a, l);
-	if (k <= 8 && has(node->pfx8, a))
-		return POS(a, 8);
-	if (k <= POS_CHILD && has(node->child, a))
-		return POS(a, POS_CHILD);
-	return POS_END;
+			m |= BIT(l);
+	if (has(node->pfx8, a))
+		m |= BIT(8);
+	if (has(node->child, a))
+		m |= BIT(POS_CHILD);
+	return m;
 }
 
 /*
@@ -864,21 +865,40 @@ static void node_occupancy(const struct rtm_lpm_node *node,
 	}
 }
 
-/* The first position of @node (occupancy @occ) at or after @pos, or POS_END */
-static unsigned int node_next(const struct rtm_lpm_node *node,
-			      const unsigned long *occ, unsigned int pos)
-{
-	unsigned int a = POS_OCTET(pos);
+/* The walk's bitmaps, in the order of their slots */
+enum { ITER_CHILD, ITER_PFX8, ITER_PFX };
 
-	if (a >= 256)
-		return POS_END;
-	pos = octet_first(node, a, POS_K(pos));
-	if (pos != POS_END)
-		return pos;
-	a = next_bit(occ, a + 1, MAP_BITS);
-	if (a >= MAP_BITS)
-		return POS_END;
-	return octet_first(node, a, 0);
+/*
+ * The walk enters @node (at depth it->depth): its occupancy, and the slots
+ * before each word of its bitmaps, so that a slot costs one popcount.
+ */
+static void iter_enter(struct rtm_lpm_iter *it, const struct rtm_lpm_node *node)
+{
+	const unsigned long *map[] = {
+		[ITER_CHILD] = node->child,
+		[ITER_PFX8] = node->pfx8,
+		[ITER_PFX] = node->pfx,
+	};
+	unsigned int m, i, r = 0;
+
+	for (m = 0; m < ARRAY_SIZE(map); m++) {
+		for (i = 0; i < MAP_LONGS; i++) {
+			it->rank[m][i] = r;
+			r += hweight_long(map[m][i]);
+		}
+	}
+	node_occupancy(node, it->occ);
+}
+
+/* The slot of bit @nr (set) of bitmap @m of the node the walk is in */
+static __always_inline unsigned int iter_slot(const struct rtm_lpm_iter *it,
+					      const unsigned long *map,
+					      unsigned int m, unsigned int nr)
+{
+	unsigned int i = nr / BITS_PER_LONG;
+
+	return it->rank[m][i] +
+	       hweight_long(map[i] & (BIT(nr % BITS_PER_LONG) - 1));
 }
 
 /*
@@ -890,12 +910,13 @@ void rtm_lpm_iter_start(struct rtm_lpm_iter *it, const struct rtm_lpm *lpm,
 			const u8 *key, u8 plen, bool inclusive)
 {
 	const struct rtm_lpm_node *node;
-	unsigned int depth, d, l;
+	unsigned int depth, d, l, a, skip;
 
 	it->lpm = lpm;
 	it->plen = 0;
 	memset(it->key, 0, sizeof(it->key));
 	it->depth = -1;
+	it->moved = true;
 
 	/* Past the longest length: the first entry > (key, keylen * 8) */
 	if (plen > lpm->keylen * 8) {
@@ -910,22 +931,26 @@ void rtm_lpm_iter_start(struct rtm_lpm_iter *it, const struct rtm_lpm *lpm,
 		it->node[d] = node;
 		it->depth = d;
 		if (d == depth) {
+			/* The positions at a before (a, l) are shorter */
 			l = plen - d * 8;
-			it->pos[d] = POS(key[d] & (0xff00 >> l) & 0xff, l) +
-				     !inclusive;
+			a = key[d] & (0xff00 >> l) & 0xff;
+			skip = l + !inclusive;
 			break;
 		}
 		/*
 		 * Everything at key[d] but the child is shorter than the key;
 		 * the parent resumes after the child.
 		 */
-		it->pos[d] = POS(key[d], POS_CHILD + 1);
-		if (!has(node->child, key[d]))
+		a = key[d];
+		skip = POS_CHILD + 1;
+		if (!has(node->child, a))
 			break;
-		node = lpm_view(lpm, child(lpm, node, key[d]),
-				lpm_pending_old(lpm));
+		it->path[d] = a;
+		node = lpm_view(lpm, child(lpm, node, a), lpm_pending_old(lpm));
 	}
-	node_occupancy(node, it->occ);
+	iter_enter(it, node);
+	it->octet = a;
+	it->left = octet_mask(node, a) & ~(BIT(skip) - 1);
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_iter_start);
 
@@ -936,36 +961,58 @@ EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_iter_start);
 void *rtm_lpm_iter_next(struct rtm_lpm_iter *it)
 {
 	const struct rtm_lpm_node *node;
-	unsigned int pos, a, k;
-	int d, i;
+	unsigned int a, k, d;
 
 	while (it->depth >= 0) {
 		d = it->depth;
 		node = it->node[d];
-		pos = node_next(node, it->occ, it->pos[d]);
-		if (pos == POS_END) {
-			if (--it->depth >= 0)
-				node_occupancy(it->node[d - 1], it->occ);
-			continue;
+		if (!it->left) {
+			a = next_bit(it->occ, it->octet + 1, MAP_BITS);
+			if (a >= MAP_BITS) {
+				/* Back up: the child was the parent's last */
+				if (--it->depth >= 0) {
+					iter_enter(it, it->node[d - 1]);
+					it->octet = it->path[d - 1];
+				}
+				it->moved = true;
+				continue;
+			}
+			it->octet = a;
+			it->left = octet_mask(node, a);
+			if (!it->left)
+				continue;
 		}
-		it->pos[d] = pos + 1;
-		a = POS_OCTET(pos);
-		k = POS_K(pos);
+		a = it->octet;
+		k = __ffs(it->left);
+		it->left &= it->left - 1;
 		if (k == POS_CHILD) {
-			node = lpm_view(it->lpm, child(it->lpm, node, a),
+			it->path[d] = a;
+			node = lpm_deref(it->lpm, node->slot[iter_slot(it,
+						node->child, ITER_CHILD,
+						a)].child);
+			node = lpm_view(it->lpm, node,
 					lpm_pending_old(it->lpm));
 			it->node[d + 1] = node;
-			it->pos[d + 1] = 0;
 			it->depth++;
-			node_occupancy(node, it->occ);
+			iter_enter(it, node);
+			it->octet = 0;
+			it->left = octet_mask(node, 0);
+			it->moved = true;
 			continue;
 		}
-		for (i = 0; i < d; i++)
-			it->key[i] = POS_OCTET(it->pos[i]);
+		/* The key changes in one byte unless the walk changed nodes */
+		if (it->moved) {
+			memcpy(it->key, it->path, d);
+			memset(it->key + d, 0, sizeof(it->key) - d);
+			it->moved = false;
+		}
 		it->key[d] = a;
-		memset(it->key + d + 1, 0, it->lpm->keylen - d - 1);
 		it->plen = d * 8 + k;
-		return node->slot[pfx_slot(node, pfx_index(a, k))].value;
+		if (k == 8)
+			return node->slot[iter_slot(it, node->pfx8, ITER_PFX8,
+						    a)].value;
+		return node->slot[iter_slot(it, node->pfx, ITER_PFX,
+					    pfx_index(a, k))].value;
 	}
 	return NULL;
 }

@@ -101,11 +101,20 @@ struct rtm_lpm_iter {
 	const struct rtm_lpm *lpm;
 	u8 key[RTM_LPM_MAX_KEYLEN];	/* key of the entry last returned */
 	u8 plen;			/* its prefix length */
-	/* private: the node entered at each depth and where to go on in it */
+	/*
+	 * private: the node entered at each depth and the byte value the walk
+	 * went down at; in the deepest node, the byte value it is at, the
+	 * positions left there (bit k), the slots before each word of the
+	 * node's three bitmaps, and the byte values with positions
+	 */
 	int depth;
+	bool moved;			/* @key is not on the path to node[depth] */
+	u8 path[RTM_LPM_MAX_DEPTH];
 	const struct rtm_lpm_node *node[RTM_LPM_MAX_DEPTH];
-	u16 pos[RTM_LPM_MAX_DEPTH];
-	unsigned long occ[256 / BITS_PER_LONG];	/* of node[depth] */
+	u16 octet;
+	u16 left;
+	u16 rank[3][256 / BITS_PER_LONG];
+	unsigned long occ[256 / BITS_PER_LONG];
 };
 
 void rtm_lpm_iter_start(struct rtm_lpm_iter *it, const struct rtm_lpm *lpm,

@@ -413,6 +413,32 @@ static void check_all(struct kunit *test, struct rtm_lpm *lpm)
 	sort(t->sorted, ref->n, sizeof(*t->sorted), pfx_cmp, NULL);
 	memset(&p, 0, sizeof(p));
 	check_walk(test, lpm, p.key, 0, true, t->sorted, ref->n, ref->n + 1);
+	/*
+	 * Resumed at every entry, after it, and at the prefixes one bit
+	 * shorter and longer, which are or are not entries themselves
+	 */
+	for (i = 0; i < ref->n; i++) {
+		struct pfx x = t->sorted[i];
+
+		check_walk(test, lpm, x.key, x.plen, true, t->sorted + i,
+			   ref->n - i, 3);
+		check_walk(test, lpm, x.key, x.plen, false, t->sorted + i + 1,
+			   ref->n - i - 1, 3);
+		if (x.plen < bits) {
+			x.plen++;
+			n = lower_bound(t->sorted, ref->n, &x, false);
+			check_walk(test, lpm, x.key, x.plen, false,
+				   t->sorted + n, ref->n - n, 3);
+			x.plen--;
+		}
+		if (x.plen) {
+			x.plen--;
+			mask_key(x.key, keylen, x.plen);
+			n = lower_bound(t->sorted, ref->n, &x, true);
+			check_walk(test, lpm, x.key, x.plen, true,
+				   t->sorted + n, ref->n - n, 3);
+		}
+	}
 	for (i = 0; i < 200; i++) {
 		bool inclusive = rnd(t, 2);
 
@@ -994,6 +1020,26 @@ static void real_family(struct kunit *test, struct pfx *p, unsigned int n,
 	KUNIT_EXPECT_EQ(test, i, n);
 	KUNIT_EXPECT_EQ(test, bad, 0);
 	walk = div64_u64(ns, n);
+
+	/*
+	 * The walk again, one entry per walk, each resumed after the entry
+	 * the last one returned, as a dump does between read-side sections
+	 */
+	mutex_lock(&t->lock);
+	memset(addr, 0, sizeof(addr));
+	rtm_lpm_iter_start(&it, lpm, addr, 0, true);
+	for (i = 0; (value = rtm_lpm_iter_next(&it)); i++) {
+		if (i >= n || value != p[i].value || it.plen != p[i].plen ||
+		    memcmp(it.key, p[i].key, sizeof(it.key)))
+			bad++;
+		memcpy(addr, it.key, keylen);
+		rtm_lpm_iter_start(&it, lpm, addr, p[i].plen, false);
+		if (!(i % 1024))
+			cond_resched();
+	}
+	mutex_unlock(&t->lock);
+	KUNIT_EXPECT_EQ(test, i, n);
+	KUNIT_EXPECT_EQ(test, bad, 0);
 
 	/* Random lookups, half of them through accept() */
 	for (i = 0; i < 10000; i++) {
