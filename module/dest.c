@@ -349,28 +349,20 @@ void rtm_dest_snap_drop(struct rtm_dest_snap *s)
 }
 
 /**
- * rtm_dest_snap_fill - turn a snapshot into a dest info with handles
- * @reg: the registration receiving the handles
+ * rtm_dest_snap_objs - the objects a snapshot's dest info hands out
  * @s: the snapshot
- * @info: filled in, with room for @s->nviews view records
- * @held: the handles taken are appended here (room for RTM_DEST_SNAP_HANDLES)
- * @nheld: count in @held, updated
- * @dest_class: the class of the dest handle's reference
+ * @objs: filled in, in handle order (room for RTM_DEST_SNAP_HANDLES): the
+ *	dest, then per view its best route and that route's owner, and its
+ *	held-down route
  *
- * Return: 0, or a negative errno with nothing more held.
+ * Return: how many.
  */
-int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
-		       struct rtm_dest_info *info, u64 *held,
-		       unsigned int *nheld, enum rtm_hold_class dest_class)
+unsigned int rtm_dest_snap_objs(const struct rtm_dest_snap *s,
+				struct rtm_obj **objs)
 {
-	struct rtm_obj *objs[RTM_DEST_SNAP_HANDLES];
-	u64 *handles = held + *nheld;
 	unsigned int i, n = 0;
-	int err;
 
-	err = rtm_hold_class(reg, &s->dest->obj, dest_class, &handles[n++]);
-	if (err)
-		return err;
+	objs[n++] = &s->dest->obj;
 	for (i = 0; i < s->nviews; i++) {
 		if (s->v[i].route) {
 			objs[n++] = &s->v[i].route->obj;
@@ -379,16 +371,23 @@ int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
 		if (s->v[i].hold)
 			objs[n++] = &s->v[i].hold->obj;
 	}
-	err = rtm_hold_many(reg, objs + 1, n - 1, handles + 1);
-	if (err) {
-		rtm_holds_release_class(reg, handles, 1, RTM_KIND_DEST,
-					dest_class == RTM_HOLD_CHANGED);
-		return err;
-	}
-	*nheld += n;
+	return n;
+}
+
+/**
+ * rtm_dest_snap_write - turn a snapshot into a dest info
+ * @s: the snapshot
+ * @handles: the handles of rtm_dest_snap_objs()' objects, in its order
+ * @info: filled in, with room for @s->nviews view records
+ *
+ * Return: how many of @handles it used.
+ */
+unsigned int rtm_dest_snap_write(const struct rtm_dest_snap *s,
+				 const u64 *handles, struct rtm_dest_info *info)
+{
+	unsigned int i, n = 0;
 
 	memset(info, 0, RTM_DEST_INFO_SIZE(s->nviews));
-	n = 0;
 	info->handle = handles[n++];
 	info->address.family = s->dest->table->family;
 	info->address.num_bits = rtm_dest_plen(s->dest);
@@ -410,6 +409,41 @@ int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
 		if (s->v[i].hold)
 			v->hold_route = handles[n++];
 	}
+	return n;
+}
+
+/**
+ * rtm_dest_snap_fill - turn a snapshot into a dest info with handles
+ * @reg: the registration receiving the handles
+ * @s: the snapshot
+ * @info: filled in, with room for @s->nviews view records
+ * @held: the handles taken are appended here (room for RTM_DEST_SNAP_HANDLES)
+ * @nheld: count in @held, updated
+ * @dest_class: the class of the dest handle's reference
+ *
+ * Return: 0, or a negative errno with nothing more held.
+ */
+int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
+		       struct rtm_dest_info *info, u64 *held,
+		       unsigned int *nheld, enum rtm_hold_class dest_class)
+{
+	struct rtm_obj *objs[RTM_DEST_SNAP_HANDLES];
+	u64 *handles = held + *nheld;
+	unsigned int n;
+	int err;
+
+	n = rtm_dest_snap_objs(s, objs);
+	err = rtm_hold_class(reg, objs[0], dest_class, &handles[0]);
+	if (err)
+		return err;
+	err = rtm_hold_many(reg, objs + 1, n - 1, handles + 1);
+	if (err) {
+		rtm_holds_release_class(reg, handles, 1, RTM_KIND_DEST,
+					dest_class == RTM_HOLD_CHANGED);
+		return err;
+	}
+	*nheld += n;
+	rtm_dest_snap_write(s, handles, info);
 	return 0;
 }
 

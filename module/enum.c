@@ -425,10 +425,11 @@ static int rtm_enum_pause(void)
 static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 			  void __user *ubuf, u32 *count)
 {
-	unsigned int nviews = hweight32(en->views), nheld = 0, i, got = 0;
+	unsigned int nviews = hweight32(en->views), nheld = 0, i, k, got = 0;
 	size_t stride = RTM_DEST_INFO_SIZE(nviews);
 	struct rtm_enum_pos pos = en->pos;
 	struct rtm_dest_snap *snaps;
+	struct rtm_obj **objs = NULL;
 	struct rtm_lpm_iter it;
 	struct rtm_dest *d;
 	u64 *held = NULL;
@@ -439,7 +440,9 @@ static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 	kbuf = kvmalloc_array(n, stride, RTM_GFP);
 	held = kvmalloc_array(n, RTM_DEST_SNAP_HANDLES * sizeof(u64),
 			      RTM_GFP);
-	if (!snaps || !kbuf || !held)
+	objs = kvmalloc_array(n, RTM_DEST_SNAP_HANDLES * sizeof(*objs),
+			      RTM_GFP);
+	if (!snaps || !kbuf || !held || !objs)
 		goto out;
 
 	err = 0;
@@ -466,14 +469,23 @@ static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 			err = rtm_enum_pause();
 	}
 
+	/* The batch's handles are held together, as one hold record. */
 	for (i = 0; !err && i < got; i++)
-		err = rtm_dest_snap_fill(reg, &snaps[i], kbuf + i * stride,
-					 held, &nheld, RTM_HOLD_NORMAL);
+		nheld += rtm_dest_snap_objs(&snaps[i], objs + nheld);
+	if (!err && nheld) {
+		err = rtm_hold_batch(reg, objs, nheld, held);
+		if (err)
+			nheld = 0;
+	}
+	for (i = 0, k = 0; !err && i < got; i++)
+		k += rtm_dest_snap_write(&snaps[i], held + k,
+					 kbuf + i * stride);
 	if (!err && copy_to_user(ubuf, kbuf, got * stride))
 		err = -EFAULT;
 	if (err) {
 		/* Nothing handed out: the cursor stays where it was. */
-		rtm_holds_release(reg, held, nheld, RTM_KIND_ALL);
+		if (nheld)
+			rtm_holds_release(reg, held, nheld, RTM_KIND_ALL);
 		en->done = false;
 	} else {
 		en->pos = pos;
@@ -484,6 +496,7 @@ static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 		rtm_dest_put(snaps[i].dest);
 	}
 out:
+	kvfree(objs);
 	kvfree(held);
 	kvfree(kbuf);
 	kvfree(snaps);
