@@ -327,8 +327,11 @@ void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
 	ext = rtm_dest_ext(d);
 	for (i = 0; i < s->nviews; i++) {
 		s->v[i].route = rtm_route_get_rcu(s->v[i].route);
-		if (s->v[i].route)
+		if (s->v[i].route) {
 			s->v[i].flags = best[i]->flags;
+			/* The route holds its owner: this cannot be the first. */
+			rtm_obj_get(&s->v[i].route->owner->obj);
+		}
 		if (ext)
 			s->v[i].hold = rtm_route_get_rcu(READ_ONCE(
 					ext->hold[s->v[i].view_id]));
@@ -341,8 +344,10 @@ void rtm_dest_snap_drop(struct rtm_dest_snap *s)
 	unsigned int i;
 
 	for (i = 0; i < s->nviews; i++) {
-		if (s->v[i].route)
+		if (s->v[i].route) {
+			rtm_obj_put(&s->v[i].route->owner->obj);
 			rtm_route_put(s->v[i].route);
+		}
 		if (s->v[i].hold)
 			rtm_route_put(s->v[i].hold);
 	}

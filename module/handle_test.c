@@ -219,6 +219,22 @@ static void hold_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, reg->nholds, 0UL);
 }
 
+/* rtm_hold_batch() with references of the test's own, which it hands over. */
+static int hold_batch_of(struct rtm_reg *reg, struct rtm_obj **objs,
+			 unsigned int n, u64 *h)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++)
+		rtm_obj_get(objs[i]);
+	err = rtm_hold_batch(reg, objs, n, h);
+	if (err)
+		for (i = 0; i < n; i++)
+			rtm_obj_put(objs[i]);
+	return err;
+}
+
 static void hold_record_objs(struct handle_test *ht, struct rtm_obj **objs)
 {
 	objs[0] = &ht->ent[0]->obj;
@@ -233,7 +249,7 @@ static void hold_record(struct kunit *test, struct rtm_reg *reg,
 	struct handle_test *ht = test->priv;
 
 	hold_record_objs(ht, objs);
-	KUNIT_ASSERT_EQ(test, rtm_hold_batch(reg, objs, 4, h), 0);
+	KUNIT_ASSERT_EQ(test, hold_batch_of(reg, objs, 4, h), 0);
 	KUNIT_ASSERT_EQ(test, reg->nbatched, 4UL);
 	KUNIT_EXPECT_EQ(test, reg->nholds, 0UL);
 	KUNIT_EXPECT_EQ(test, h[0], ht->h[0]);
@@ -278,6 +294,8 @@ static void batch_released_in_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1);
 	KUNIT_EXPECT_EQ(test, refs(ht->ent[2]), before2);
 	KUNIT_EXPECT_PTR_EQ(test, reg->batches[0], NULL);
+	/* The empty record is kept for the next batch. */
+	KUNIT_EXPECT_NOT_NULL(test, reg->spare);
 
 	/* Released: a second release finds nothing. */
 	memcpy(v, h, sizeof(v));
@@ -350,7 +368,7 @@ static void batch_moves_to_table_at_limit(struct kunit *test)
 	objs[1] = &ht->ent[1]->obj;
 	objs[2] = &ht->ent[1]->obj;
 	objs[3] = &ht->ent[1]->obj;
-	KUNIT_ASSERT_EQ(test, rtm_hold_batch(reg, objs, 4, h), 0);
+	KUNIT_ASSERT_EQ(test, hold_batch_of(reg, objs, 4, h), 0);
 	KUNIT_EXPECT_EQ(test, reg->nbatched, 4UL);
 	/* ... until they move to the table, where they are two objects. */
 	KUNIT_EXPECT_EQ(test, rtm_hold(reg, &ht->ent[2]->obj, &v[0]), 0);
@@ -360,7 +378,7 @@ static void batch_moves_to_table_at_limit(struct kunit *test)
 	/* One table reference for e1's three holds. */
 	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1 + 1);
 	/* A batch that does not fit goes to the table too. */
-	KUNIT_EXPECT_EQ(test, rtm_hold_batch(reg, objs, 4, h), 0);
+	KUNIT_EXPECT_EQ(test, hold_batch_of(reg, objs, 4, h), 0);
 	KUNIT_EXPECT_EQ(test, reg->nbatched, 0UL);
 	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[1]), 6UL);
 	rtm_max_holds = saved;
@@ -384,7 +402,7 @@ static void batches_dropped_and_bounded(struct kunit *test)
 	/* As many records as a registration may have, then the table. */
 	hold_record_objs(ht, objs);
 	for (i = 0; i <= RTM_HOLD_BATCHES; i++)
-		KUNIT_ASSERT_EQ(test, rtm_hold_batch(reg, objs, 4, h), 0);
+		KUNIT_ASSERT_EQ(test, hold_batch_of(reg, objs, 4, h), 0);
 	KUNIT_EXPECT_EQ(test, reg->nbatched, 4UL * RTM_HOLD_BATCHES);
 	KUNIT_EXPECT_EQ(test, reg->nholds, 3UL);
 	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[1]),
@@ -407,7 +425,7 @@ static void batch_refused_after_deregister(struct kunit *test)
 
 	hold_record_objs(ht, objs);
 	KUNIT_ASSERT_EQ(test, rtm_entity_deregister(ht->reg[1]), 0);
-	KUNIT_EXPECT_EQ(test, rtm_hold_batch(ht->reg[1], objs, 4, h), -EBADF);
+	KUNIT_EXPECT_EQ(test, hold_batch_of(ht->reg[1], objs, 4, h), -EBADF);
 	KUNIT_EXPECT_EQ(test, ht->reg[1]->nbatched, 0UL);
 	KUNIT_EXPECT_EQ(test, refs(ht->ent[0]), before0);
 }

@@ -38,6 +38,7 @@
 #define RTM_HOLD_TOKEN_SHIFT	16
 
 struct rtm_hold_batch {
+	u32 cap;		/* room for handles */
 	u32 n;			/* handles */
 	u32 live;		/* of them not released */
 	u32 next;		/* no live one before this */
@@ -63,25 +64,63 @@ static bool rtm_hold_batches_any(struct rtm_reg *reg)
 	return reg->nbatched;
 }
 
+/* A record with room for @n handles: the registration's spare, or a new one. */
+static struct rtm_hold_batch *rtm_hold_batch_get(struct rtm_reg *reg, u32 n)
+{
+	struct rtm_hold_batch *b;
+	size_t size;
+
+	mutex_lock(&reg->hold_lock);
+	b = reg->spare;
+	if (b && b->cap >= n)
+		reg->spare = NULL;
+	else
+		b = NULL;
+	mutex_unlock(&reg->hold_lock);
+	if (b)
+		return b;
+
+	size = struct_size(b, objs, n);
+	size = size_add(size, array_size(n, sizeof(*b->handles)));
+	size = size_add(size, array_size(n, sizeof(*b->order)));
+	b = kvmalloc(size, RTM_GFP);
+	if (b)
+		b->cap = n;
+	return b;
+}
+
+/*
+ * A record that holds nothing: kept as the registration's spare, the next
+ * batch's, unless there is one already.  The hold lock is held.
+ */
+static void rtm_hold_batch_free(struct rtm_reg *reg, struct rtm_hold_batch *b)
+{
+	lockdep_assert_held(&reg->hold_lock);
+	if (!reg->spare || reg->spare->cap < b->cap)
+		swap(reg->spare, b);
+	kvfree(b);
+}
+
 /**
  * rtm_hold_batch - hand out handles to several objects, as one hold record
  * @reg: the registration receiving them
- * @objs: the objects; the caller holds a reference to each
- * @n: how many; an object may appear more than once
+ * @objs: the objects; an object may appear more than once, and the caller
+ *	has a reference for each entry, which becomes the handle's
+ * @n: how many
  * @handles: the handles, out
  *
  * Falls back to the hold table (rtm_hold_many()) when the batch is too
  * large for a record, the registration has as many records as it may, or
  * they would pass max_holds.  The statistics count each handle of a record
  * as one hold, as they count each object of the hold table.
- * Return: 0, or a negative errno with nothing held.
+ * Return: 0, or a negative errno with nothing held and the references
+ * still the caller's.
  */
 int rtm_hold_batch(struct rtm_reg *reg, struct rtm_obj **objs, unsigned int n,
 		   u64 *handles)
 {
-	struct rtm_hold_batch *b;
+	struct rtm_hold_batch *b = NULL;
 	unsigned int i, idx;
-	size_t size;
 	int err;
 
 	for (i = 0; i < n; i++) {
@@ -91,20 +130,17 @@ int rtm_hold_batch(struct rtm_reg *reg, struct rtm_obj **objs, unsigned int n,
 		handles[i] = rtm_handle_of(objs[i]);
 	}
 	if (n < 2 || n > RTM_HOLD_BATCH_MAX)
-		return rtm_hold_many(reg, objs, n, handles);
+		goto table;
 
-	size = struct_size(b, objs, n);
-	size = size_add(size, array_size(n, sizeof(*b->handles)));
-	size = size_add(size, array_size(n, sizeof(*b->order)));
-	b = kvmalloc(size, RTM_GFP);
+	b = rtm_hold_batch_get(reg, n);
 	if (!b)
 		return -ENOMEM;
 	b->n = n;
 	b->live = n;
 	b->next = 0;
 	b->sorted = false;
-	b->handles = (u64 *)&b->objs[n];
-	b->order = (u16 *)&b->handles[n];
+	b->handles = (u64 *)&b->objs[b->cap];
+	b->order = (u16 *)&b->handles[b->cap];
 	memcpy(b->objs, objs, array_size(n, sizeof(*objs)));
 	memcpy(b->handles, handles, array_size(n, sizeof(*handles)));
 
@@ -117,19 +153,25 @@ int rtm_hold_batch(struct rtm_reg *reg, struct rtm_obj **objs, unsigned int n,
 		   reg->nholds + reg->nbatched + n > rtm_max_holds) {
 		err = -EAGAIN;
 	} else {
-		for (i = 0; i < n; i++)
-			rtm_obj_get(objs[i]);
 		reg->batches[idx] = b;
 		reg->nbatched += n;
 		atomic_long_add(n, &reg->rn->stats.holds);
 		err = 0;
 	}
+	if (err)
+		rtm_hold_batch_free(reg, b);
 	mutex_unlock(&reg->hold_lock);
+	if (err != -EAGAIN)
+		return err;
 
-	if (!err)
-		return 0;
-	kvfree(b);
-	return err == -EAGAIN ? rtm_hold_many(reg, objs, n, handles) : err;
+table:
+	err = rtm_hold_many(reg, objs, n, handles);
+	if (err)
+		return err;
+	/* The hold table took references of its own. */
+	for (i = 0; i < n; i++)
+		rtm_obj_put(objs[i]);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_hold_batch);
 
@@ -140,7 +182,7 @@ static void rtm_hold_batch_reap(struct rtm_reg *reg, unsigned int idx)
 
 	if (b && !b->live) {
 		reg->batches[idx] = NULL;
-		kvfree(b);
+		rtm_hold_batch_free(reg, b);
 	}
 }
 
@@ -398,6 +440,11 @@ void rtm_hold_batches_drop_all(struct rtm_reg *reg)
 {
 	unsigned int idx;
 	u32 i;
+
+	mutex_lock(&reg->hold_lock);
+	kvfree(reg->spare);
+	reg->spare = NULL;
+	mutex_unlock(&reg->hold_lock);
 
 	for (idx = 0; idx < RTM_HOLD_BATCHES; idx++) {
 		struct rtm_hold_batch *b;

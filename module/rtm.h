@@ -719,6 +719,7 @@ struct rtm_reg {
 	unsigned long nholds;		/* objects in @holds */
 	struct rtm_hold_batch *batches[RTM_HOLD_BATCHES];
 	unsigned long nbatched;		/* handles held in @batches */
+	struct rtm_hold_batch *spare;	/* an empty record, or NULL */
 
 	spinlock_t ev_lock;		/* protects the event ring */
 	struct mutex ev_read_lock;	/* serialises readers */
