@@ -281,21 +281,15 @@ static struct rtm_route *rtm_route_get_rcu(struct rtm_route *r)
 	return r && refcount_inc_not_zero(&r->obj.ref) ? r : NULL;
 }
 
-/**
- * rtm_dest_snap_take - pin what a dest info will report about a dest
- * @d: the dest; the caller holds a reference
- * @views: views to report, RTM_VIEW_MASK_*
- * @proto: protocol whose best route to report, 0 for any
- * @s: filled in, with references; release with rtm_dest_snap_drop()
- *
- * One walk of the routes gives the views, the counts and the best routes,
- * so that they agree with each other whatever changes meanwhile.
+/*
+ * The walk of a snapshot, under RCU: one walk of the routes gives the
+ * views, the counts and the best routes, so that they agree with each
+ * other whatever changes meanwhile.  Nothing is pinned yet.
  */
-void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
-			struct rtm_dest_snap *s)
+static void rtm_dest_snap_scan(struct rtm_dest *d, u32 views, u32 proto,
+			       struct rtm_dest_snap *s)
 {
 	struct rtm_attr *best[RTM_NUM_VIEWS] = {};
-	struct rtm_dest_ext *ext;
 	struct rtm_route *r;
 	unsigned int i;
 	struct rtm_attr *a;
@@ -307,7 +301,6 @@ void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
 		if (views & BIT(v))
 			s->v[s->nviews++].view_id = v;
 
-	rcu_read_lock();
 	s->changed = READ_ONCE(d->changed);
 	for (r = rcu_dereference(d->routes); r; r = rcu_dereference(r->next)) {
 		a = rcu_dereference(r->attr);
@@ -320,23 +313,71 @@ void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
 				continue;
 			if (!best[i] || rtm_attr_better(a, best[i])) {
 				s->v[i].route = r;
+				s->v[i].flags = a->flags;
 				best[i] = a;
 			}
 		}
 	}
-	ext = rtm_dest_ext(d);
+}
+
+/* Pin a scanned snapshot's routes, under RCU. */
+static void rtm_dest_snap_pin(struct rtm_dest_snap *s)
+{
+	struct rtm_dest_ext *ext = rtm_dest_ext(s->dest);
+	unsigned int i;
+
 	for (i = 0; i < s->nviews; i++) {
 		s->v[i].route = rtm_route_get_rcu(s->v[i].route);
-		if (s->v[i].route) {
-			s->v[i].flags = best[i]->flags;
-			/* The route holds its owner: this cannot be the first. */
+		if (s->v[i].route)
+			/* The route holds its owner: not the first reference. */
 			rtm_obj_get(&s->v[i].route->owner->obj);
-		}
+		else
+			s->v[i].flags = 0;
 		if (ext)
 			s->v[i].hold = rtm_route_get_rcu(READ_ONCE(
 					ext->hold[s->v[i].view_id]));
 	}
+}
+
+/**
+ * rtm_dest_snap_take - pin what a dest info will report about a dest
+ * @d: the dest; the caller holds a reference
+ * @views: views to report, RTM_VIEW_MASK_*
+ * @proto: protocol whose best route to report, 0 for any
+ * @s: filled in, with references to the routes and the best routes'
+ *	owners; release with rtm_dest_snap_drop()
+ */
+void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
+			struct rtm_dest_snap *s)
+{
+	rcu_read_lock();
+	rtm_dest_snap_scan(d, views, proto, s);
+	rtm_dest_snap_pin(s);
 	rcu_read_unlock();
+}
+
+/**
+ * rtm_dest_snap_try - a snapshot of a dest a walk found, if it is visible
+ * @d: the dest, found under RCU (which the caller holds); not referenced
+ * @views: views to report and to be visible in (rtm_dest_visible())
+ * @proto: protocol whose best route to report, 0 for any
+ * @s: filled in as by rtm_dest_snap_take(), and with a reference to @d
+ *
+ * Return: true, or false with nothing taken if @d is not visible in
+ * @views or is going.
+ */
+bool rtm_dest_snap_try(struct rtm_dest *d, u32 views, u32 proto,
+		       struct rtm_dest_snap *s)
+{
+	rtm_dest_snap_scan(d, views, proto, s);
+	/* As rtm_dest_visible(), from the same walk. */
+	if (views ? !(s->belongs & views) :
+		    !s->belongs && !rtm_dest_held_down(d))
+		return false;
+	if (!rtm_dest_get_unless_zero(d))
+		return false;
+	rtm_dest_snap_pin(s);
+	return true;
 }
 
 void rtm_dest_snap_drop(struct rtm_dest_snap *s)

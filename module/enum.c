@@ -487,15 +487,12 @@ static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 		while (got < n && visited++ < RTM_WALK_BUDGET &&
 		       (d = rtm_enum_walk_next(en, &it))) {
 			rtm_enum_pos_at(&pos, &it);
-			if (!rtm_dest_visible(d, en->views))
-				continue;
 			if (en->flags & RTM_ENUM_OWN_DESTS &&
 			    !rtm_enum_owns_best(en, d))
 				continue;
-			if (!rtm_dest_get_unless_zero(d))
-				continue;
-			rtm_dest_snap_take(d, en->views, en->proto,
-					   &sc.snaps[got++]);
+			if (rtm_dest_snap_try(d, en->views, en->proto,
+					      &sc.snaps[got]))
+				got++;
 		}
 		rcu_read_unlock();
 		if (got < n && !en->done)

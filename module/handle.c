@@ -549,7 +549,8 @@ int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
 put:
 	for (i = 0; i < ndead; i++) {
 		rtm_obj_put((struct rtm_obj *)(uintptr_t)handles[i]);
-		cond_resched();
+		if (!(i % RTM_WALK_BUDGET))
+			cond_resched();
 	}
 	return 0;
 }

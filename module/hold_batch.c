@@ -48,7 +48,7 @@ struct rtm_hold_batch {
 	struct rtm_obj *objs[];	/* a reference each; NULL once released */
 };
 
-static_assert(RTM_HOLD_BATCH_MAX <= U16_MAX + 1);
+static_assert(U16_MAX + 1 >= RTM_HOLD_BATCH_MAX);
 
 static bool rtm_hold_slot_live(const struct rtm_hold_batch *b, u32 i)
 {

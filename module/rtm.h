@@ -493,6 +493,8 @@ struct rtm_dest_snap {
 
 void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
 			struct rtm_dest_snap *s);
+bool rtm_dest_snap_try(struct rtm_dest *d, u32 views, u32 proto,
+		       struct rtm_dest_snap *s);
 void rtm_dest_snap_drop(struct rtm_dest_snap *s);
 unsigned int rtm_dest_snap_objs(const struct rtm_dest_snap *s,
 				struct rtm_obj **objs);
