@@ -457,7 +457,7 @@ void rtm_hold_batches_drop_all(struct rtm_reg *reg)
 		mutex_unlock(&reg->hold_lock);
 		if (!b)
 			continue;
-		/* Nothing takes slots outside the hold lock: all are live. */
+		/* Released slots are NULL; none is taken outside the lock. */
 		for (i = 0; i < b->n; i++) {
 			if (b->objs[i])
 				rtm_obj_put(b->objs[i]);
