@@ -296,21 +296,15 @@ static struct rtm_route *rtm_route_get_rcu(struct rtm_route *r)
 	return r && refcount_inc_not_zero(&r->obj.ref) ? r : NULL;
 }
 
-/**
- * rtm_dest_snap_take - pin what a dest info will report about a dest
- * @d: the dest; the caller holds a reference
- * @views: views to report, RTM_VIEW_MASK_*
- * @proto: protocol whose best route to report, 0 for any
- * @s: filled in, with references; release with rtm_dest_snap_drop()
- *
- * One walk of the routes gives the views, the counts and the best routes,
- * so that they agree with each other whatever changes meanwhile.
+/*
+ * The walk of a snapshot, under RCU: one walk of the routes gives the
+ * views, the counts and the best routes, so that they agree with each
+ * other whatever changes meanwhile.  Nothing is pinned yet.
  */
-void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
-			struct rtm_dest_snap *s)
+static void rtm_dest_snap_scan(struct rtm_dest *d, u32 views, u32 proto,
+			       struct rtm_dest_snap *s)
 {
 	struct rtm_attr *best[RTM_NUM_VIEWS] = {};
-	struct rtm_dest_ext *ext;
 	struct rtm_route *r;
 	unsigned int i;
 	struct rtm_attr *a;
@@ -322,7 +316,6 @@ void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
 		if (views & BIT(v))
 			s->v[s->nviews++].view_id = v;
 
-	rcu_read_lock();
 	s->changed = READ_ONCE(d->changed);
 	for (r = rcu_dereference(d->routes); r; r = rcu_dereference(r->next)) {
 		a = rcu_dereference(r->attr);
@@ -335,20 +328,71 @@ void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
 				continue;
 			if (!best[i] || rtm_attr_better(a, best[i])) {
 				s->v[i].route = r;
+				s->v[i].flags = a->flags;
 				best[i] = a;
 			}
 		}
 	}
-	ext = rtm_dest_ext(d);
+}
+
+/* Pin a scanned snapshot's routes, under RCU. */
+static void rtm_dest_snap_pin(struct rtm_dest_snap *s)
+{
+	struct rtm_dest_ext *ext = rtm_dest_ext(s->dest);
+	unsigned int i;
+
 	for (i = 0; i < s->nviews; i++) {
 		s->v[i].route = rtm_route_get_rcu(s->v[i].route);
 		if (s->v[i].route)
-			s->v[i].flags = best[i]->flags;
+			/* The route holds its owner: not the first reference. */
+			rtm_obj_get(&s->v[i].route->owner->obj);
+		else
+			s->v[i].flags = 0;
 		if (ext)
 			s->v[i].hold = rtm_route_get_rcu(READ_ONCE(
 					ext->hold[s->v[i].view_id]));
 	}
+}
+
+/**
+ * rtm_dest_snap_take - pin what a dest info will report about a dest
+ * @d: the dest; the caller holds a reference
+ * @views: views to report, RTM_VIEW_MASK_*
+ * @proto: protocol whose best route to report, 0 for any
+ * @s: filled in, with references to the routes and the best routes'
+ *	owners; release with rtm_dest_snap_drop()
+ */
+void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
+			struct rtm_dest_snap *s)
+{
+	rcu_read_lock();
+	rtm_dest_snap_scan(d, views, proto, s);
+	rtm_dest_snap_pin(s);
 	rcu_read_unlock();
+}
+
+/**
+ * rtm_dest_snap_try - a snapshot of a dest a walk found, if it is visible
+ * @d: the dest, found under RCU (which the caller holds); not referenced
+ * @views: views to report and to be visible in (rtm_dest_visible())
+ * @proto: protocol whose best route to report, 0 for any
+ * @s: filled in as by rtm_dest_snap_take(), and with a reference to @d
+ *
+ * Return: true, or false with nothing taken if @d is not visible in
+ * @views or is going.
+ */
+bool rtm_dest_snap_try(struct rtm_dest *d, u32 views, u32 proto,
+		       struct rtm_dest_snap *s)
+{
+	rtm_dest_snap_scan(d, views, proto, s);
+	/* As rtm_dest_visible(), from the same walk. */
+	if (views ? !(s->belongs & views) :
+		    !s->belongs && !rtm_dest_held_down(d))
+		return false;
+	if (!rtm_dest_get_unless_zero(d))
+		return false;
+	rtm_dest_snap_pin(s);
+	return true;
 }
 
 void rtm_dest_snap_drop(struct rtm_dest_snap *s)
@@ -356,36 +400,30 @@ void rtm_dest_snap_drop(struct rtm_dest_snap *s)
 	unsigned int i;
 
 	for (i = 0; i < s->nviews; i++) {
-		if (s->v[i].route)
+		if (s->v[i].route) {
+			rtm_obj_put(&s->v[i].route->owner->obj);
 			rtm_route_put(s->v[i].route);
+		}
 		if (s->v[i].hold)
 			rtm_route_put(s->v[i].hold);
 	}
 }
 
 /**
- * rtm_dest_snap_fill - turn a snapshot into a dest info with handles
- * @reg: the registration receiving the handles
+ * rtm_dest_snap_objs - the objects a snapshot's dest info hands out
  * @s: the snapshot
- * @info: filled in, with room for @s->nviews view records
- * @held: the handles taken are appended here (room for RTM_DEST_SNAP_HANDLES)
- * @nheld: count in @held, updated
- * @dest_class: the class of the dest handle's reference
+ * @objs: filled in, in handle order (room for RTM_DEST_SNAP_HANDLES): the
+ *	dest, then per view its best route and that route's owner, and its
+ *	held-down route
  *
- * Return: 0, or a negative errno with nothing more held.
+ * Return: how many.
  */
-int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
-		       struct rtm_dest_info *info, u64 *held,
-		       unsigned int *nheld, enum rtm_hold_class dest_class)
+unsigned int rtm_dest_snap_objs(const struct rtm_dest_snap *s,
+				struct rtm_obj **objs)
 {
-	struct rtm_obj *objs[RTM_DEST_SNAP_HANDLES];
-	u64 *handles = held + *nheld;
 	unsigned int i, n = 0;
-	int err;
 
-	err = rtm_hold_class(reg, &s->dest->obj, dest_class, &handles[n++]);
-	if (err)
-		return err;
+	objs[n++] = &s->dest->obj;
 	for (i = 0; i < s->nviews; i++) {
 		if (s->v[i].route) {
 			objs[n++] = &s->v[i].route->obj;
@@ -394,16 +432,23 @@ int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
 		if (s->v[i].hold)
 			objs[n++] = &s->v[i].hold->obj;
 	}
-	err = rtm_hold_many(reg, objs + 1, n - 1, handles + 1);
-	if (err) {
-		rtm_holds_release_class(reg, handles, 1, RTM_KIND_DEST,
-					dest_class == RTM_HOLD_CHANGED);
-		return err;
-	}
-	*nheld += n;
+	return n;
+}
+
+/**
+ * rtm_dest_snap_write - turn a snapshot into a dest info
+ * @s: the snapshot
+ * @handles: the handles of rtm_dest_snap_objs()' objects, in its order
+ * @info: filled in, with room for @s->nviews view records
+ *
+ * Return: how many of @handles it used.
+ */
+unsigned int rtm_dest_snap_write(const struct rtm_dest_snap *s,
+				 const u64 *handles, struct rtm_dest_info *info)
+{
+	unsigned int i, n = 0;
 
 	memset(info, 0, RTM_DEST_INFO_SIZE(s->nviews));
-	n = 0;
 	info->handle = handles[n++];
 	info->address.family = s->dest->table->family;
 	info->address.num_bits = rtm_dest_plen(s->dest);
@@ -425,6 +470,41 @@ int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
 		if (s->v[i].hold)
 			v->hold_route = handles[n++];
 	}
+	return n;
+}
+
+/**
+ * rtm_dest_snap_fill - turn a snapshot into a dest info with handles
+ * @reg: the registration receiving the handles
+ * @s: the snapshot
+ * @info: filled in, with room for @s->nviews view records
+ * @held: the handles taken are appended here (room for RTM_DEST_SNAP_HANDLES)
+ * @nheld: count in @held, updated
+ * @dest_class: the class of the dest handle's reference
+ *
+ * Return: 0, or a negative errno with nothing more held.
+ */
+int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
+		       struct rtm_dest_info *info, u64 *held,
+		       unsigned int *nheld, enum rtm_hold_class dest_class)
+{
+	struct rtm_obj *objs[RTM_DEST_SNAP_HANDLES];
+	u64 *handles = held + *nheld;
+	unsigned int n;
+	int err;
+
+	n = rtm_dest_snap_objs(s, objs);
+	err = rtm_hold_class(reg, objs[0], dest_class, &handles[0]);
+	if (err)
+		return err;
+	err = rtm_hold_many(reg, objs + 1, n - 1, handles + 1);
+	if (err) {
+		rtm_holds_release_class(reg, handles, 1, RTM_KIND_DEST,
+					dest_class == RTM_HOLD_CHANGED);
+		return err;
+	}
+	*nheld += n;
+	rtm_dest_snap_write(s, handles, info);
 	return 0;
 }
 

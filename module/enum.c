@@ -93,6 +93,8 @@ struct rtm_enum {
 	unsigned long seq;		/* lists: the last one returned */
 	struct rtm_dest *dest;		/* routes of one dest (held), or NULL */
 	struct rtm_route_list *list;	/* held */
+	void *scratch;			/* dests: see rtm_enum_scratch() */
+	u32 scratch_n;			/* dests @scratch has room for */
 	struct rtm_route_in criteria;	/* RTM_MATCH_* against these */
 	struct rcu_head rcu;
 };
@@ -111,6 +113,7 @@ static void rtm_enum_release(struct rtm_enum *en)
 		rtm_list_put(en->list);
 	rtm_obj_unpublish(t->rn, &en->obj);
 	rtm_obj_put(&en->owner->obj);
+	kvfree(en->scratch);
 	mutex_destroy(&en->lock);
 	kfree_rcu(en, rcu);
 }
@@ -421,28 +424,61 @@ static int rtm_enum_pause(void)
 	return 0;
 }
 
+/*
+ * A dests batch's working memory, kept with the enumeration for its next
+ * batches: the snapshots, the objects their dest infos hand out and those
+ * handles, and the dest infos.
+ */
+struct rtm_enum_scratch {
+	struct rtm_dest_snap *snaps;
+	struct rtm_obj **objs;
+	u64 *handles;
+	void *infos;
+};
+
+static int rtm_enum_scratch(struct rtm_enum *en, u32 n, size_t stride,
+			    struct rtm_enum_scratch *sc)
+{
+	size_t per = sizeof(*sc->snaps) + stride +
+		     RTM_DEST_SNAP_HANDLES * (sizeof(*sc->objs) +
+					      sizeof(*sc->handles));
+	u32 cap;
+
+	lockdep_assert_held(&en->lock);
+	if (n > en->scratch_n) {
+		void *p = kvmalloc_array(n, per, RTM_GFP);
+
+		if (!p)
+			return -ENOMEM;
+		kvfree(en->scratch);
+		en->scratch = p;
+		en->scratch_n = n;
+	}
+	cap = en->scratch_n;
+	sc->snaps = en->scratch;
+	sc->objs = (struct rtm_obj **)(sc->snaps + cap);
+	sc->handles = (u64 *)(sc->objs + cap * RTM_DEST_SNAP_HANDLES);
+	sc->infos = sc->handles + cap * RTM_DEST_SNAP_HANDLES;
+	return 0;
+}
+
 /* A batch of dests as packed dest infos. */
 static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 			  void __user *ubuf, u32 *count)
 {
-	unsigned int nviews = hweight32(en->views), nheld = 0, i, got = 0;
+	unsigned int nviews = hweight32(en->views), nheld = 0, i, k, got = 0;
 	size_t stride = RTM_DEST_INFO_SIZE(nviews);
 	struct rtm_enum_pos pos = en->pos;
-	struct rtm_dest_snap *snaps;
+	struct rtm_enum_scratch sc;
 	struct rtm_lpm_iter it;
+	bool handed = false;
 	struct rtm_dest *d;
-	u64 *held = NULL;
-	void *kbuf = NULL;
-	int err = -ENOMEM;
+	int err;
 
-	snaps = kvmalloc_array(n, sizeof(*snaps), RTM_GFP);
-	kbuf = kvmalloc_array(n, stride, RTM_GFP);
-	held = kvmalloc_array(n, RTM_DEST_SNAP_HANDLES * sizeof(u64),
-			      RTM_GFP);
-	if (!snaps || !kbuf || !held)
-		goto out;
+	err = rtm_enum_scratch(en, n, stride, &sc);
+	if (err)
+		return err;
 
-	err = 0;
 	while (!err && got < n && !en->done) {
 		unsigned int visited = 0;
 
@@ -451,42 +487,46 @@ static int rtm_enum_dests(struct rtm_reg *reg, struct rtm_enum *en, u32 n,
 		while (got < n && visited++ < RTM_WALK_BUDGET &&
 		       (d = rtm_enum_walk_next(en, &it))) {
 			rtm_enum_pos_at(&pos, &it);
-			if (!rtm_dest_visible(d, en->views))
-				continue;
 			if (en->flags & RTM_ENUM_OWN_DESTS &&
 			    !rtm_enum_owns_best(en, d))
 				continue;
-			if (!rtm_dest_get_unless_zero(d))
-				continue;
-			rtm_dest_snap_take(d, en->views, en->proto,
-					   &snaps[got++]);
+			if (rtm_dest_snap_try(d, en->views, en->proto,
+					      &sc.snaps[got]))
+				got++;
 		}
 		rcu_read_unlock();
 		if (got < n && !en->done)
 			err = rtm_enum_pause();
 	}
 
+	/*
+	 * The batch's handles are held together, as one hold record, which
+	 * takes over the snapshots' references.
+	 */
 	for (i = 0; !err && i < got; i++)
-		err = rtm_dest_snap_fill(reg, &snaps[i], kbuf + i * stride,
-					 held, &nheld, RTM_HOLD_NORMAL);
-	if (!err && copy_to_user(ubuf, kbuf, got * stride))
+		nheld += rtm_dest_snap_objs(&sc.snaps[i], sc.objs + nheld);
+	if (!err && nheld) {
+		err = rtm_hold_batch(reg, sc.objs, nheld, sc.handles);
+		handed = !err;
+	}
+	for (i = 0, k = 0; !err && i < got; i++)
+		k += rtm_dest_snap_write(&sc.snaps[i], sc.handles + k,
+					 sc.infos + i * stride);
+	if (!err && copy_to_user(ubuf, sc.infos, got * stride))
 		err = -EFAULT;
 	if (err) {
 		/* Nothing handed out: the cursor stays where it was. */
-		rtm_holds_release(reg, held, nheld, RTM_KIND_ALL);
+		if (handed)
+			rtm_holds_release(reg, sc.handles, nheld, RTM_KIND_ALL);
 		en->done = false;
 	} else {
 		en->pos = pos;
 		*count = got;
 	}
-	for (i = 0; i < got; i++) {
-		rtm_dest_snap_drop(&snaps[i]);
-		rtm_dest_put(snaps[i].dest);
+	for (i = 0; !handed && i < got; i++) {
+		rtm_dest_snap_drop(&sc.snaps[i]);
+		rtm_dest_put(sc.snaps[i].dest);
 	}
-out:
-	kvfree(held);
-	kvfree(kbuf);
-	kvfree(snaps);
 	return err;
 }
 

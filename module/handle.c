@@ -211,6 +211,8 @@ static void *rtm_hold_add_count(void *entry, enum rtm_hold_class class,
 static int rtm_hold_allowed(struct rtm_reg *reg, struct rtm_obj *obj,
 			    enum rtm_hold_class class, void **entry)
 {
+	int err;
+
 	lockdep_assert_held(&reg->hold_lock);
 	/*
 	 * A registration deregistered meanwhile holds nothing more: its
@@ -222,7 +224,55 @@ static int rtm_hold_allowed(struct rtm_reg *reg, struct rtm_obj *obj,
 	if (*entry)
 		return rtm_hold_get_count(*entry, class) < RTM_HOLD_MAX ?
 		       0 : -EDQUOT;
-	return reg->nholds < rtm_max_holds ? 0 : -EDQUOT;
+	if (reg->nholds + reg->nbatched < rtm_max_holds)
+		return 0;
+	if (!reg->nbatched)
+		return -EDQUOT;
+	/*
+	 * Hold records count an object once per handle: in the hold table,
+	 * where they go now, it counts once.
+	 */
+	err = rtm_hold_batches_spill(reg);
+	if (err)
+		return err;
+	return rtm_hold_allowed(reg, obj, class, entry);
+}
+
+/**
+ * rtm_hold_adopt - turn a reference into a hold of the hold table
+ * @reg: the registration; its hold lock is held
+ * @obj: the object, with an id; the caller's reference becomes the hold's
+ * @merged: out: whether @reg held @obj already, and the caller's
+ *	reference was dropped (the hold's own keeps the object)
+ *
+ * Return: 0, -EDQUOT when the object's count is full, or -ENOMEM; the
+ * reference stays the caller's on error.
+ */
+int rtm_hold_adopt(struct rtm_reg *reg, struct rtm_obj *obj, bool *merged)
+{
+	void *entry;
+	int err;
+
+	lockdep_assert_held(&reg->hold_lock);
+	entry = xa_load(&reg->holds, obj->id);
+	*merged = entry;
+	if (entry) {
+		if (rtm_hold_get_count(entry, RTM_HOLD_NORMAL) >= RTM_HOLD_MAX)
+			return -EDQUOT;
+		xa_store(&reg->holds, obj->id,
+			 rtm_hold_add_count(entry, RTM_HOLD_NORMAL, 1),
+			 GFP_NOWAIT);
+		/* Not the last: the hold's own reference remains. */
+		refcount_dec(&obj->ref);
+		return 0;
+	}
+	err = xa_err(xa_store(&reg->holds, obj->id,
+			      rtm_hold_add_count(NULL, RTM_HOLD_NORMAL, 1),
+			      RTM_GFP));
+	if (err)
+		return err;
+	reg->nholds++;
+	return 0;
 }
 
 /*
@@ -418,9 +468,15 @@ int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
 	u32 i, done;
 
 	mutex_lock(&reg->hold_lock);
+	if (!changed && rtm_hold_batch_release_run(reg, handles, count, kinds)) {
+		mutex_unlock(&reg->hold_lock);
+		ndead = count;
+		goto put;
+	}
 	for (done = 0; done < count; done++) {
 		struct rtm_obj *obj;
 		void *entry;
+		u64 token;
 		u8 kind;
 		u64 id;
 
@@ -428,8 +484,15 @@ int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
 			break;
 		class = rtm_release_class(kind, changed);
 		entry = xa_load(&reg->holds, id);
-		if (!entry || !rtm_hold_get_count(entry, class))
-			break;
+		if (!entry || !rtm_hold_get_count(entry, class)) {
+			/* Hold records hold ordinary references only. */
+			token = class == RTM_HOLD_NORMAL ?
+				rtm_hold_batch_take(reg, handles[done]) : 0;
+			if (!token)
+				break;
+			handles[done] = token;
+			continue;
+		}
 		/* Held, so the object is alive; its kind must match too. */
 		obj = xa_load(&reg->rn->objs, id);
 		if (WARN_ON_ONCE(!obj) || obj->kind != kind)
@@ -442,6 +505,10 @@ int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
 		for (i = 0; i < done; i++) {
 			u64 id = handles[i] & RTM_ID_MASK;
 
+			if (rtm_hold_batch_token(handles[i])) {
+				rtm_hold_batch_untake(reg, handles[i]);
+				continue;
+			}
 			class = rtm_release_class(handles[i] >>
 						  RTM_HANDLE_KIND_SHIFT,
 						  changed);
@@ -460,9 +527,15 @@ int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
 	 */
 	for (i = 0; i < count; i++) {
 		u64 id = handles[i] & RTM_ID_MASK;
-		void *entry = xa_load(&reg->holds, id);
+		void *entry;
 
 		cond_resched();
+		if (rtm_hold_batch_token(handles[i])) {
+			handles[ndead++] =
+				(uintptr_t)rtm_hold_batch_commit(reg, handles[i]);
+			continue;
+		}
+		entry = xa_load(&reg->holds, id);
 		if (!entry || xa_to_value(entry))
 			continue;
 		xa_erase(&reg->holds, id);
@@ -470,11 +543,14 @@ int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
 		atomic_long_dec(&reg->rn->stats.holds);
 		handles[ndead++] = (uintptr_t)xa_load(&reg->rn->objs, id);
 	}
+	rtm_hold_batches_reap(reg);
 	mutex_unlock(&reg->hold_lock);
 
+put:
 	for (i = 0; i < ndead; i++) {
 		rtm_obj_put((struct rtm_obj *)(uintptr_t)handles[i]);
-		cond_resched();
+		if (!(i % RTM_WALK_BUDGET))
+			cond_resched();
 	}
 	return 0;
 }
@@ -563,6 +639,8 @@ void rtm_holds_drop_all(struct rtm_reg *reg)
 {
 	unsigned long id = 0;
 
+	rtm_hold_batches_drop_all(reg);
+
 	for (;;) {
 		struct rtm_obj *obj;
 
@@ -593,12 +671,15 @@ EXPORT_SYMBOL_IF_KUNIT(rtm_holds_drop_all);
  */
 unsigned long rtm_holds_count(struct rtm_reg *reg, u64 handle)
 {
+	unsigned long count;
 	void *entry;
 
 	mutex_lock(&reg->hold_lock);
 	entry = xa_load(&reg->holds, handle & RTM_ID_MASK);
+	count = entry ? rtm_hold_get_count(entry, RTM_HOLD_NORMAL) : 0;
+	count += rtm_hold_batch_count(reg, handle);
 	mutex_unlock(&reg->hold_lock);
-	return entry ? rtm_hold_get_count(entry, RTM_HOLD_NORMAL) : 0;
+	return count;
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_holds_count);
 
@@ -620,7 +701,8 @@ static void rtm_holds_query(struct rtm_reg *reg, u64 *handles, u32 count,
 		u64 id;
 
 		if (!rtm_handle_decode(handles[i], kinds, &kind, &id) ||
-		    !xa_load(&reg->holds, id))
+		    (!xa_load(&reg->holds, id) &&
+		     !rtm_hold_batch_count(reg, handles[i])))
 			handles[i] = 0;
 		cond_resched();
 	}

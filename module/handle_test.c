@@ -219,6 +219,217 @@ static void hold_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, reg->nholds, 0UL);
 }
 
+/* rtm_hold_batch() with references of the test's own, which it hands over. */
+static int hold_batch_of(struct rtm_reg *reg, struct rtm_obj **objs,
+			 unsigned int n, u64 *h)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++)
+		rtm_obj_get(objs[i]);
+	err = rtm_hold_batch(reg, objs, n, h);
+	if (err)
+		for (i = 0; i < n; i++)
+			rtm_obj_put(objs[i]);
+	return err;
+}
+
+static void hold_record_objs(struct handle_test *ht, struct rtm_obj **objs)
+{
+	objs[0] = &ht->ent[0]->obj;
+	objs[1] = &ht->ent[1]->obj;
+	objs[2] = &ht->ent[2]->obj;
+	objs[3] = &ht->ent[1]->obj;
+}
+/* A hold record of e0, e1, e2, e1: four handles, three objects. */
+static void hold_record(struct kunit *test, struct rtm_reg *reg,
+			struct rtm_obj **objs, u64 *h)
+{
+	struct handle_test *ht = test->priv;
+
+	hold_record_objs(ht, objs);
+	KUNIT_ASSERT_EQ(test, hold_batch_of(reg, objs, 4, h), 0);
+	KUNIT_ASSERT_EQ(test, reg->nbatched, 4UL);
+	KUNIT_EXPECT_EQ(test, reg->nholds, 0UL);
+	KUNIT_EXPECT_EQ(test, h[0], ht->h[0]);
+	KUNIT_EXPECT_EQ(test, h[3], ht->h[1]);
+}
+
+static void batch_released_in_order(struct kunit *test)
+{
+	struct handle_test *ht = test->priv;
+	struct rtm_reg *reg = ht->reg[0];
+	u32 before1 = refs(ht->ent[1]), before2 = refs(ht->ent[2]);
+	struct rtm_obj *objs[4];
+	u64 h[4], v[4];
+
+	hold_record(test, reg, objs, h);
+	/* A reference per handle: e1 twice. */
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1 + 2);
+	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[1]), 2UL);
+
+	/* Out of order and too many: refused, nothing released. */
+	memcpy(v, h, sizeof(v));
+	v[0] = h[1];
+	v[1] = h[0];
+	v[2] = ht->h[1];
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 4, RTM_KIND_ENTITY),
+			-EBADF);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 4UL);
+	/* In order, the wrong kind: refused. */
+	memcpy(v, h, sizeof(v));
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 4, RTM_KIND_ROUTE),
+			-EBADF);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 4UL);
+
+	/* The first two, then the rest. */
+	memcpy(v, h, sizeof(v));
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 2, RTM_KIND_ENTITY), 0);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 2UL);
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1 + 1);
+	memcpy(v, h + 2, 2 * sizeof(*v));
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 2, RTM_KIND_ENTITY), 0);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 0UL);
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1);
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[2]), before2);
+	KUNIT_EXPECT_PTR_EQ(test, reg->batches[0], NULL);
+	/* The empty record is kept for the next batch. */
+	KUNIT_EXPECT_NOT_NULL(test, reg->spare);
+
+	/* Released: a second release finds nothing. */
+	memcpy(v, h, sizeof(v));
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 4, RTM_KIND_ENTITY),
+			-EBADF);
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1);
+}
+
+static void batch_released_one_by_one(struct kunit *test)
+{
+	struct handle_test *ht = test->priv;
+	struct rtm_reg *reg = ht->reg[0];
+	u32 before0 = refs(ht->ent[0]), before1 = refs(ht->ent[1]);
+	struct rtm_obj *objs[4];
+	u64 h[4], v[3];
+
+	hold_record(test, reg, objs, h);
+	/* Held in the table too: e0 is found in either. */
+	KUNIT_ASSERT_EQ(test, rtm_hold(reg, objs[0], &v[0]), 0);
+	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[0]), 2UL);
+
+	/* e1 and e2, out of order, one at a time. */
+	v[0] = ht->h[2];
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 1, RTM_KIND_ENTITY), 0);
+	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[2]), 0UL);
+	v[0] = ht->h[1];
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 1, RTM_KIND_ENTITY), 0);
+	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[1]), 1UL);
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1 + 1);
+
+	/* All or nothing: e2 is no longer held, so e1 stays. */
+	v[0] = ht->h[1];
+	v[1] = ht->h[2];
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 2, RTM_KIND_ENTITY),
+			-EBADF);
+	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[1]), 1UL);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 2UL);
+
+	/* e1 once more than held: refused. */
+	v[0] = ht->h[1];
+	v[1] = ht->h[1];
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 2, RTM_KIND_ENTITY),
+			-EBADF);
+	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[1]), 1UL);
+
+	/* e0 twice (table and record) and e1: all of it. */
+	v[0] = ht->h[0];
+	v[1] = ht->h[1];
+	v[2] = ht->h[0];
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 3, RTM_KIND_ENTITY), 0);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 0UL);
+	KUNIT_EXPECT_EQ(test, reg->nholds, 0UL);
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[0]), before0);
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1);
+	KUNIT_EXPECT_PTR_EQ(test, reg->batches[0], NULL);
+}
+
+static void batch_moves_to_table_at_limit(struct kunit *test)
+{
+	struct handle_test *ht = test->priv;
+	struct rtm_reg *reg = ht->reg[0];
+	unsigned int saved = rtm_max_holds;
+	u32 before1 = refs(ht->ent[1]);
+	struct rtm_obj *objs[4];
+	u64 h[4], v[4];
+
+	/* Four handles of e0 and e1 fill a limit of four ... */
+	rtm_max_holds = 4;
+	objs[0] = &ht->ent[0]->obj;
+	objs[1] = &ht->ent[1]->obj;
+	objs[2] = &ht->ent[1]->obj;
+	objs[3] = &ht->ent[1]->obj;
+	KUNIT_ASSERT_EQ(test, hold_batch_of(reg, objs, 4, h), 0);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 4UL);
+	/* ... until they move to the table, where they are two objects. */
+	KUNIT_EXPECT_EQ(test, rtm_hold(reg, &ht->ent[2]->obj, &v[0]), 0);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 0UL);
+	KUNIT_EXPECT_EQ(test, reg->nholds, 3UL);
+	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[1]), 3UL);
+	/* One table reference for e1's three holds. */
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1 + 1);
+	/* A batch that does not fit goes to the table too. */
+	KUNIT_EXPECT_EQ(test, hold_batch_of(reg, objs, 4, h), 0);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 0UL);
+	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[1]), 6UL);
+	rtm_max_holds = saved;
+
+	memcpy(v, h, sizeof(v));
+	KUNIT_EXPECT_EQ(test, rtm_holds_release(reg, v, 4, RTM_KIND_ENTITY), 0);
+	rtm_holds_drop_all(reg);
+	KUNIT_EXPECT_EQ(test, reg->nholds, 0UL);
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1);
+}
+
+static void batches_dropped_and_bounded(struct kunit *test)
+{
+	struct handle_test *ht = test->priv;
+	struct rtm_reg *reg = ht->reg[0];
+	u32 before1 = refs(ht->ent[1]);
+	struct rtm_obj *objs[4];
+	u64 h[4];
+	int i;
+
+	/* As many records as a registration may have, then the table. */
+	hold_record_objs(ht, objs);
+	for (i = 0; i <= RTM_HOLD_BATCHES; i++)
+		KUNIT_ASSERT_EQ(test, hold_batch_of(reg, objs, 4, h), 0);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 4UL * RTM_HOLD_BATCHES);
+	KUNIT_EXPECT_EQ(test, reg->nholds, 3UL);
+	KUNIT_EXPECT_EQ(test, rtm_holds_count(reg, ht->h[1]),
+			2UL * (RTM_HOLD_BATCHES + 1));
+
+	rtm_holds_drop_all(reg);
+	KUNIT_EXPECT_EQ(test, reg->nbatched, 0UL);
+	KUNIT_EXPECT_EQ(test, reg->nholds, 0UL);
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[1]), before1);
+	for (i = 0; i < RTM_HOLD_BATCHES; i++)
+		KUNIT_EXPECT_PTR_EQ(test, reg->batches[i], NULL);
+}
+
+static void batch_refused_after_deregister(struct kunit *test)
+{
+	struct handle_test *ht = test->priv;
+	u32 before0 = refs(ht->ent[0]);
+	struct rtm_obj *objs[4];
+	u64 h[4];
+
+	hold_record_objs(ht, objs);
+	KUNIT_ASSERT_EQ(test, rtm_entity_deregister(ht->reg[1]), 0);
+	KUNIT_EXPECT_EQ(test, hold_batch_of(ht->reg[1], objs, 4, h), -EBADF);
+	KUNIT_EXPECT_EQ(test, ht->reg[1]->nbatched, 0UL);
+	KUNIT_EXPECT_EQ(test, refs(ht->ent[0]), before0);
+}
+
 static void stale_after_deregister(struct kunit *test)
 {
 	struct handle_test *ht = test->priv;
@@ -257,6 +468,11 @@ static struct kunit_case handle_test_cases[] = {
 	KUNIT_CASE(reference_all_or_nothing),
 	KUNIT_CASE(hold_limit),
 	KUNIT_CASE(stale_after_deregister),
+	KUNIT_CASE(batch_released_in_order),
+	KUNIT_CASE(batch_released_one_by_one),
+	KUNIT_CASE(batch_moves_to_table_at_limit),
+	KUNIT_CASE(batches_dropped_and_bounded),
+	KUNIT_CASE(batch_refused_after_deregister),
 	{}
 };
 

@@ -37,7 +37,7 @@ void rtm_reg_free(struct rtm_reg *reg)
 	if (rcu_access_pointer(reg->entity))
 		rtm_entity_deregister(reg);
 	rtm_holds_drop_all(reg);
-	WARN_ON(reg->nholds);
+	WARN_ON(reg->nholds || reg->nbatched);
 	xa_destroy(&reg->holds);
 	rtm_events_free(reg);
 	mutex_destroy(&reg->ev_read_lock);

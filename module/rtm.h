@@ -254,6 +254,28 @@ int rtm_holds_release_class(struct rtm_reg *reg, u64 *handles, u32 count,
 int rtm_holds_reference(struct rtm_reg *reg, u64 *handles, u32 count, u32 kinds);
 void rtm_holds_drop_all(struct rtm_reg *reg);
 unsigned long rtm_holds_count(struct rtm_reg *reg, u64 handle);
+int rtm_hold_adopt(struct rtm_reg *reg, struct rtm_obj *obj, bool *merged);
+
+/*
+ * Hold records: a batch of handles handed out together (hold_batch.c).
+ * Records per registration, and handles in one.
+ */
+#define RTM_HOLD_BATCHES	16
+#define RTM_HOLD_BATCH_MAX	1024
+struct rtm_hold_batch;
+
+int rtm_hold_batch(struct rtm_reg *reg, struct rtm_obj **objs, unsigned int n,
+		   u64 *handles);
+bool rtm_hold_batch_release_run(struct rtm_reg *reg, u64 *handles, u32 count,
+				u32 kinds);
+u64 rtm_hold_batch_take(struct rtm_reg *reg, u64 handle);
+bool rtm_hold_batch_token(u64 v);
+void rtm_hold_batch_untake(struct rtm_reg *reg, u64 token);
+struct rtm_obj *rtm_hold_batch_commit(struct rtm_reg *reg, u64 token);
+void rtm_hold_batches_reap(struct rtm_reg *reg);
+unsigned long rtm_hold_batch_count(struct rtm_reg *reg, u64 handle);
+int rtm_hold_batches_spill(struct rtm_reg *reg);
+void rtm_hold_batches_drop_all(struct rtm_reg *reg);
 
 /* Entities (entity.c). */
 enum rtm_entity_state {
@@ -522,7 +544,13 @@ struct rtm_dest_snap {
 
 void rtm_dest_snap_take(struct rtm_dest *d, u32 views, u32 proto,
 			struct rtm_dest_snap *s);
+bool rtm_dest_snap_try(struct rtm_dest *d, u32 views, u32 proto,
+		       struct rtm_dest_snap *s);
 void rtm_dest_snap_drop(struct rtm_dest_snap *s);
+unsigned int rtm_dest_snap_objs(const struct rtm_dest_snap *s,
+				struct rtm_obj **objs);
+unsigned int rtm_dest_snap_write(const struct rtm_dest_snap *s,
+				 const u64 *handles, struct rtm_dest_info *info);
 int rtm_dest_snap_fill(struct rtm_reg *reg, struct rtm_dest_snap *s,
 		       struct rtm_dest_info *info, u64 *held,
 		       unsigned int *nheld, enum rtm_hold_class dest_class);
@@ -746,9 +774,12 @@ struct rtm_reg {
 	struct rtm_entity __rcu *entity;
 	bool used;			/* registered once; the file is spent */
 
-	struct mutex hold_lock;		/* protects @holds and @nholds */
+	struct mutex hold_lock;		/* protects the holds below */
 	struct xarray holds;		/* id -> xa_mk_value(count) */
-	unsigned long nholds;
+	unsigned long nholds;		/* objects in @holds */
+	struct rtm_hold_batch *batches[RTM_HOLD_BATCHES];
+	unsigned long nbatched;		/* handles held in @batches */
+	struct rtm_hold_batch *spare;	/* an empty record, or NULL */
 
 	spinlock_t ev_lock;		/* protects the event ring */
 	struct mutex ev_read_lock;	/* serialises readers */

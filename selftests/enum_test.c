@@ -972,6 +972,102 @@ TEST(batch_and_handle_errors)
 }
 
 /*
+ * The handles of enumerated dest infos are held however the caller gives
+ * them back: infos released out of order, two batches interleaved, one
+ * handle of an info through its own release call (the info's release is
+ * then refused whole), a handle referenced once more.
+ */
+TEST(release_dests_any_order)
+{
+	const unsigned int ndest = 40, per = 16;
+	struct rtm_stats base, st;
+	HANDLE route, owner, again;
+	RTM_ENUM_HANDLE en;
+	char *buf, *buf2;
+	struct ent a;
+	UINT num, i;
+
+	REQUIRE_RTM();
+	ASSERT_EQ(0, read_stats_steady(&base, WAIT_MS));
+	ASSERT_WIN(NO_ERROR, ent_reg(&a, INST, AF_INET, PROTO_A, 1, NULL));
+	for (i = 0; i < ndest; i++) {
+		RTM_NET_ADDRESS d = pfx(AF_INET, 10, 77, i, 0, 24);
+		struct rt r = { .pref = 1, .views = RTM_VIEW_MASK_UCAST };
+
+		ASSERT_WIN(NO_ERROR, rt_add(a.h, &d, &r, NULL, NULL, NULL));
+	}
+	buf = malloc(per * di_stride(1));
+	buf2 = malloc(per * di_stride(1));
+	ASSERT_NE(NULL, buf);
+	ASSERT_NE(NULL, buf2);
+	ASSERT_EQ(0, read_stats(&st));
+
+	ASSERT_WIN(NO_ERROR, RtmCreateDestEnum(a.h, RTM_VIEW_MASK_UCAST,
+					       RTM_ENUM_START, NULL,
+					       RTM_BEST_PROTOCOL, &en));
+	num = per;
+	ASSERT_WIN(NO_ERROR, RtmGetEnumDests(a.h, en, &num, (void *)buf));
+	ASSERT_EQ(per, num);
+	num = per;
+	ASSERT_WIN(NO_ERROR, RtmGetEnumDests(a.h, en, &num, (void *)buf2));
+	ASSERT_EQ(per, num);
+
+	/* The first batch from its end, the second's odd infos between. */
+	for (i = per; i-- > 0;) {
+		EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(a.h, di_at(buf, 1, i)));
+		if (i % 2)
+			EXPECT_WIN(NO_ERROR,
+				   RtmReleaseDestInfo(a.h, di_at(buf2, 1, i)));
+	}
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseDestInfo(a.h, di_at(buf, 1, 3)));
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseDestInfo(a.h, di_at(buf2, 1, 5)));
+
+	/* An info's route on its own: the info is refused whole after. */
+	route = di_at(buf2, 1, 0)->ViewInfo[0].Route;
+	owner = di_at(buf2, 1, 0)->ViewInfo[0].Owner;
+	ASSERT_NE(NULL, route);
+	ASSERT_NE(NULL, owner);
+	EXPECT_WIN(NO_ERROR, RtmReleaseRoutes(a.h, 1, &route));
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseDestInfo(a.h, di_at(buf2, 1, 0)));
+	EXPECT_WIN(ERROR_INVALID_HANDLE, RtmReleaseRoutes(a.h, 1, &route));
+	/* Its dest and owner are still held: released one by one. */
+	EXPECT_WIN(NO_ERROR, RtmReleaseEntities(a.h, 1, &owner));
+	di_at(buf2, 1, 0)->ViewInfo[0].Route = NULL;
+	di_at(buf2, 1, 0)->ViewInfo[0].Owner = NULL;
+	EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(a.h, di_at(buf2, 1, 0)));
+
+	/* A handle referenced once more is held twice. */
+	again = di_at(buf2, 1, 2)->ViewInfo[0].Route;
+	EXPECT_WIN(NO_ERROR, RtmReferenceHandles(a.h, 1, &again));
+	EXPECT_WIN(NO_ERROR, RtmReleaseRoutes(a.h, 1, &again));
+	EXPECT_WIN(NO_ERROR, RtmReleaseRoutes(a.h, 1, &again));
+	EXPECT_WIN(ERROR_INVALID_HANDLE,
+		   RtmReleaseDestInfo(a.h, di_at(buf2, 1, 2)));
+	di_at(buf2, 1, 2)->ViewInfo[0].Route = NULL;
+	EXPECT_WIN(NO_ERROR, RtmReleaseDestInfo(a.h, di_at(buf2, 1, 2)));
+
+	/* The rest of the second batch. */
+	for (i = 4; i < per; i += 2)
+		EXPECT_WIN(NO_ERROR,
+			   RtmReleaseDestInfo(a.h, di_at(buf2, 1, i)));
+	EXPECT_HOLDS(st.holds);
+	EXPECT_WIN(NO_ERROR, RtmDeleteEnumHandle(a.h, en));
+	free(buf);
+	free(buf2);
+
+	for (i = 0; i < ndest; i++) {
+		RTM_NET_ADDRESS d = pfx(AF_INET, 10, 77, i, 0, 24);
+
+		ASSERT_WIN(NO_ERROR, rt_del_at(a.h, &d));
+	}
+	ASSERT_WIN(NO_ERROR, RtmDeregisterEntity(a.h));
+	EXPECT_STATS_BACK(&base);
+}
+
+/*
  * RtmReleaseDests takes back exactly what RtmGetEnumDests handed out: a
  * full batch of two-view infos at once, parts of a batch, never twice,
  * never through another release call or another registration; and the
