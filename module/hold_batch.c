@@ -123,12 +123,9 @@ int rtm_hold_batch(struct rtm_reg *reg, struct rtm_obj **objs, unsigned int n,
 	unsigned int i, idx;
 	int err;
 
-	for (i = 0; i < n; i++) {
-		err = rtm_obj_publish(reg->rn, objs[i]);
-		if (err)
-			return err;
-		handles[i] = rtm_handle_of(objs[i]);
-	}
+	err = rtm_handles_peek(reg, objs, n, handles);
+	if (err)
+		return err;
 	if (n < 2 || n > RTM_HOLD_BATCH_MAX)
 		goto table;
 
@@ -255,8 +252,11 @@ static int rtm_hold_order_cmp(const void *a, const void *b, const void *priv)
 	return x < y ? -1 : x > y;
 }
 
-/* The first position of @b's order whose handle is @handle, or @b->n. */
-static u32 rtm_hold_batch_find(struct rtm_hold_batch *b, u64 handle)
+/*
+ * The positions of @b's order whose handle is @handle: from the return
+ * value to *@end.
+ */
+static u32 rtm_hold_batch_find(struct rtm_hold_batch *b, u64 handle, u32 *end)
 {
 	u32 lo = 0, hi = b->n;
 
@@ -276,7 +276,19 @@ static u32 rtm_hold_batch_find(struct rtm_hold_batch *b, u64 handle)
 		else
 			hi = mid;
 	}
+	for (*end = lo; *end < b->n && b->handles[b->order[*end]] == handle;)
+		(*end)++;
 	return lo;
+}
+
+/* The first record of @reg from *@idx on that holds handles, or NULL. */
+static struct rtm_hold_batch *rtm_hold_batch_next(struct rtm_reg *reg,
+						  unsigned int *idx)
+{
+	for (; *idx < RTM_HOLD_BATCHES; (*idx)++)
+		if (reg->batches[*idx] && reg->batches[*idx]->live)
+			return reg->batches[*idx];
+	return NULL;
 }
 
 /**
@@ -290,18 +302,14 @@ static u32 rtm_hold_batch_find(struct rtm_hold_batch *b, u64 handle)
  */
 u64 rtm_hold_batch_take(struct rtm_reg *reg, u64 handle)
 {
+	struct rtm_hold_batch *b;
 	unsigned int idx;
-	u32 p, i;
+	u32 p, end, i;
 
 	if (!rtm_hold_batches_any(reg))
 		return 0;
-	for (idx = 0; idx < RTM_HOLD_BATCHES; idx++) {
-		struct rtm_hold_batch *b = reg->batches[idx];
-
-		if (!b || !b->live)
-			continue;
-		for (p = rtm_hold_batch_find(b, handle);
-		     p < b->n && b->handles[b->order[p]] == handle; p++) {
+	for (idx = 0; (b = rtm_hold_batch_next(reg, &idx)); idx++) {
+		for (p = rtm_hold_batch_find(b, handle, &end); p < end; p++) {
 			i = b->order[p];
 			if (!rtm_hold_slot_live(b, i))
 				continue;
@@ -375,21 +383,16 @@ void rtm_hold_batches_reap(struct rtm_reg *reg)
  */
 unsigned long rtm_hold_batch_count(struct rtm_reg *reg, u64 handle)
 {
+	struct rtm_hold_batch *b;
 	unsigned long count = 0;
 	unsigned int idx;
-	u32 p;
+	u32 p, end;
 
 	if (!rtm_hold_batches_any(reg))
 		return 0;
-	for (idx = 0; idx < RTM_HOLD_BATCHES; idx++) {
-		struct rtm_hold_batch *b = reg->batches[idx];
-
-		if (!b || !b->live)
-			continue;
-		for (p = rtm_hold_batch_find(b, handle);
-		     p < b->n && b->handles[b->order[p]] == handle; p++)
+	for (idx = 0; (b = rtm_hold_batch_next(reg, &idx)); idx++)
+		for (p = rtm_hold_batch_find(b, handle, &end); p < end; p++)
 			count += rtm_hold_slot_live(b, b->order[p]);
-	}
 	return count;
 }
 
