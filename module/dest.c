@@ -217,16 +217,21 @@ static bool rtm_dest_held_down(struct rtm_dest *d)
 }
 
 /*
- * Whether queries in @views see the dest: it has a route in one of them or,
- * for RTM_VIEW_MASK_ANY, in any view or in hold-down.
+ * Whether queries in @views see a dest whose live routes are in views @in:
+ * it has a route in one of them or, for RTM_VIEW_MASK_ANY, in any view or
+ * in hold-down.
  */
-bool rtm_dest_visible(struct rtm_dest *d, u32 views)
+static bool rtm_dest_shows(struct rtm_dest *d, u32 in, u32 views)
 {
-	u32 in = rtm_dest_views(d);
-
 	if (views)
 		return in & views;
 	return in || rtm_dest_held_down(d);
+}
+
+/* Whether queries in @views see the dest. */
+bool rtm_dest_visible(struct rtm_dest *d, u32 views)
+{
+	return rtm_dest_shows(d, rtm_dest_views(d), views);
 }
 
 /* Whether the prefix (@key, @plen) lies inside (@pkey, @pplen). */
@@ -385,11 +390,8 @@ bool rtm_dest_snap_try(struct rtm_dest *d, u32 views, u32 proto,
 		       struct rtm_dest_snap *s)
 {
 	rtm_dest_snap_scan(d, views, proto, s);
-	/* As rtm_dest_visible(), from the same walk. */
-	if (views ? !(s->belongs & views) :
-		    !s->belongs && !rtm_dest_held_down(d))
-		return false;
-	if (!rtm_dest_get_unless_zero(d))
+	if (!rtm_dest_shows(d, s->belongs, views) ||
+	    !rtm_dest_get_unless_zero(d))
 		return false;
 	rtm_dest_snap_pin(s);
 	return true;
