@@ -338,45 +338,6 @@ int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data)
 	return rtm_bulk_routes(reg, data, false);
 }
 
-struct rtm_lookup_ctx {
-	u32 views;
-	struct rtm_route *best;
-	struct rtm_attr *attr;
-};
-
-static bool rtm_lookup_accept(void *value, void *arg)
-{
-	struct rtm_lookup_ctx *ctx = arg;
-
-	ctx->best = rtm_route_best_attr(value, ctx->views, 0, &ctx->attr);
-	return ctx->best;
-}
-
-/**
- * rtm_lookup_best - a forwarding lookup: the best route of the longest
- * prefix that has one in the views
- * @t: the table; under RCU
- * @key: the address, t->addr_len bytes
- * @maxlen: the longest prefix length considered
- * @views: RTM_VIEW_MASK_*
- * @d: set to the dest of the route found
- * @attr: set to the attributes the route was chosen by, which are the ones
- *	to report: a concurrent update may have replaced them since
- *
- * Return: the route, or NULL.  No reference is taken.
- */
-struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
-				  u8 maxlen, u32 views, struct rtm_dest **d,
-				  struct rtm_attr **attr)
-{
-	struct rtm_lookup_ctx ctx = { .views = views };
-
-	*d = rtm_lpm_longest(&t->dests, key, maxlen, rtm_lookup_accept, &ctx);
-	*attr = ctx.attr;
-	return *d ? ctx.best : NULL;
-}
-RTM_EXPORT_INTERNAL(rtm_lookup_best);
-
 /* What a forwarding lookup reports of route @r of @d, chosen by @attr. */
 static void rtm_lookup_fill(struct rtm_lookup_result *res, struct rtm_dest *d,
 			    struct rtm_route *r, const struct rtm_attr *attr)

@@ -31,20 +31,13 @@ static inline struct rtm_table *rtm_route_table(const struct rtm_route *r)
 	return r->dest->table;
 }
 
-/**
- * rtm_route_best_attr - the best route of a dest in some views, and the
- * attributes it was chosen by
- * @d: the dest; under RCU or the table lock
- * @views: RTM_VIEW_MASK_* the route must belong to one of
- * @proto: protocol id its owner must have, or 0 for any
- * @attr: set to the route's attributes as read when choosing it, which a
- *	concurrent update may have replaced since; valid as long as the RCU
- *	read side or the table lock is held
- *
- * Return: the route, or NULL.  No reference is taken.
+/*
+ * The best route of @d in @views whose owner has protocol id @proto (0: any),
+ * and in *@attr the attributes it was chosen by; inlined into the forwarding
+ * lookup.
  */
-struct rtm_route *rtm_route_best_attr(struct rtm_dest *d, u32 views, u32 proto,
-				      struct rtm_attr **attr)
+static __always_inline struct rtm_route *
+route_best(struct rtm_dest *d, u32 views, u32 proto, struct rtm_attr **attr)
 {
 	struct rtm_table *t = d->table;
 	struct rtm_route *r, *best = NULL;
@@ -64,6 +57,79 @@ struct rtm_route *rtm_route_best_attr(struct rtm_dest *d, u32 views, u32 proto,
 	*attr = ba;
 	return best;
 }
+
+/**
+ * rtm_route_best_attr - the best route of a dest in some views, and the
+ * attributes it was chosen by
+ * @d: the dest; under RCU or the table lock
+ * @views: RTM_VIEW_MASK_* the route must belong to one of
+ * @proto: protocol id its owner must have, or 0 for any
+ * @attr: set to the route's attributes as read when choosing it, which a
+ *	concurrent update may have replaced since; valid as long as the RCU
+ *	read side or the table lock is held
+ *
+ * Return: the route, or NULL.  No reference is taken.
+ */
+struct rtm_route *rtm_route_best_attr(struct rtm_dest *d, u32 views, u32 proto,
+				      struct rtm_attr **attr)
+{
+	return route_best(d, views, proto, attr);
+}
+
+struct rtm_lookup_ctx {
+	u32 views;
+	struct rtm_route *best;
+	struct rtm_attr *attr;
+};
+
+static bool rtm_lookup_accept(void *value, void *arg)
+{
+	struct rtm_lookup_ctx *ctx = arg;
+
+	ctx->best = route_best(value, ctx->views, 0, &ctx->attr);
+	return ctx->best;
+}
+
+/**
+ * rtm_lookup_best - a forwarding lookup: the best route of the longest
+ * prefix that has one in the views
+ * @t: the table; under RCU
+ * @key: the address, t->addr_len bytes
+ * @maxlen: the longest prefix length considered
+ * @views: RTM_VIEW_MASK_*
+ * @d: set to the dest of the route found
+ * @attr: set to the attributes the route was chosen by, which are the ones
+ *	to report: a concurrent update may have replaced them since
+ *
+ * The longest prefix almost always has a route in the views: it is looked
+ * at first without a filter, so that the common lookup makes no indirect
+ * call; only when it has none does the trie walk on, from the next shorter
+ * length, with one.
+ *
+ * Return: the route, or NULL.  No reference is taken.
+ */
+struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
+				  u8 maxlen, u32 views, struct rtm_dest **d,
+				  struct rtm_attr **attr)
+{
+	struct rtm_lookup_ctx ctx = { .views = views };
+	struct rtm_route *r;
+	u8 plen;
+
+	*d = rtm_lpm_longest(&t->dests, key, maxlen, NULL, NULL);
+	if (!*d)
+		return NULL;
+	r = route_best(*d, views, 0, attr);
+	if (likely(r))
+		return r;
+	plen = rtm_dest_plen(*d);
+	if (!plen)
+		return NULL;
+	*d = rtm_lpm_longest(&t->dests, key, plen - 1, rtm_lookup_accept, &ctx);
+	*attr = ctx.attr;
+	return *d ? ctx.best : NULL;
+}
+RTM_EXPORT_INTERNAL(rtm_lookup_best);
 
 /**
  * rtm_route_best - the best route of a dest in some views

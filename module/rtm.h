@@ -566,12 +566,16 @@ void rtm_dests_exit(void);
 /* Routes (route.c). */
 #define RTM_ROUTE_EXT	BIT(0)		/* has a struct rtm_route_ext */
 
+/*
+ * A lookup reads a route's @attr and @next: side by side, they share a cache
+ * line in all but one of the eight places a 56-byte object can start at.
+ */
 struct rtm_route {
 	struct rtm_obj obj;		/* state: RTM_ROUTE_STATE_*; flags: RTM_ROUTE_* */
+	struct rtm_attr __rcu *attr;	/* held */
 	struct rtm_route __rcu *next;	/* in the dest's list */
 	struct rtm_dest *dest;		/* held */
 	struct rtm_entity *owner;	/* held */
-	struct rtm_attr __rcu *attr;	/* held */
 	u64 esi;			/* EntitySpecificInfo */
 };
 
