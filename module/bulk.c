@@ -33,6 +33,12 @@ struct rtm_bulk {
 	/* adds: the attributes last used in the chunk (held), and by whom */
 	struct rtm_attr *attr;
 	const struct rtm_route_entry *attr_ent;
+	/*
+	 * adds: the request, set up once; each entry fills in its dest, its
+	 * entity-specific info and its attributes, and clears the flags,
+	 * which are both input and output
+	 */
+	struct rtm_route_req req;
 };
 
 static void rtm_bulk_put_nexthops(struct rtm_bulk *b)
@@ -152,16 +158,15 @@ static bool rtm_bulk_same_attr(const struct rtm_route_entry *x,
 
 static int rtm_bulk_add_one(struct rtm_bulk *b, const struct rtm_route_entry *e)
 {
+	/*
+	 * Filled by rtm_bulk_tmpl() in every field an attribute is hashed and
+	 * compared by, before use, and used by few entries: not worth zeroing
+	 * (CONFIG_INIT_STACK_ALL_ZERO) for each.
+	 */
 	struct {
 		struct rtm_attr a;
 		struct rtm_nexthop *nh[RTM_MAX_NEXTHOPS];
-	} tmpl;
-	struct rtm_route_req req = {
-		.ttl = U32_MAX,
-		.dest = e->dest,
-		.esi = e->entity_specific_info,
-		.chunk = b->chunk,
-	};
+	} tmpl __uninitialized;
 	int err;
 
 	/*
@@ -185,8 +190,11 @@ static int rtm_bulk_add_one(struct rtm_bulk *b, const struct rtm_route_entry *e)
 	}
 	b->attr_ent = e;
 apply:
-	req.attr = b->attr;
-	return rtm_route_apply(b->self, &req);
+	b->req.dest = e->dest;
+	b->req.esi = e->entity_specific_info;
+	b->req.attr = b->attr;
+	b->req.change_flags = 0;
+	return rtm_route_apply(b->self, &b->req);
 }
 
 static int rtm_bulk_del_one(struct rtm_bulk *b, const struct rtm_route_entry *e)
@@ -255,6 +263,8 @@ static int rtm_bulk_routes(struct rtm_reg *reg, struct rtm_bulk_routes *arg,
 			goto out_free;
 		rtm_dest_stock_init(&b.chunk->dests, b.t);
 		rtm_route_stock_init(&b.chunk->routes);
+		b.req.ttl = U32_MAX;
+		b.req.chunk = b.chunk;
 		err = rtm_bulk_get_nexthops(&b, arg->nexthops,
 					    arg->nexthop_count);
 		if (err)
@@ -339,23 +349,30 @@ int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data)
 }
 
 /* What a forwarding lookup reports of route @r of @d, chosen by @attr. */
+/*
+ * What a forwarding lookup reports of route @r of @d, chosen by @attr: every
+ * field, so that nothing is zeroed first.
+ */
 static void rtm_lookup_fill(struct rtm_lookup_result *res, struct rtm_dest *d,
 			    struct rtm_route *r, const struct rtm_attr *attr)
 {
-	struct rtm_nexthop *nh;
+	const struct rtm_nexthop *nh = attr->nnh ? attr->nh[0] : NULL;
 
+	static_assert(sizeof(*res) ==
+		      offsetofend(struct rtm_lookup_result, __pad2));
 	res->num_bits = rtm_dest_plen(d);
 	res->route_flags = attr->flags;
 	res->nexthop_count = attr->nnh;
+	res->nexthop_flags = nh ? READ_ONCE(nh->obj.flags) : 0;
 	res->metric = attr->metric;
 	res->preference = attr->pref;
 	res->protocol_id = r->owner->info.protocol_id;
-	if (attr->nnh) {
-		nh = attr->nh[0];
-		res->interface_index = nh->ifindex;
-		res->nexthop_flags = READ_ONCE(nh->obj.flags);
+	res->interface_index = nh ? nh->ifindex : 0;
+	if (nh)
 		res->nexthop = nh->addr;
-	}
+	else
+		memset(&res->nexthop, 0, sizeof(res->nexthop));
+	res->__pad2 = 0;
 }
 
 /* One forwarding lookup, under RCU. */
@@ -364,17 +381,18 @@ static void rtm_lookup_one(struct rtm_table *t, u32 view,
 			   struct rtm_lookup_result *res)
 {
 	u8 key[RTM_LPM_MAX_KEYLEN];
-	struct rtm_route *r;
+	struct rtm_route *r = NULL;
 	struct rtm_dest *d;
 	struct rtm_attr *attr;
 
-	memset(res, 0, sizeof(*res));
-	res->num_bits = 0xffff;
-	if (rtm_dest_key(t, a, key))
-		return;
-	r = rtm_lookup_best(t, key, a->num_bits, view, &d, &attr);
-	if (r)
+	if (!rtm_dest_key(t, a, key))
+		r = rtm_lookup_best(t, key, a->num_bits, view, &d, &attr);
+	if (r) {
 		rtm_lookup_fill(res, d, r, attr);
+	} else {
+		memset(res, 0, sizeof(*res));
+		res->num_bits = 0xffff;
+	}
 }
 
 /* A batch of @count answers from view @view_id, whose mask goes to *@view. */
@@ -468,13 +486,18 @@ static u32 rtm_dump_chunk(struct rtm_table *t, u32 view, u8 *key, u8 *plen,
 		r = rtm_route_best_attr(d, view, 0, &attr);
 		if (!r)
 			continue;
-		/* The walk's key is the dest's address, zero-padded */
-		memset(&ent[got], 0, sizeof(ent[got]));
+		/*
+		 * Every field, as rtm_lookup_fill() does; the walk's key is
+		 * the dest's address, zero-padded.
+		 */
+		static_assert(sizeof(ent[got]) ==
+			      offsetofend(struct rtm_dump_entry, best));
 		ent[got].dest.family = t->family;
+		ent[got].dest.num_bits = rtm_dest_plen(d);
 		BUILD_BUG_ON(sizeof(ent[got].dest.addr) != sizeof(it.key));
 		memcpy(ent[got].dest.addr, it.key, sizeof(it.key));
+		ent[got].__pad = 0;
 		rtm_lookup_fill(&ent[got].best, d, r, attr);
-		ent[got].dest.num_bits = ent[got].best.num_bits;
 		got++;
 	}
 	if (visited) {

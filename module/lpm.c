@@ -126,13 +126,13 @@ struct rtm_lpm_node {
  * test_bit() on x86 is a "bt" on memory, which is several micro-ops and
  * an asm barrier; the lookup paths test bits of immutable nodes.
  */
-static inline bool has(const unsigned long *map, unsigned int nr)
+static __always_inline bool has(const unsigned long *map, unsigned int nr)
 {
 	return (map[nr / BITS_PER_LONG] >> (nr % BITS_PER_LONG)) & 1;
 }
 
 /* Number of set bits of a 256-bit @map below bit @nr */
-static inline unsigned int rank(const unsigned long *map, unsigned int nr)
+static __always_inline unsigned int rank(const unsigned long *map, unsigned int nr)
 {
 	unsigned int i, r = 0;
 
@@ -141,7 +141,7 @@ static inline unsigned int rank(const unsigned long *map, unsigned int nr)
 	return r + hweight_long(map[i] & (BIT(nr % BITS_PER_LONG) - 1));
 }
 
-static inline unsigned int weight(const unsigned long *map)
+static __always_inline unsigned int weight(const unsigned long *map)
 {
 	return hweight_long(map[0]) + hweight_long(map[1]) +
 	       hweight_long(map[2]) + hweight_long(map[3]);
@@ -171,13 +171,13 @@ static inline unsigned long *pfx_map(struct rtm_lpm_node *node,
 	return idx >= 256 ? node->pfx8 : node->pfx;
 }
 
-static inline unsigned int child_slot(const struct rtm_lpm_node *node,
+static __always_inline unsigned int child_slot(const struct rtm_lpm_node *node,
 				      unsigned int a)
 {
 	return rank(node->child, a);
 }
 
-static inline unsigned int pfx_slot(const struct rtm_lpm_node *node,
+static __always_inline unsigned int pfx_slot(const struct rtm_lpm_node *node,
 				    unsigned int idx)
 {
 	if (idx >= 256)
@@ -185,13 +185,13 @@ static inline unsigned int pfx_slot(const struct rtm_lpm_node *node,
 	return weight(node->child) + weight(node->pfx8) + rank(node->pfx, idx);
 }
 
-static inline unsigned int nslots(const struct rtm_lpm_node *node)
+static __always_inline unsigned int nslots(const struct rtm_lpm_node *node)
 {
 	return weight(node->child) + weight(node->pfx8) + weight(node->pfx);
 }
 
 /* The child at byte value @a (its bit is set), for readers and writers */
-static inline struct rtm_lpm_node *child(const struct rtm_lpm *lpm,
+static __always_inline struct rtm_lpm_node *child(const struct rtm_lpm *lpm,
 					 const struct rtm_lpm_node *node,
 					 unsigned int a)
 {
@@ -205,7 +205,7 @@ static inline struct rtm_lpm_node *child(const struct rtm_lpm *lpm,
  * 0..5 all lie in the first word, where the highest set one is the longest.
  * Bit 0 is never set, and bit 1 only in the root.
  */
-static unsigned int node_longest(const struct rtm_lpm_node *node,
+static __always_inline unsigned int node_longest(const struct rtm_lpm_node *node,
 				 unsigned int a, unsigned int lmax)
 {
 	unsigned int idx;
@@ -668,8 +668,9 @@ EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_insert);
  */
 void *rtm_lpm_remove(struct rtm_lpm *lpm, const u8 *key, u8 plen)
 {
-	struct rtm_lpm_node __rcu **link[RTM_LPM_MAX_DEPTH];
-	struct rtm_lpm_node *path[RTM_LPM_MAX_DEPTH];
+	/* Written before read, as in rtm_lpm_longest() */
+	struct rtm_lpm_node __rcu **link[RTM_LPM_MAX_DEPTH] __uninitialized;
+	struct rtm_lpm_node *path[RTM_LPM_MAX_DEPTH] __uninitialized;
 	struct rtm_lpm_node *node, *new;
 	unsigned int depth = pfx_depth(plen);
 	unsigned int idx, at, d;
@@ -762,7 +763,11 @@ void *rtm_lpm_longest(const struct rtm_lpm *lpm, const u8 *key, u8 maxlen,
 		      bool (*accept)(void *value, void *arg), void *arg)
 {
 	const struct rtm_lpm_node *old = lpm_pending_old(lpm);
-	const struct rtm_lpm_node *path[RTM_LPM_MAX_DEPTH];
+	/*
+	 * Each entry is written before it is read: spare this hot path the
+	 * zeroing of stack variables (CONFIG_INIT_STACK_ALL_ZERO).
+	 */
+	const struct rtm_lpm_node *path[RTM_LPM_MAX_DEPTH] __uninitialized;
 	const struct rtm_lpm_node *node;
 	unsigned int last, idx, d = 0;
 	int lmax;

@@ -22,58 +22,12 @@
 
 static struct kmem_cache *rtm_route_cache __read_mostly;
 
-#define rtm_deref(p, t) rcu_dereference_check(p, lockdep_is_held(&(t)->lock))
 #define rtm_deref_locked(p, t) \
 	rcu_dereference_protected(p, lockdep_is_held(&(t)->lock))
 
 static inline struct rtm_table *rtm_route_table(const struct rtm_route *r)
 {
 	return r->dest->table;
-}
-
-/*
- * The best route of @d in @views whose owner has protocol id @proto (0: any),
- * and in *@attr the attributes it was chosen by; inlined into the forwarding
- * lookup.
- */
-static __always_inline struct rtm_route *
-route_best(struct rtm_dest *d, u32 views, u32 proto, struct rtm_attr **attr)
-{
-	struct rtm_table *t = d->table;
-	struct rtm_route *r, *best = NULL;
-	struct rtm_attr *a, *ba = NULL;
-
-	for (r = rtm_deref(d->routes, t); r; r = rtm_deref(r->next, t)) {
-		a = rtm_deref(r->attr, t);
-		if (!(a->views & views))
-			continue;
-		if (proto && r->owner->info.protocol_id != proto)
-			continue;
-		if (!ba || rtm_attr_better(a, ba)) {
-			best = r;
-			ba = a;
-		}
-	}
-	*attr = ba;
-	return best;
-}
-
-/**
- * rtm_route_best_attr - the best route of a dest in some views, and the
- * attributes it was chosen by
- * @d: the dest; under RCU or the table lock
- * @views: RTM_VIEW_MASK_* the route must belong to one of
- * @proto: protocol id its owner must have, or 0 for any
- * @attr: set to the route's attributes as read when choosing it, which a
- *	concurrent update may have replaced since; valid as long as the RCU
- *	read side or the table lock is held
- *
- * Return: the route, or NULL.  No reference is taken.
- */
-struct rtm_route *rtm_route_best_attr(struct rtm_dest *d, u32 views, u32 proto,
-				      struct rtm_attr **attr)
-{
-	return route_best(d, views, proto, attr);
 }
 
 struct rtm_lookup_ctx {
@@ -86,7 +40,7 @@ static bool rtm_lookup_accept(void *value, void *arg)
 {
 	struct rtm_lookup_ctx *ctx = arg;
 
-	ctx->best = route_best(value, ctx->views, 0, &ctx->attr);
+	ctx->best = rtm_route_best_attr(value, ctx->views, 0, &ctx->attr);
 	return ctx->best;
 }
 
@@ -119,7 +73,7 @@ struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
 	*d = rtm_lpm_longest(&t->dests, key, maxlen, NULL, NULL);
 	if (!*d)
 		return NULL;
-	r = route_best(*d, views, 0, attr);
+	r = rtm_route_best_attr(*d, views, 0, attr);
 	if (likely(r))
 		return r;
 	plen = rtm_dest_plen(*d);

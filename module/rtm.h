@@ -637,8 +637,45 @@ struct rtm_route_req {
 struct rtm_route *rtm_route_lookup(struct rtm_reg *reg, struct rtm_entity *self,
 				   u64 handle);
 struct rtm_route *rtm_route_best(struct rtm_dest *d, u32 views, u32 proto);
-struct rtm_route *rtm_route_best_attr(struct rtm_dest *d, u32 views, u32 proto,
-				      struct rtm_attr **attr);
+
+#define rtm_deref(p, t) rcu_dereference_check(p, lockdep_is_held(&(t)->lock))
+
+/**
+ * rtm_route_best_attr - the best route of a dest in some views, and the
+ * attributes it was chosen by
+ * @d: the dest; under RCU or the table lock
+ * @views: RTM_VIEW_MASK_* the route must belong to one of
+ * @proto: protocol id its owner must have, or 0 for any
+ * @attr: set to the route's attributes as read when choosing it, which a
+ *	concurrent update may have replaced since; valid as long as the RCU
+ *	read side or the table lock is held
+ *
+ * Inline: lookups, dumps and enumerations choose a best route per dest.
+ *
+ * Return: the route, or NULL.  No reference is taken.
+ */
+static inline struct rtm_route *
+rtm_route_best_attr(struct rtm_dest *d, u32 views, u32 proto,
+		    struct rtm_attr **attr)
+{
+	struct rtm_route *r, *best = NULL;
+	struct rtm_attr *a, *ba = NULL;
+
+	for (r = rtm_deref(d->routes, d->table); r;
+	     r = rtm_deref(r->next, d->table)) {
+		a = rtm_deref(r->attr, d->table);
+		if (!(a->views & views))
+			continue;
+		if (proto && r->owner->info.protocol_id != proto)
+			continue;
+		if (!ba || rtm_attr_better(a, ba)) {
+			best = r;
+			ba = a;
+		}
+	}
+	*attr = ba;
+	return best;
+}
 void rtm_best_save(struct rtm_dest *d, struct rtm_best *b);
 int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req);
 int rtm_route_delete_locked(struct rtm_route *r, u32 *change_flags);
