@@ -375,23 +375,41 @@ static void rtm_lookup_fill(struct rtm_lookup_result *res, struct rtm_dest *d,
 	res->__pad2 = 0;
 }
 
-/* One forwarding lookup, under RCU. */
-static void rtm_lookup_one(struct rtm_table *t, u32 view,
-			   const struct rtm_net_address *a,
-			   struct rtm_lookup_result *res)
+/* What a lookup that found nothing reports. */
+static void rtm_lookup_none(struct rtm_lookup_result *res)
 {
-	u8 key[RTM_LPM_MAX_KEYLEN];
-	struct rtm_route *r = NULL;
-	struct rtm_dest *d;
-	struct rtm_attr *attr;
+	memset(res, 0, sizeof(*res));
+	res->num_bits = 0xffff;
+}
 
-	if (!rtm_dest_key(t, a, key))
-		r = rtm_lookup_best(t, key, a->num_bits, view, &d, &attr);
-	if (r) {
-		rtm_lookup_fill(res, d, r, attr);
-	} else {
-		memset(res, 0, sizeof(*res));
-		res->num_bits = 0xffff;
+/* A chunk of RTM_IOC_LOOKUP: the addresses, their keys, lookups, answers. */
+struct rtm_lookup_chunk {
+	struct rtm_net_address addr[RTM_LOOKUP_CHUNK];
+	u8 key[RTM_LOOKUP_CHUNK][RTM_LPM_MAX_KEYLEN];
+	struct rtm_lookup_hit hit[RTM_LOOKUP_CHUNK];
+	struct rtm_lookup_result res[RTM_LOOKUP_CHUNK];
+};
+
+/* The first @n lookups of @c, under RCU. */
+static void rtm_lookup_chunk(struct rtm_table *t, u32 view,
+			     struct rtm_lookup_chunk *c, u32 n)
+{
+	struct rtm_lookup_hit *h;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		h = &c->hit[i];
+		h->key = rtm_dest_key(t, &c->addr[i], c->key[i]) ? NULL :
+								    c->key[i];
+		h->maxlen = c->addr[i].num_bits;
+	}
+	rtm_lookup_best_many(t, view, c->hit, n);
+	for (i = 0; i < n; i++) {
+		h = &c->hit[i];
+		if (h->route)
+			rtm_lookup_fill(&c->res[i], h->dest, h->route, h->attr);
+		else
+			rtm_lookup_none(&c->res[i]);
 	}
 }
 
@@ -412,10 +430,9 @@ int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
 	struct rtm_lookup *arg = data;
 	struct rtm_net_address __user *uaddr = u64_to_user_ptr(arg->addresses);
 	struct rtm_lookup_result __user *ures = u64_to_user_ptr(arg->results);
-	struct rtm_lookup_result *res;
-	struct rtm_net_address *addr;
+	struct rtm_lookup_chunk *c;
 	struct rtm_entity *self;
-	u32 done, i, n, view;
+	u32 done, n, view;
 	int err = 0;
 
 	if (arg->flags)
@@ -427,32 +444,29 @@ int rtm_lookup_ioctl(struct rtm_reg *reg, void *data)
 	if (!self)
 		return -EBADF;
 
-	addr = kmalloc_array(RTM_LOOKUP_CHUNK, sizeof(*addr), RTM_GFP);
-	res = kmalloc_array(RTM_LOOKUP_CHUNK, sizeof(*res), RTM_GFP);
-	if (!addr || !res) {
+	c = kmalloc(sizeof(*c), RTM_GFP);
+	if (!c) {
 		err = -ENOMEM;
 		goto out;
 	}
 	for (done = 0; done < arg->count; done += n) {
 		n = min_t(u32, arg->count - done, RTM_LOOKUP_CHUNK);
-		if (copy_from_user(addr, uaddr + done, n * sizeof(*addr))) {
+		if (copy_from_user(c->addr, uaddr + done, n * sizeof(c->addr[0]))) {
 			err = -EFAULT;
 			break;
 		}
 		rcu_read_lock();
-		for (i = 0; i < n; i++)
-			rtm_lookup_one(self->table, view, &addr[i], &res[i]);
+		rtm_lookup_chunk(self->table, view, c, n);
 		rcu_read_unlock();
-		if (copy_to_user(ures + done, res, n * sizeof(*res))) {
+		if (copy_to_user(ures + done, c->res, n * sizeof(c->res[0]))) {
 			err = -EFAULT;
 			break;
 		}
 		/* A batch is up to RTM_MAX_BATCH lookups: let others run. */
 		cond_resched();
 	}
+	kfree(c);
 out:
-	kfree(addr);
-	kfree(res);
 	rtm_obj_put(&self->obj);
 	return err;
 }

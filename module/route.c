@@ -44,6 +44,30 @@ static bool rtm_lookup_accept(void *value, void *arg)
 	return ctx->best;
 }
 
+/*
+ * The rest of a lookup once the trie's longest prefix *@d is known: its best
+ * route in @views or, if it has none there, the next shorter prefix's that
+ * has one.
+ */
+static struct rtm_route *rtm_lookup_finish(struct rtm_table *t, const u8 *key,
+					   u32 views, struct rtm_dest **d,
+					   struct rtm_attr **attr)
+{
+	struct rtm_lookup_ctx ctx = { .views = views };
+	struct rtm_route *r;
+	u8 plen;
+
+	r = rtm_route_best_attr(*d, views, 0, attr);
+	if (likely(r))
+		return r;
+	plen = rtm_dest_plen(*d);
+	if (!plen)
+		return NULL;
+	*d = rtm_lpm_longest(&t->dests, key, plen - 1, rtm_lookup_accept, &ctx);
+	*attr = ctx.attr;
+	return *d ? ctx.best : NULL;
+}
+
 /**
  * rtm_lookup_best - a forwarding lookup: the best route of the longest
  * prefix that has one in the views
@@ -66,24 +90,50 @@ struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
 				  u8 maxlen, u32 views, struct rtm_dest **d,
 				  struct rtm_attr **attr)
 {
-	struct rtm_lookup_ctx ctx = { .views = views };
-	struct rtm_route *r;
-	u8 plen;
-
 	*d = rtm_lpm_longest(&t->dests, key, maxlen, NULL, NULL);
 	if (!*d)
 		return NULL;
-	r = rtm_route_best_attr(*d, views, 0, attr);
-	if (likely(r))
-		return r;
-	plen = rtm_dest_plen(*d);
-	if (!plen)
-		return NULL;
-	*d = rtm_lpm_longest(&t->dests, key, plen - 1, rtm_lookup_accept, &ctx);
-	*attr = ctx.attr;
-	return *d ? ctx.best : NULL;
+	return rtm_lookup_finish(t, key, views, d, attr);
 }
 RTM_EXPORT_INTERNAL(rtm_lookup_best);
+
+/**
+ * rtm_lookup_best_many - forwarding lookups of a batch, as rtm_lookup_best()
+ * @t: the table; under RCU
+ * @views: RTM_VIEW_MASK_*
+ * @h: the lookups: in @key (NULL: none) and @maxlen; out the others
+ * @n: their number
+ *
+ * In stages, each over the whole batch: the longest prefixes, their first
+ * routes, those routes' attributes, and then the choice.  Within a stage
+ * the lookups do not depend on each other, so that the processor overlaps
+ * their cache misses instead of waiting for each in turn.  A dest whose
+ * only route is in @views needs nothing more; any other dest is finished
+ * as rtm_lookup_best() finishes it.
+ */
+void rtm_lookup_best_many(struct rtm_table *t, u32 views,
+			  struct rtm_lookup_hit *h, unsigned int n)
+{
+	struct rtm_route *r;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		h[i].dest = h[i].key ? rtm_lpm_longest(&t->dests, h[i].key,
+						       h[i].maxlen, NULL, NULL) :
+				       NULL;
+	for (i = 0; i < n; i++)
+		h[i].route = h[i].dest ? rtm_deref(h[i].dest->routes, t) : NULL;
+	for (i = 0; i < n; i++)
+		h[i].attr = h[i].route ? rtm_deref(h[i].route->attr, t) : NULL;
+	for (i = 0; i < n; i++) {
+		r = h[i].route;
+		if (!h[i].dest ||
+		    (r && !rcu_access_pointer(r->next) && h[i].attr->views & views))
+			continue;
+		h[i].route = rtm_lookup_finish(t, h[i].key, views, &h[i].dest,
+					       &h[i].attr);
+	}
+}
 
 /**
  * rtm_route_best - the best route of a dest in some views
