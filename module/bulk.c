@@ -16,11 +16,16 @@
 
 #define RTM_BULK_CHUNK	256
 /*
- * Lookups go in smaller chunks: their two buffers then come from the slab's
+ * Lookups go in smaller chunks: their buffer then comes from the slab's
  * per-CPU caches, not the page allocator, and lookups on several CPUs do not
  * meet there.
  */
 #define RTM_LOOKUP_CHUNK	64
+/*
+ * A dump's chunks: the dests one RCU read-side section looks at, and the
+ * entries one copy to userspace takes.  Each chunk seeks the trie afresh.
+ */
+#define RTM_DUMP_CHUNK		1024
 
 struct rtm_bulk {
 	struct rtm_reg *reg;
@@ -353,8 +358,9 @@ int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data)
  * What a forwarding lookup reports of route @r of @d, chosen by @attr: every
  * field, so that nothing is zeroed first.
  */
-static void rtm_lookup_fill(struct rtm_lookup_result *res, struct rtm_dest *d,
-			    struct rtm_route *r, const struct rtm_attr *attr)
+static __always_inline void
+rtm_lookup_fill(struct rtm_lookup_result *res, struct rtm_dest *d,
+		struct rtm_route *r, const struct rtm_attr *attr)
 {
 	const struct rtm_nexthop *nh = attr->nnh ? attr->nh[0] : NULL;
 
@@ -474,7 +480,7 @@ out:
 /*
  * One chunk of a dump, under RCU: up to @n entries after the cursor in
  * @key/@plen (from the start if !@after), looking at no more than
- * RTM_WALK_BUDGET dests; the cursor moves to the last one looked at.
+ * RTM_DUMP_CHUNK dests; the cursor moves to the last one looked at.
  * Return: the entries written; *@end is set when the walk ended (the cursor
  * is then left as it was).
  */
@@ -490,7 +496,7 @@ static u32 rtm_dump_chunk(struct rtm_table *t, u32 view, u8 *key, u8 *plen,
 	u32 got = 0;
 
 	rtm_lpm_iter_start(&it, &t->dests, key, *plen, !after);
-	while (got < n && visited < RTM_WALK_BUDGET) {
+	while (got < n && visited < RTM_DUMP_CHUNK) {
 		d = rtm_lpm_iter_next(&it);
 		if (!d) {
 			*end = true;
@@ -551,7 +557,7 @@ int rtm_dump_ioctl(struct rtm_reg *reg, void *data)
 		plen = arg->cursor.num_bits;
 	}
 
-	ent = kvmalloc_array(RTM_BULK_CHUNK, sizeof(*ent), RTM_GFP);
+	ent = kvmalloc_array(RTM_DUMP_CHUNK, sizeof(*ent), RTM_GFP);
 	if (!ent) {
 		err = -ENOMEM;
 		goto out;
@@ -560,7 +566,7 @@ int rtm_dump_ioctl(struct rtm_reg *reg, void *data)
 	for (done = 0; done < room && !end; done += n) {
 		rcu_read_lock();
 		n = rtm_dump_chunk(t, view, key, &plen, after, ent,
-				   min_t(u32, room - done, RTM_BULK_CHUNK),
+				   min_t(u32, room - done, RTM_DUMP_CHUNK),
 				   &end);
 		rcu_read_unlock();
 		/* The internal cursor has moved, past dests without entries too. */
