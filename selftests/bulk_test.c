@@ -531,7 +531,7 @@ static int addr_cmp(const struct rtm_net_address *a,
 	return c ? c : (int)a->num_bits - (int)b->num_bits;
 }
 
-#define NDUMP	300		/* dests: more than one kernel chunk */
+#define NDUMP	1100		/* dests: more than one kernel chunk (1024) */
 
 /*
  * rtm_bulk_dump: every dest with a route in the view, once, in order, with
