@@ -38,15 +38,6 @@ static u32 rtm_attr_obj_hashfn(const void *data, u32 len, u32 seed)
 	return rtm_attr_hash(data, seed);
 }
 
-static bool rtm_attr_equal(const struct rtm_attr *a, const struct rtm_attr *b)
-{
-	return a->metric == b->metric && a->pref == b->pref &&
-	       a->views == b->views && a->flags == b->flags &&
-	       a->flags1 == b->flags1 && a->nnh == b->nnh &&
-	       a->neighbour == b->neighbour &&
-	       !memcmp(a->nh, b->nh, a->nnh * sizeof(a->nh[0]));
-}
-
 static int rtm_attr_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
 {
 	return !rtm_attr_equal(arg->key, obj);

@@ -142,15 +142,6 @@ static int rtm_bulk_tmpl(struct rtm_bulk *b, const struct rtm_route_entry *e,
 	return 0;
 }
 
-static bool rtm_attr_same(const struct rtm_attr *a, const struct rtm_attr *b)
-{
-	return a->metric == b->metric && a->pref == b->pref &&
-	       a->views == b->views && a->flags == b->flags &&
-	       a->flags1 == b->flags1 && a->nnh == b->nnh &&
-	       a->neighbour == b->neighbour &&
-	       !memcmp(a->nh, b->nh, a->nnh * sizeof(a->nh[0]));
-}
-
 /* Whether two entries give their routes the same attributes. */
 static bool rtm_bulk_same_attr(const struct rtm_route_entry *x,
 			       const struct rtm_route_entry *y)
@@ -184,7 +175,7 @@ static int rtm_bulk_add_one(struct rtm_bulk *b, const struct rtm_route_entry *e)
 	err = rtm_bulk_tmpl(b, e, &tmpl.a);
 	if (err)
 		return err;
-	if (!b->attr || !rtm_attr_same(b->attr, &tmpl.a)) {
+	if (!b->attr || !rtm_attr_equal(b->attr, &tmpl.a)) {
 		struct rtm_attr *a = rtm_attr_get(b->t, &tmpl.a);
 
 		if (IS_ERR(a))
@@ -353,7 +344,6 @@ int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data)
 	return rtm_bulk_routes(reg, data, false);
 }
 
-/* What a forwarding lookup reports of route @r of @d, chosen by @attr. */
 /*
  * What a forwarding lookup reports of route @r of @d, chosen by @attr: every
  * field, so that nothing is zeroed first.

@@ -132,7 +132,8 @@ static __always_inline bool has(const unsigned long *map, unsigned int nr)
 }
 
 /* Number of set bits of a 256-bit @map below bit @nr */
-static __always_inline unsigned int rank(const unsigned long *map, unsigned int nr)
+static __always_inline unsigned int rank(const unsigned long *map,
+					  unsigned int nr)
 {
 	unsigned int i, r = 0;
 
@@ -171,14 +172,14 @@ static inline unsigned long *pfx_map(struct rtm_lpm_node *node,
 	return idx >= 256 ? node->pfx8 : node->pfx;
 }
 
-static __always_inline unsigned int child_slot(const struct rtm_lpm_node *node,
-				      unsigned int a)
+static __always_inline unsigned int
+child_slot(const struct rtm_lpm_node *node, unsigned int a)
 {
 	return rank(node->child, a);
 }
 
-static __always_inline unsigned int pfx_slot(const struct rtm_lpm_node *node,
-				    unsigned int idx)
+static __always_inline unsigned int
+pfx_slot(const struct rtm_lpm_node *node, unsigned int idx)
 {
 	if (idx >= 256)
 		return weight(node->child) + rank(node->pfx8, idx - 256);
@@ -191,9 +192,8 @@ static __always_inline unsigned int nslots(const struct rtm_lpm_node *node)
 }
 
 /* The child at byte value @a (its bit is set), for readers and writers */
-static __always_inline struct rtm_lpm_node *child(const struct rtm_lpm *lpm,
-					 const struct rtm_lpm_node *node,
-					 unsigned int a)
+static __always_inline struct rtm_lpm_node *
+child(const struct rtm_lpm *lpm, const struct rtm_lpm_node *node, unsigned int a)
 {
 	return lpm_deref(lpm, node->slot[child_slot(node, a)].child);
 }
@@ -205,8 +205,9 @@ static __always_inline struct rtm_lpm_node *child(const struct rtm_lpm *lpm,
  * 0..5 all lie in the first word, where the highest set one is the longest.
  * Bit 0 is never set, and bit 1 only in the root.
  */
-static __always_inline unsigned int node_longest(const struct rtm_lpm_node *node,
-				 unsigned int a, unsigned int lmax)
+static __always_inline unsigned int
+node_longest(const struct rtm_lpm_node *node, unsigned int a,
+	     unsigned int lmax)
 {
 	unsigned int idx;
 	unsigned long m;

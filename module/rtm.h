@@ -24,6 +24,7 @@
 #include <linux/xarray.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/list.h>
 #include <linux/wait.h>
 #include <linux/rcupdate.h>
@@ -444,6 +445,20 @@ static inline bool rtm_attr_better(const struct rtm_attr *a,
 				   const struct rtm_attr *b)
 {
 	return a->pref < b->pref || (a->pref == b->pref && a->metric < b->metric);
+}
+
+/*
+ * Whether two attributes are the same, in every field that the table's
+ * set of shared attributes hashes.
+ */
+static inline bool rtm_attr_equal(const struct rtm_attr *a,
+				  const struct rtm_attr *b)
+{
+	return a->metric == b->metric && a->pref == b->pref &&
+	       a->views == b->views && a->flags == b->flags &&
+	       a->flags1 == b->flags1 && a->nnh == b->nnh &&
+	       a->neighbour == b->neighbour &&
+	       !memcmp(a->nh, b->nh, a->nnh * sizeof(a->nh[0]));
 }
 
 struct rtm_attr *rtm_attr_get(struct rtm_table *t, const struct rtm_attr *tmpl);
