@@ -29,11 +29,26 @@ static struct kmem_cache *rtm_dest_cache(const struct rtm_table *t)
 	return t->addr_len == 4 ? rtm_dest4_cache : rtm_dest6_cache;
 }
 
-/* The memory a dest of the table takes, as its cache hands it out. */
+/* A dest's memory, from its cache: its route slot, then the dest */
+static void *rtm_dest_mem(struct rtm_dest *d)
+{
+	return rtm_dest_slot(d);
+}
+
+static struct rtm_dest *rtm_dest_in(void *mem)
+{
+	return (struct rtm_dest *)((struct rtm_route *)mem + 1);
+}
+
+/*
+ * The memory a dest of the table takes, as its cache hands it out, its
+ * route slot included.
+ */
 size_t rtm_dest_size(const struct rtm_table *t)
 {
 	return kmem_cache_size(rtm_dest_cache(t));
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_dest_size);
 
 /* FILETIME: 100 ns ticks since 1601-01-01 UTC. */
 u64 rtm_filetime_now(void)
@@ -107,7 +122,7 @@ static void rtm_dest_release(struct rtm_dest *d)
 	}
 	rtm_obj_unpublish(t->rn, &d->obj);
 	t->ndests--;
-	rtm_gc_free(rtm_dest_cache(t), d);
+	rtm_gc_free(rtm_dest_cache(t), rtm_dest_mem(d));
 }
 
 void rtm_dest_put_locked(struct rtm_dest *d)
@@ -150,6 +165,7 @@ struct rtm_dest *rtm_dest_find_or_create(struct rtm_table *t,
 	u8 key[RTM_LPM_MAX_KEYLEN];
 	struct rtm_lpm_spot spot;
 	struct rtm_dest *d;
+	void *mem;
 	int err;
 
 	lockdep_assert_held(&t->lock);
@@ -165,10 +181,11 @@ struct rtm_dest *rtm_dest_find_or_create(struct rtm_table *t,
 		return d;
 	}
 
-	d = c ? rtm_stock_alloc(&c->dests, c->left) :
-		kmem_cache_alloc(rtm_dest_cache(t), RTM_GFP);
-	if (!d)
+	mem = c ? rtm_stock_alloc(&c->dests, c->left) :
+		  kmem_cache_alloc(rtm_dest_cache(t), RTM_GFP);
+	if (!mem)
 		return ERR_PTR(-ENOMEM);
+	d = rtm_dest_in(mem);
 	rtm_obj_init(&d->obj, RTM_OBJ_DEST);
 	d->obj.state = a->num_bits;
 	d->table = t;
@@ -180,9 +197,9 @@ struct rtm_dest *rtm_dest_find_or_create(struct rtm_table *t,
 	err = rtm_lpm_insert_at(&t->dests, &spot, d);
 	if (err) {
 		if (c)
-			rtm_stock_free(&c->dests, d);
+			rtm_stock_free(&c->dests, mem);
 		else
-			kmem_cache_free(rtm_dest_cache(t), d);
+			kmem_cache_free(rtm_dest_cache(t), mem);
 		return ERR_PTR(err);
 	}
 	t->ndests++;
@@ -864,11 +881,11 @@ void rtm_dests_flush_holds(struct rtm_table *t)
 
 int rtm_dests_init(void)
 {
-	rtm_dest4_cache = kmem_cache_create("rtm_dest4",
-					    sizeof(struct rtm_dest) + 4, 0,
+	size_t size = sizeof(struct rtm_route) + offsetof(struct rtm_dest, addr);
+
+	rtm_dest4_cache = kmem_cache_create("rtm_dest4", size + 4, 0,
 					    SLAB_ACCOUNT, NULL);
-	rtm_dest6_cache = kmem_cache_create("rtm_dest6",
-					    sizeof(struct rtm_dest) + 16, 0,
+	rtm_dest6_cache = kmem_cache_create("rtm_dest6", size + 16, 0,
 					    SLAB_ACCOUNT, NULL);
 	if (!rtm_dest4_cache || !rtm_dest6_cache) {
 		rtm_dests_exit();

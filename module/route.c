@@ -250,16 +250,19 @@ static void rtm_route_ext_free(struct rtm_route *r)
 
 static void rtm_route_release(struct rtm_route *r)
 {
-	struct rtm_table *t = rtm_route_table(r);
+	struct rtm_dest *d = r->dest;
+	struct rtm_table *t = d->table;
 
 	lockdep_assert_held(&t->lock);
 	WARN_ON(r->obj.state == RTM_ROUTE_STATE_CREATED);
 	rtm_route_ext_free(r);
 	rtm_attr_put_locked(t, rtm_deref_locked(r->attr, t));
-	rtm_dest_put_locked(r->dest);
 	rtm_obj_put(&r->owner->obj);
 	rtm_obj_unpublish(t->rn, &r->obj);
-	rtm_gc_free(rtm_route_cache, r);
+	/* A route in its dest's slot goes with the dest: put it last. */
+	if (!rtm_route_in_slot(r))
+		rtm_gc_free(rtm_route_cache, r);
+	rtm_dest_put_locked(d);
 }
 
 void rtm_route_put_locked(struct rtm_route *r)
@@ -367,10 +370,15 @@ static struct rtm_route *rtm_route_create(struct rtm_entity *self,
 {
 	struct rtm_route *r;
 
-	r = c ? rtm_stock_alloc(&c->routes, c->left) :
-		kmem_cache_alloc(rtm_route_cache, RTM_GFP);
-	if (!r)
-		return NULL;
+	if (!(d->obj.flags & RTM_DEST_SLOT_USED)) {
+		WRITE_ONCE(d->obj.flags, d->obj.flags | RTM_DEST_SLOT_USED);
+		r = rtm_dest_slot(d);
+	} else {
+		r = c ? rtm_stock_alloc(&c->routes, c->left) :
+			kmem_cache_alloc(rtm_route_cache, RTM_GFP);
+		if (!r)
+			return NULL;
+	}
 	rtm_obj_init(&r->obj, RTM_OBJ_ROUTE);
 	r->obj.state = RTM_ROUTE_STATE_CREATED;
 	RCU_INIT_POINTER(r->next, NULL);
@@ -507,6 +515,7 @@ int rtm_route_apply(struct rtm_entity *self, struct rtm_route_req *req)
 		rtm_route_link(d, fresh);
 		self->nroutes++;
 		t->nroutes++;
+		t->nslotted += rtm_route_in_slot(fresh);
 	} else {
 		old = rtm_deref_locked(r->attr, t);
 		touched |= old->views;
@@ -552,7 +561,10 @@ out:
 	if (fresh) {
 		if (fresh->obj.id)
 			rtm_obj_cancel(t->rn, &fresh->obj);
-		if (req->chunk)
+		if (rtm_route_in_slot(fresh))
+			WRITE_ONCE(d->obj.flags,
+				   d->obj.flags & ~RTM_DEST_SLOT_USED);
+		else if (req->chunk)
 			rtm_stock_free(&req->chunk->routes, fresh);
 		else
 			kmem_cache_free(rtm_route_cache, fresh);
@@ -585,6 +597,7 @@ int rtm_route_delete_locked(struct rtm_route *r, u32 *change_flags)
 	WRITE_ONCE(r->obj.state, RTM_ROUTE_STATE_DELETED);
 	r->owner->nroutes--;
 	t->nroutes--;
+	t->nslotted -= rtm_route_in_slot(r);
 	rtm_route_ttl_stop(r);
 	rtm_list_move(NULL, r);
 
@@ -1195,6 +1208,7 @@ size_t rtm_route_size(void)
 {
 	return kmem_cache_size(rtm_route_cache);
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_route_size);
 
 /* A stock of routes, for a chunk of a bulk add. */
 void rtm_route_stock_init(struct rtm_stock *s)

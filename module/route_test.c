@@ -314,6 +314,60 @@ static void hold_down_keeps_the_last_route(struct kunit *test)
 	rtm_route_put(b);
 }
 
+/* The memory a table accounts for, but for its trie and attributes */
+static size_t object_bytes(struct rtm_table *t)
+{
+	return rtm_table_bytes(t) - t->dests.bytes - t->attr_bytes;
+}
+
+static void first_route_takes_the_dest_slot(struct kunit *test)
+{
+	struct route_test *rt = test->priv;
+	unsigned long slotted = rt->t->nslotted;
+	struct rtm_route *a, *b, *c;
+	size_t bytes;
+	struct rtm_dest *d;
+
+	bytes = object_bytes(rt->t);
+	add(test, rt->ent[0], prefix(14, 0, 8), 1, 1, 1, 0, &a);
+	d = a->dest;
+	KUNIT_EXPECT_PTR_EQ(test, a, rtm_dest_slot(d));
+	KUNIT_EXPECT_TRUE(test, d->obj.flags & RTM_DEST_SLOT_USED);
+	KUNIT_EXPECT_EQ(test, rt->t->nslotted, slotted + 1);
+	/* A dest with its first route is one object */
+	KUNIT_EXPECT_EQ(test, object_bytes(rt->t), bytes + rtm_dest_size(rt->t));
+
+	/* A second route comes from the route cache */
+	add(test, rt->ent[1], prefix(14, 0, 8), 1, 2, 1, 0, &b);
+	KUNIT_EXPECT_PTR_EQ(test, b->dest, d);
+	KUNIT_EXPECT_FALSE(test, rtm_route_in_slot(b));
+	KUNIT_EXPECT_EQ(test, object_bytes(rt->t),
+			bytes + rtm_dest_size(rt->t) + rtm_route_size());
+
+	/*
+	 * Deleted, the first route stays readable while held, in the slot,
+	 * which is not taken again: a later route comes from the cache.
+	 */
+	del(test, a);
+	KUNIT_EXPECT_EQ(test, rt->t->nslotted, slotted);
+	add(test, rt->ent[0], prefix(14, 0, 8), 1, 3, 1, 0, &c);
+	KUNIT_EXPECT_FALSE(test, rtm_route_in_slot(c));
+	KUNIT_EXPECT_PTR_EQ(test, a->dest, d);
+	KUNIT_EXPECT_EQ(test, a->obj.state, (u8)RTM_ROUTE_STATE_DELETED);
+	KUNIT_EXPECT_EQ(test, object_bytes(rt->t),
+			bytes + rtm_dest_size(rt->t) + 2 * rtm_route_size());
+
+	/* The dest, and so the slot, outlives the routes put before a */
+	del(test, b);
+	del(test, c);
+	rtm_route_put(b);
+	rtm_route_put(c);
+	KUNIT_EXPECT_EQ(test, a->obj.state, (u8)RTM_ROUTE_STATE_DELETED);
+	KUNIT_EXPECT_EQ(test, object_bytes(rt->t), bytes + rtm_dest_size(rt->t));
+	rtm_route_put(a);
+	KUNIT_EXPECT_EQ(test, object_bytes(rt->t), bytes);
+}
+
 static struct kunit_case route_test_cases[] = {
 	KUNIT_CASE(best_by_preference_then_metric),
 	KUNIT_CASE(best_ties_keep_the_oldest),
@@ -322,6 +376,7 @@ static struct kunit_case route_test_cases[] = {
 	KUNIT_CASE(attributes_are_shared),
 	KUNIT_CASE(dest_outlives_its_routes_while_held),
 	KUNIT_CASE(hold_down_keeps_the_last_route),
+	KUNIT_CASE(first_route_takes_the_dest_slot),
 	{}
 };
 

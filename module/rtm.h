@@ -216,6 +216,7 @@ struct rtm_table {
 	/* under @lock; read locklessly for statistics */
 	unsigned long ndests;
 	unsigned long nroutes;
+	unsigned long nslotted;		/* of them, in their dest's slot */
 	unsigned long nnexthops;
 	unsigned long nattrs;
 	size_t attr_bytes;
@@ -473,11 +474,20 @@ void rtm_attrs_destroy(struct rtm_table *t);
  * length are zero.
  */
 #define RTM_DEST_EXT	BIT(0)		/* has a struct rtm_dest_ext */
+#define RTM_DEST_SLOT_USED BIT(1)	/* its route slot has been taken */
 
+/*
+ * A dest is allocated with room for one route just before it, which its
+ * first route takes (rtm_dest_slot()): a lookup then reads the dest's
+ * @routes and the route's @next and @attr, the last fields of the route,
+ * from adjacent memory, usually one cache line.  The slot is taken once:
+ * the route in it may outlive its deletion, held by handles, and later
+ * routes come from the route cache.
+ */
 struct rtm_dest {
+	struct rtm_route __rcu *routes;	/* in order of creation */
 	struct rtm_obj obj;		/* state: prefix length; flags: RTM_DEST_* */
 	struct rtm_table *table;
-	struct rtm_route __rcu *routes;	/* in order of creation */
 	u64 changed;			/* LastChanged, as a FILETIME */
 	u32 pending;			/* subscriptions with a change queued */
 	u8 addr[];			/* t->addr_len bytes */
@@ -587,12 +597,24 @@ void rtm_dests_exit(void);
  */
 struct rtm_route {
 	struct rtm_obj obj;		/* state: RTM_ROUTE_STATE_*; flags: RTM_ROUTE_* */
-	struct rtm_attr __rcu *attr;	/* held */
-	struct rtm_route __rcu *next;	/* in the dest's list */
 	struct rtm_dest *dest;		/* held */
 	struct rtm_entity *owner;	/* held */
 	u64 esi;			/* EntitySpecificInfo */
+	/* last, next to the dest's @routes when in its slot */
+	struct rtm_route __rcu *next;	/* in the dest's list */
+	struct rtm_attr __rcu *attr;	/* held */
 };
+
+/* The route slot before @d (struct rtm_dest), and whether @r is in it */
+static inline struct rtm_route *rtm_dest_slot(struct rtm_dest *d)
+{
+	return (struct rtm_route *)d - 1;
+}
+
+static inline bool rtm_route_in_slot(struct rtm_route *r)
+{
+	return r == rtm_dest_slot(r->dest);
+}
 
 static inline struct rtm_route *rtm_route_of(struct rtm_obj *obj)
 {

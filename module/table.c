@@ -82,11 +82,16 @@ void rtm_table_destroy(struct rtm_table *t)
  */
 size_t rtm_table_bytes(struct rtm_table *t)
 {
+	unsigned long routes = READ_ONCE(t->nroutes);
+	unsigned long slotted = READ_ONCE(t->nslotted);
+
+	/* A dest's size includes its route slot; the two counts may skew */
 	return READ_ONCE(t->ndests) * rtm_dest_size(t) +
-	       READ_ONCE(t->nroutes) * rtm_route_size() +
+	       (routes > slotted ? routes - slotted : 0) * rtm_route_size() +
 	       READ_ONCE(t->nnexthops) * sizeof(struct rtm_nexthop) +
 	       READ_ONCE(t->attr_bytes) + READ_ONCE(t->dests.bytes);
 }
+EXPORT_SYMBOL_IF_KUNIT(rtm_table_bytes);
 
 /* The table of (instance, family), or NULL; @rn->lock held. */
 static struct rtm_table *rtm_table_find_locked(struct rtm_net *rn,
