@@ -76,6 +76,15 @@ int rtm_dest_key(const struct rtm_table *t, const struct rtm_net_address *a,
 
 	if (a->family != t->family || bits > t->addr_len * 8)
 		return -EINVAL;
+	/* Whole addresses, which lookups give, are copied as they are */
+	if (bits == 32 && t->addr_len == 4) {
+		memcpy(key, a->addr, 4);
+		return 0;
+	}
+	if (bits == 128) {
+		memcpy(key, a->addr, 16);
+		return 0;
+	}
 	for (i = 0; i < t->addr_len; i++) {
 		if (bits >= 8)
 			key[i] = a->addr[i];
