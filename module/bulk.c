@@ -20,7 +20,7 @@
  * per-CPU caches, not the page allocator, and lookups on several CPUs do not
  * meet there.
  */
-#define RTM_LOOKUP_CHUNK	64
+#define RTM_LOOKUP_CHUNK	RTM_LPM_BATCH
 /*
  * A dump's chunks: the dests one RCU read-side section looks at, and the
  * entries one copy to userspace takes.  Each chunk seeks the trie afresh.
@@ -378,32 +378,37 @@ static void rtm_lookup_none(struct rtm_lookup_result *res)
 	res->num_bits = 0xffff;
 }
 
-/* A chunk of RTM_IOC_LOOKUP: the addresses, their keys, lookups, answers. */
+/*
+ * A chunk of RTM_IOC_LOOKUP: the addresses, their lookups, answers; within
+ * the slab's largest kmalloc size.
+ */
 struct rtm_lookup_chunk {
 	struct rtm_net_address addr[RTM_LOOKUP_CHUNK];
-	u8 key[RTM_LOOKUP_CHUNK][RTM_LPM_MAX_KEYLEN];
+	struct rtm_lpm_query query[RTM_LOOKUP_CHUNK];
 	struct rtm_lookup_hit hit[RTM_LOOKUP_CHUNK];
 	struct rtm_lookup_result res[RTM_LOOKUP_CHUNK];
 };
+static_assert(sizeof(struct rtm_lookup_chunk) <= KMALLOC_MAX_CACHE_SIZE);
 
 /* The first @n lookups of @c, under RCU. */
 static void rtm_lookup_chunk(struct rtm_table *t, u32 view,
 			     struct rtm_lookup_chunk *c, u32 n)
 {
 	struct rtm_lookup_hit *h;
+	struct rtm_lpm_query *q;
 	u32 i;
 
 	for (i = 0; i < n; i++) {
-		h = &c->hit[i];
-		h->key = rtm_dest_key(t, &c->addr[i], c->key[i]) ? NULL :
-								    c->key[i];
-		h->maxlen = c->addr[i].num_bits;
+		q = &c->query[i];
+		q->skip = rtm_dest_key(t, &c->addr[i], q->key);
+		q->maxlen = c->addr[i].num_bits;
 	}
-	rtm_lookup_best_many(t, view, c->hit, n);
+	rtm_lookup_best_many(t, view, c->query, c->hit, n);
 	for (i = 0; i < n; i++) {
 		h = &c->hit[i];
 		if (h->route)
-			rtm_lookup_fill(&c->res[i], h->dest, h->route, h->attr);
+			rtm_lookup_fill(&c->res[i], c->query[i].value, h->route,
+					h->attr);
 		else
 			rtm_lookup_none(&c->res[i]);
 	}

@@ -808,6 +808,66 @@ void *rtm_lpm_longest(const struct rtm_lpm *lpm, const u8 *key, u8 maxlen,
 }
 EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_longest);
 
+/**
+ * rtm_lpm_longest_many - rtm_lpm_longest() without a filter, for a batch
+ * @lpm: the trie; under RCU or the writers' lock
+ * @q: the lookups
+ * @n: their number, at most RTM_LPM_BATCH
+ *
+ * The lookups descend together, a level at a time: the node reads of one
+ * level do not depend on each other, so the processor overlaps their cache
+ * misses instead of waiting for each in turn.  A lookup whose deepest node
+ * has no prefix covering its address, which is rare, walks again alone.
+ */
+void rtm_lpm_longest_many(const struct rtm_lpm *lpm, struct rtm_lpm_query *q,
+			  unsigned int n)
+{
+	const struct rtm_lpm_node *old = lpm_pending_old(lpm);
+	/* The lookups still descending; written before read */
+	u8 act[RTM_LPM_BATCH] __uninitialized;
+	const struct rtm_lpm_node *root, *node;
+	unsigned int i, j, d, na = 0, nn, idx;
+	int lmax;
+
+	if (WARN_ON_ONCE(n > RTM_LPM_BATCH))
+		n = RTM_LPM_BATCH;
+	root = lpm_view(lpm, lpm_deref(lpm, lpm->root), old);
+	for (i = 0; i < n; i++) {
+		q[i].value = NULL;
+		q[i].maxlen = min_t(unsigned int, q[i].maxlen, lpm->keylen * 8);
+		q[i].depth = 0;
+		q[i].node = q[i].skip ? NULL : root;
+		if (q[i].node)
+			act[na++] = i;
+	}
+	for (d = 0; na; d++) {
+		for (j = 0, nn = 0; j < na; j++) {
+			i = act[j];
+			node = q[i].node;
+			if (d == pfx_depth(q[i].maxlen) ||
+			    !has(node->child, q[i].key[d]))
+				continue;
+			node = lpm_view(lpm, child(lpm, node, q[i].key[d]), old);
+			prefetch(node->pfx);
+			q[i].node = node;
+			q[i].depth = d + 1;
+			act[nn++] = i;
+		}
+		na = nn;
+	}
+	for (i = 0; i < n; i++) {
+		node = q[i].node;
+		if (!node)
+			continue;
+		d = q[i].depth;
+		lmax = min_t(int, 8, q[i].maxlen - d * 8);
+		idx = node_longest(node, q[i].key[d], lmax);
+		q[i].value = idx ? node->slot[pfx_slot(node, idx)].value :
+			rtm_lpm_longest(lpm, q[i].key, q[i].maxlen, NULL, NULL);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(rtm_lpm_longest_many);
+
 /*
  * The positions of @node at byte value @a, as a mask of k (bit 9: the
  * child).  The prefixes whose left-aligned value is a are those of lengths

@@ -92,6 +92,20 @@ void *rtm_lpm_exact(const struct rtm_lpm *lpm, const u8 *key, u8 plen);
 void *rtm_lpm_longest(const struct rtm_lpm *lpm, const u8 *key, u8 maxlen,
 		      bool (*accept)(void *value, void *arg), void *arg);
 
+/* One lookup of rtm_lpm_longest_many() */
+#define RTM_LPM_BATCH	64
+struct rtm_lpm_query {
+	u8 key[RTM_LPM_MAX_KEYLEN];	/* in: a full address */
+	u8 maxlen;			/* in: as for rtm_lpm_longest() */
+	bool skip;			/* in: no lookup; @value is NULL */
+	u8 depth;			/* private: of @node */
+	const struct rtm_lpm_node *node;	/* private: the walk's */
+	void *value;			/* out: as rtm_lpm_longest() finds */
+};
+
+void rtm_lpm_longest_many(const struct rtm_lpm *lpm, struct rtm_lpm_query *q,
+			  unsigned int n);
+
 /*
  * An ordered walk.  It lives inside one RCU read-side critical section (or
  * under the writers' lock); to resume later, start a new walk after the

@@ -71,6 +71,7 @@ struct lpm_test {
 	void *file;
 	struct rnd_state rnd;
 	unsigned long next_value;
+	struct rtm_lpm_query q[RTM_LPM_BATCH];
 };
 
 static int lpm_test_init(struct kunit *test)
@@ -367,6 +368,40 @@ static unsigned int lower_bound(const struct pfx *p, unsigned int n,
 }
 
 /* Compare every kind of query on @lpm with the reference */
+/*
+ * Batches of lookups, rtm_lpm_longest_many(), against the reference: the
+ * entries' own keys, whose paths go deepest, and random addresses, with
+ * random lengths and skipped lookups among them.
+ */
+static void check_many(struct kunit *test, struct rtm_lpm *lpm)
+{
+	struct lpm_test *t = test->priv;
+	unsigned int keylen = lpm->keylen, bits = keylen * 8, i, k, n;
+	struct rtm_lpm_query *q = t->q;
+	struct ref *ref = &t->ref;
+
+	for (k = 0; k < 20; k++) {
+		n = 1 + rnd(t, RTM_LPM_BATCH);
+		for (i = 0; i < n; i++) {
+			if (ref->n && rnd(t, 2))
+				memcpy(q[i].key, ref->p[rnd(t, ref->n)].key,
+				       keylen);
+			else
+				random_addr(t, keylen, q[i].key);
+			q[i].maxlen = rnd(t, 2) ? bits : rnd(t, bits + 1);
+			q[i].skip = !rnd(t, 8);
+		}
+		rcu_read_lock();
+		rtm_lpm_longest_many(lpm, q, n);
+		rcu_read_unlock();
+		for (i = 0; i < n; i++)
+			KUNIT_EXPECT_PTR_EQ(test, q[i].value,
+					    q[i].skip ? NULL :
+					    ref_longest(ref, q[i].key,
+							q[i].maxlen, NULL));
+	}
+}
+
 static void check_all(struct kunit *test, struct rtm_lpm *lpm)
 {
 	struct lpm_test *t = test->priv;
@@ -450,6 +485,7 @@ static void check_all(struct kunit *test, struct rtm_lpm *lpm)
 		check_walk(test, lpm, p.key, p.plen, inclusive,
 			   t->sorted + n, ref->n - n, 8);
 	}
+	check_many(test, lpm);
 }
 
 /* Remove every prefix of the reference: the trie is empty and holds nothing */

@@ -101,7 +101,9 @@ RTM_EXPORT_INTERNAL(rtm_lookup_best);
  * rtm_lookup_best_many - forwarding lookups of a batch, as rtm_lookup_best()
  * @t: the table; under RCU
  * @views: RTM_VIEW_MASK_*
- * @h: the lookups: in @key (NULL: none) and @maxlen; out the others
+ * @q: the lookups, at most RTM_LPM_BATCH: in key, maxlen and skip; out
+ *	value, the dest found
+ * @h: what else each found
  * @n: their number
  *
  * In stages, each over the whole batch: the longest prefixes, their first
@@ -112,26 +114,29 @@ RTM_EXPORT_INTERNAL(rtm_lookup_best);
  * as rtm_lookup_best() finishes it.
  */
 void rtm_lookup_best_many(struct rtm_table *t, u32 views,
-			  struct rtm_lookup_hit *h, unsigned int n)
+			  struct rtm_lpm_query *q, struct rtm_lookup_hit *h,
+			  unsigned int n)
 {
 	struct rtm_route *r;
+	struct rtm_dest *d;
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		h[i].dest = h[i].key ? rtm_lpm_longest(&t->dests, h[i].key,
-						       h[i].maxlen, NULL, NULL) :
-				       NULL;
-	for (i = 0; i < n; i++)
-		h[i].route = h[i].dest ? rtm_deref(h[i].dest->routes, t) : NULL;
+	rtm_lpm_longest_many(&t->dests, q, n);
+	for (i = 0; i < n; i++) {
+		d = q[i].value;
+		h[i].route = d ? rtm_deref(d->routes, t) : NULL;
+	}
 	for (i = 0; i < n; i++)
 		h[i].attr = h[i].route ? rtm_deref(h[i].route->attr, t) : NULL;
 	for (i = 0; i < n; i++) {
 		r = h[i].route;
-		if (!h[i].dest ||
+		d = q[i].value;
+		if (!d ||
 		    (r && !rcu_access_pointer(r->next) && h[i].attr->views & views))
 			continue;
-		h[i].route = rtm_lookup_finish(t, h[i].key, views, &h[i].dest,
+		h[i].route = rtm_lookup_finish(t, q[i].key, views, &d,
 					       &h[i].attr);
+		q[i].value = d;
 	}
 }
 

@@ -827,17 +827,18 @@ struct rtm_route *rtm_lookup_best(struct rtm_table *t, const u8 *key,
 				  u8 maxlen, u32 views, struct rtm_dest **d,
 				  struct rtm_attr **attr);
 
-/* One lookup of rtm_lookup_best_many(); what it found has no references. */
+/*
+ * What a lookup of rtm_lookup_best_many() found, without references; its
+ * query's value is the dest, as for rtm_lookup_best().
+ */
 struct rtm_lookup_hit {
-	const u8 *key;			/* in: the address's key, or NULL */
-	u8 maxlen;			/* in: the longest prefix considered */
-	struct rtm_dest *dest;		/* out: as for rtm_lookup_best() */
-	struct rtm_route *route;	/* out: the route found, or NULL */
-	struct rtm_attr *attr;		/* out */
+	struct rtm_route *route;	/* the route found, or NULL */
+	struct rtm_attr *attr;
 };
 
 void rtm_lookup_best_many(struct rtm_table *t, u32 views,
-			  struct rtm_lookup_hit *h, unsigned int n);
+			  struct rtm_lpm_query *q, struct rtm_lookup_hit *h,
+			  unsigned int n);
 int rtm_routes_add_ioctl(struct rtm_reg *reg, void *data);
 int rtm_routes_delete_ioctl(struct rtm_reg *reg, void *data);
 int rtm_lookup_ioctl(struct rtm_reg *reg, void *data);
