@@ -72,26 +72,35 @@ void rtm_dest_touch(struct rtm_dest *d)
 int rtm_dest_key(const struct rtm_table *t, const struct rtm_net_address *a,
 		 u8 *key)
 {
-	unsigned int bits = a->num_bits, i;
+	unsigned int bits = a->num_bits;
+	__be64 w[2];
+	__be32 w4;
+	u64 hi, lo;
 
 	if (a->family != t->family || bits > t->addr_len * 8)
 		return -EINVAL;
-	/* Whole addresses, which lookups give, are copied as they are */
-	if (bits == 32 && t->addr_len == 4) {
-		memcpy(key, a->addr, 4);
+	/*
+	 * Masked a word at a time (a shift by a word's width is undefined);
+	 * the copies are single moves.
+	 */
+	if (t->addr_len == 4) {
+		memcpy(&w4, a->addr, 4);
+		w4 = bits ? w4 & cpu_to_be32(~0U << (32 - bits)) : 0;
+		memcpy(key, &w4, 4);
 		return 0;
 	}
-	if (bits == 128) {
-		memcpy(key, a->addr, 16);
-		return 0;
+	memcpy(w, a->addr, 16);
+	hi = be64_to_cpu(w[0]);
+	lo = be64_to_cpu(w[1]);
+	if (bits <= 64) {
+		hi = bits ? hi & (~0ULL << (64 - bits)) : 0;
+		lo = 0;
+	} else {
+		lo &= ~0ULL << (128 - bits);
 	}
-	for (i = 0; i < t->addr_len; i++) {
-		if (bits >= 8)
-			key[i] = a->addr[i];
-		else
-			key[i] = a->addr[i] & (u8)(0xff00 >> bits);
-		bits -= min(bits, 8U);
-	}
+	w[0] = cpu_to_be64(hi);
+	w[1] = cpu_to_be64(lo);
+	memcpy(key, w, 16);
 	return 0;
 }
 RTM_EXPORT_INTERNAL(rtm_dest_key);

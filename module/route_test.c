@@ -7,6 +7,7 @@
 
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/random.h>
 #include <linux/socket.h>
 #include <net/net_namespace.h>
 
@@ -14,6 +15,7 @@
 
 #define TEST_PROTO_A	0x7e572000
 #define TEST_PROTO_B	0x7e572001
+#define TEST_PROTO_KEY	0x7e572002	/* beside the suite's own two */
 
 struct route_test {
 	struct rtm_reg *reg[2];
@@ -368,6 +370,62 @@ static void first_route_takes_the_dest_slot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, object_bytes(rt->t), bytes);
 }
 
+/* rtm_dest_key() against masking byte by byte, in a table of @family */
+static void dest_key_family(struct kunit *test, u16 family)
+{
+	struct rtm_register arg = {
+		.size = sizeof(arg),
+		.entity = {
+			.instance_id = 1,
+			.family = family,
+			.protocol_id = TEST_PROTO_KEY,
+		},
+	};
+	u8 key[RTM_LPM_MAX_KEYLEN], ref[RTM_LPM_MAX_KEYLEN];
+	struct rtm_net_address a = { .family = family };
+	unsigned int len, i, k, left;
+	struct rtm_entity *e;
+	struct rtm_reg *reg;
+	struct rtm_table *t;
+
+	reg = rtm_reg_alloc(&init_net);
+	KUNIT_ASSERT_NOT_NULL(test, reg);
+	KUNIT_ASSERT_EQ(test, rtm_entity_register(reg, &arg), 0);
+	e = rtm_reg_entity(reg);
+	t = e->table;
+	for (k = 0; k < 4; k++) {
+		/* all ones, then random addresses */
+		if (k)
+			get_random_bytes(a.addr, sizeof(a.addr));
+		else
+			memset(a.addr, 0xff, sizeof(a.addr));
+		for (len = 0; len <= t->addr_len * 8; len++) {
+			for (i = 0, left = len; i < t->addr_len; i++) {
+				ref[i] = left >= 8 ? a.addr[i] :
+					 a.addr[i] & (u8)(0xff00 >> left);
+				left -= min(left, 8U);
+			}
+			a.num_bits = len;
+			memset(key, 0xa5, sizeof(key));
+			KUNIT_ASSERT_EQ(test, rtm_dest_key(t, &a, key), 0);
+			KUNIT_EXPECT_EQ(test, memcmp(key, ref, t->addr_len), 0);
+		}
+	}
+	a.num_bits = t->addr_len * 8 + 1;
+	KUNIT_EXPECT_EQ(test, rtm_dest_key(t, &a, key), -EINVAL);
+	a.num_bits = 0;
+	a.family = family == AF_INET ? AF_INET6 : AF_INET;
+	KUNIT_EXPECT_EQ(test, rtm_dest_key(t, &a, key), -EINVAL);
+	rtm_obj_put(&e->obj);
+	rtm_reg_free(reg);
+}
+
+static void dest_key_masks_to_the_length(struct kunit *test)
+{
+	dest_key_family(test, AF_INET);
+	dest_key_family(test, AF_INET6);
+}
+
 static struct kunit_case route_test_cases[] = {
 	KUNIT_CASE(best_by_preference_then_metric),
 	KUNIT_CASE(best_ties_keep_the_oldest),
@@ -377,6 +435,7 @@ static struct kunit_case route_test_cases[] = {
 	KUNIT_CASE(dest_outlives_its_routes_while_held),
 	KUNIT_CASE(hold_down_keeps_the_last_route),
 	KUNIT_CASE(first_route_takes_the_dest_slot),
+	KUNIT_CASE(dest_key_masks_to_the_length),
 	{}
 };
 
