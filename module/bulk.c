@@ -26,6 +26,8 @@
  * entries one copy to userspace takes.  Each chunk seeks the trie afresh.
  */
 #define RTM_DUMP_CHUNK		1024
+/* The dests a chunk reads at once (rtm_dump_chunk()), on the stack */
+#define RTM_DUMP_STAGE		16
 
 struct rtm_bulk {
 	struct rtm_reg *reg;
@@ -472,10 +474,30 @@ out:
 	return err;
 }
 
+/* A dump entry's address: the dest's, zero-padded */
+static __always_inline void rtm_dump_addr(struct rtm_net_address *a,
+					  const struct rtm_table *t,
+					  const struct rtm_dest *d)
+{
+	a->family = t->family;
+	a->num_bits = rtm_dest_plen(d);
+	if (t->addr_len == 4) {
+		memcpy(a->addr, d->addr, 4);
+		memset(a->addr + 4, 0, sizeof(a->addr) - 4);
+	} else {
+		memcpy(a->addr, d->addr, sizeof(a->addr));
+	}
+}
+
 /*
  * One chunk of a dump, under RCU: up to @n entries after the cursor in
  * @key/@plen (from the start if !@after), looking at no more than
  * RTM_DUMP_CHUNK dests; the cursor moves to the last one looked at.
+ *
+ * The walk hands out dests in stages of RTM_DUMP_STAGE, at most one entry
+ * each; the stage's first reads of its dests do not depend on each other,
+ * so that the processor overlaps their cache misses.
+ *
  * Return: the entries written; *@end is set when the walk ended (the cursor
  * is then left as it was).
  */
@@ -483,7 +505,10 @@ static u32 rtm_dump_chunk(struct rtm_table *t, u32 view, u8 *key, u8 *plen,
 			  bool after, struct rtm_dump_entry *ent, u32 n,
 			  bool *end)
 {
-	unsigned int visited = 0;
+	/* Written before read: no zeroing (CONFIG_INIT_STACK_ALL_ZERO) */
+	struct rtm_dest *stage[RTM_DUMP_STAGE] __uninitialized;
+	struct rtm_route *first[RTM_DUMP_STAGE] __uninitialized;
+	unsigned int visited = 0, m, i, lim;
 	struct rtm_lpm_iter it;
 	struct rtm_attr *attr;
 	struct rtm_route *r;
@@ -491,31 +516,34 @@ static u32 rtm_dump_chunk(struct rtm_table *t, u32 view, u8 *key, u8 *plen,
 	u32 got = 0;
 
 	rtm_lpm_iter_start(&it, &t->dests, key, *plen, !after);
-	while (got < n && visited < RTM_DUMP_CHUNK) {
-		d = rtm_lpm_iter_next(&it);
-		if (!d) {
-			*end = true;
-			return got;
+	while (got < n && visited < RTM_DUMP_CHUNK && !*end) {
+		lim = min3(RTM_DUMP_STAGE, n - got, RTM_DUMP_CHUNK - visited);
+		for (m = 0; m < lim; m++) {
+			stage[m] = rtm_lpm_iter_next(&it);
+			if (!stage[m]) {
+				*end = true;
+				break;
+			}
 		}
-		visited++;
-		r = rtm_route_best_attr(d, view, 0, &attr);
-		if (!r)
-			continue;
-		/*
-		 * Every field, as rtm_lookup_fill() does; the walk's key is
-		 * the dest's address, zero-padded.
-		 */
-		static_assert(sizeof(ent[got]) ==
-			      offsetofend(struct rtm_dump_entry, best));
-		ent[got].dest.family = t->family;
-		ent[got].dest.num_bits = rtm_dest_plen(d);
-		BUILD_BUG_ON(sizeof(ent[got].dest.addr) != sizeof(it.key));
-		memcpy(ent[got].dest.addr, it.key, sizeof(it.key));
-		ent[got].__pad = 0;
-		rtm_lookup_fill(&ent[got].best, d, r, attr);
-		got++;
+		visited += m;
+		for (i = 0; i < m; i++)
+			first[i] = rtm_deref(stage[i]->routes, t);
+		for (i = 0; i < m; i++) {
+			d = stage[i];
+			r = first[i] ? rtm_route_best_attr(d, view, 0, &attr) :
+				       NULL;
+			if (!r)
+				continue;
+			/* Every field, as rtm_lookup_fill() does */
+			static_assert(sizeof(ent[got]) ==
+				      offsetofend(struct rtm_dump_entry, best));
+			rtm_dump_addr(&ent[got].dest, t, d);
+			ent[got].__pad = 0;
+			rtm_lookup_fill(&ent[got].best, d, r, attr);
+			got++;
+		}
 	}
-	if (visited) {
+	if (visited && !*end) {
 		memcpy(key, it.key, t->addr_len);
 		*plen = it.plen;
 	}
