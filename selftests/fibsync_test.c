@@ -552,8 +552,10 @@ FIXTURE_TEARDOWN(fib)
 }
 
 /* Start rtm-fibsync with @args (NULL: -4 -6) and wait for "in sync". */
+/* rtm-fibsync with @args (NULL: -4 -6), its stderr to @errfd (-1: ours) */
 static void fibsync_spawn(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(fib) *self, const char *const *args)
+			  FIXTURE_DATA(fib) *self, const char *const *args,
+			  int errfd)
 {
 	static const char ready[] = "rtm-fibsync: in sync";
 	char line[256];
@@ -569,6 +571,8 @@ static void fibsync_spawn(struct __test_metadata *_metadata,
 	if (!self->pid) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(p[1], 1);
+		if (errfd >= 0)
+			dup2(errfd, 2);
 		if (args)
 			execv(self->prog, (char *const *)args);
 		else
@@ -603,7 +607,7 @@ static void fibsync_spawn(struct __test_metadata *_metadata,
 static void fibsync_start(struct __test_metadata *_metadata,
 			  FIXTURE_DATA(fib) *self)
 {
-	fibsync_spawn(_metadata, self, NULL);
+	fibsync_spawn(_metadata, self, NULL, -1);
 }
 
 /* SIGTERM: it exits 0 and leaves none of its routes behind. */
@@ -1098,7 +1102,7 @@ TEST_F_TIMEOUT(fib, one_owner, 120)
 
 	/* At another metric: it runs, and stops without touching ours. */
 	self->out = -1;
-	fibsync_spawn(_metadata, self, beside);
+	fibsync_spawn(_metadata, self, beside, -1);
 	pid = self->pid;
 	close(self->out);
 	self->pid = first;
@@ -1159,6 +1163,56 @@ TEST_F_TIMEOUT(fib, follows_the_fib, 180)
 	ASSERT_TRUE(!i || (int)i == -EEXIST) TH_LOG("addr: %d", (int)i);
 	wait_synced(_metadata, self, "after the device came back up");
 
+	fibsync_stop(_metadata, self);
+}
+
+/*
+ * Many routes through a device that is down: the FIB refuses each, and
+ * rtm-fibsync logs the first 16 of its start and counts the rest in one
+ * line; they go in when the device is up.
+ */
+TEST_F_TIMEOUT(fib, refusals_logged_sixteen_a_round, 120)
+{
+	char path[] = "/tmp/fibsync_test.XXXXXX", line[256];
+	unsigned int i, shown = 0, summaries = 0;
+	unsigned long more = 0;
+	FILE *err;
+	int fd;
+
+	if (_metadata->skip)	/* by the setup */
+		return;
+	ASSERT_EQ(0, link_set(self->nl, self->ifindex, false));
+	for (i = 0; i < 40; i++)
+		ASSERT_WIN(NO_ERROR, add(&self->a[0], 0, 100 + i, 10, 0, 1,
+					 self->nha[0]));
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	unlink(path);
+	/* In sync: the start's round is over, and logged */
+	fibsync_spawn(_metadata, self, NULL, fd);
+	err = fdopen(fd, "r");
+	ASSERT_NE(NULL, err);
+	rewind(err);
+	while (fgets(line, sizeof(line), err)) {
+		if (strstr(line, "IPv4: 198.18.") &&
+		    strstr(line, "the FIB refused it"))
+			shown++;
+		else if (sscanf(line, "rtm-fibsync: IPv4: %lu more refused",
+				&more) == 1)
+			summaries++;
+		else
+			TH_LOG("rtm-fibsync said: %s", line);
+	}
+	fclose(err);
+	EXPECT_EQ(16U, shown);
+	EXPECT_EQ(1U, summaries);
+	EXPECT_EQ(24UL, more);
+
+	ASSERT_EQ(0, link_set(self->nl, self->ifindex, true));
+	/* IPv6 drops a downed device's addresses (follows_the_fib) */
+	i = addr_add(self->nl, AF_INET6, self->ifindex, my6, 64);
+	ASSERT_TRUE(!i || (int)i == -EEXIST) TH_LOG("addr: %d", (int)i);
+	wait_synced(_metadata, self, "after the device came back up");
 	fibsync_stop(_metadata, self);
 }
 
@@ -1606,7 +1660,7 @@ TEST_F_TIMEOUT(fib, import_connected, 180)
 	}
 	added[0] = pfx_masked(pfx_raw(AF_INET, new4, 24));
 	added[1] = pfx_masked(pfx_raw(AF_INET6, new6, 64));
-	fibsync_spawn(_metadata, self, import_args);
+	fibsync_spawn(_metadata, self, import_args, -1);
 
 	/* Imported by the first sync: there at "in sync". */
 	for (f = 0; f < 2; f++) {
@@ -1746,7 +1800,7 @@ TEST_F_TIMEOUT(fib, import_static, 180)
 				       f ? RTPROT_BOOT : RTPROT_STATIC,
 				       RT_TABLE_MAIN, metric));
 	}
-	fibsync_spawn(_metadata, self, import_args);
+	fibsync_spawn(_metadata, self, import_args, -1);
 	for (f = 0; f < 2; f++)
 		wait_import(_metadata, self, &st[f][0], PROTO_IP_NT_STATIC,
 			    true, gw[f], metric, "at start");

@@ -178,6 +178,8 @@ struct family {
 	unsigned long installed, removed;
 	unsigned long conflicts;	/* left alone: another's route */
 	unsigned long refused;		/* the FIB said no */
+	unsigned int shown;		/* refusals logged this pass */
+	unsigned long hidden;		/* and not logged */
 	unsigned long unresolved;	/* remote next hop resolves nowhere */
 	unsigned long narrowed;		/* IPv6 multipath cut to what fits */
 	unsigned long kernels;		/* left out: imported from the FIB */
@@ -327,6 +329,36 @@ static void fib_write(struct family *f, const struct rtnl_route *r, bool del)
 	memcpy(q->addr, addr, 16);
 }
 
+/*
+ * A device going down makes the FIB refuse every route through it: on a
+ * full table, a line per route.  A pass (the start, one round of the main
+ * loop, the cleanup) logs its first REFUSALS_SHOWN refusals and counts the
+ * rest, which refusals_done() reports in one line when the pass ends.
+ */
+#define REFUSALS_SHOWN	16
+
+static void refusal(struct family *f, const char *addr, unsigned int len,
+		    const char *what, int err)
+{
+	f->refused++;
+	if (f->shown >= REFUSALS_SHOWN) {
+		f->hidden++;
+		return;
+	}
+	f->shown++;
+	fprintf(stderr, "rtm-fibsync: %s: %s/%u: %s: %s\n", f->name, addr, len,
+		what, strerror(err));
+}
+
+static void refusals_done(struct family *f)
+{
+	if (f->hidden)
+		fprintf(stderr, "rtm-fibsync: %s: %lu more refused, not shown\n",
+			f->name, f->hidden);
+	f->shown = 0;
+	f->hidden = 0;
+}
+
 /* Send what fib_write() queued and learn from each answer what is ours. */
 static void fib_settle(struct family *f)
 {
@@ -351,9 +383,7 @@ static void fib_settle(struct family *f)
 				f->removed += !q->err;
 				continue;
 			}
-			f->refused++;
-			fprintf(stderr, "rtm-fibsync: %s: %s/%u: delete refused: %s\n",
-				f->name, a, q->len, strerror(q->err));
+			refusal(f, a, q->len, "delete refused", q->err);
 			continue;
 		}
 		if (!q->err) {
@@ -364,9 +394,7 @@ static void fib_settle(struct family *f)
 			fprintf(stderr, "rtm-fibsync: %s: %s/%u: table %u has a route of another at metric %u: left alone\n",
 				f->name, a, q->len, opt.table, opt.metric);
 		} else {
-			f->refused++;
-			fprintf(stderr, "rtm-fibsync: %s: %s/%u: the FIB refused it: %s\n",
-				f->name, a, q->len, strerror(q->err));
+			refusal(f, a, q->len, "the FIB refused it", q->err);
 		}
 	}
 	f->npend = 0;
@@ -1269,6 +1297,7 @@ int main(int argc, char **argv)
 					    IMPORT_CONNECTED | IMPORT_STATIC);
 			resync(&families[i], false);
 			drain(&families[i]);
+			refusals_done(&families[i]);
 		}
 	/*
 	 * Ready: the FIB has every best route rtm has (but those imported
@@ -1307,6 +1336,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < 2; i++)
 			if (want[i]) {
 				drain(&families[i]);
+				refusals_done(&families[i]);
 				say_counts(&families[i]);
 			}
 	}
@@ -1314,6 +1344,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < 2; i++)
 		if (want[i]) {
 			cleanup(&families[i]);
+			refusals_done(&families[i]);
 			family_close(&families[i]);
 		}
 	return 0;
