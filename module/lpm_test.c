@@ -367,7 +367,6 @@ static unsigned int lower_bound(const struct pfx *p, unsigned int n,
 	return lo;
 }
 
-/* Compare every kind of query on @lpm with the reference */
 /*
  * Batches of lookups, rtm_lpm_longest_many(), against the reference: the
  * entries' own keys, whose paths go deepest, and random addresses, with
@@ -402,6 +401,7 @@ static void check_many(struct kunit *test, struct rtm_lpm *lpm)
 	}
 }
 
+/* Compare every kind of query on @lpm with the reference */
 static void check_all(struct kunit *test, struct rtm_lpm *lpm)
 {
 	struct lpm_test *t = test->priv;

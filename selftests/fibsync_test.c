@@ -551,8 +551,10 @@ FIXTURE_TEARDOWN(fib)
 	free(self->got.r);
 }
 
-/* Start rtm-fibsync with @args (NULL: -4 -6) and wait for "in sync". */
-/* rtm-fibsync with @args (NULL: -4 -6), its stderr to @errfd (-1: ours) */
+/*
+ * Start rtm-fibsync with @args (NULL: -4 -6), its stderr to @errfd (-1:
+ * ours), and wait for "in sync".
+ */
 static void fibsync_spawn(struct __test_metadata *_metadata,
 			  FIXTURE_DATA(fib) *self, const char *const *args,
 			  int errfd)
